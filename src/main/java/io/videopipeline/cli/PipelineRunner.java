@@ -1,0 +1,110 @@
+package io.videopipeline.cli;
+
+import io.videopipeline.config.PipelineConfig;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs the YAML routes on Camel Main: routes come from files on disk (so editing them needs no
+ * rebuild), configuration from {@link PipelineConfig}, beans from {@link PipelineBeans}.
+ */
+public final class PipelineRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+
+    private final PipelineConfig config;
+    private final Path routesDir;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private Main main;
+
+    public PipelineRunner(PipelineConfig config, Path routesDir) {
+        this.config = config;
+        this.routesDir = routesDir.toAbsolutePath().normalize();
+    }
+
+    /** Starts everything and blocks until the JVM is asked to stop. */
+    public void run() {
+        long started = System.nanoTime();
+        try {
+            main = createMain(started);
+            main.run();
+        } catch (UserError e) {
+            throw e;
+        } catch (Exception e) {
+            throw StartupErrors.toUserError(e);
+        } finally {
+            closeResources();
+        }
+    }
+
+    Main createMain(long startedNanos) {
+        String include = routesIncludePattern();
+        Main m = new Main();
+        m.setOverrideProperties(config.asProperties());
+        // PipelineConfig has already applied environment variables in the documented order; Camel's
+        // own lookup would let an environment variable beat --set.
+        m.addOverrideProperty("camel.component.properties.environment-variable-mode", "0");
+        m.configure().withRoutesIncludePattern(include);
+        if (config.getBoolean("pipeline.routes.live-reload", false)) {
+            m.configure().withRoutesReloadEnabled(true)
+                    .withRoutesReloadDirectory(routesDir.toString())
+                    .withRoutesReloadPattern("*.yaml")
+                    // Replace only the route whose file changed; the others keep running.
+                    .withRoutesReloadRemoveAllRoutes(false);
+        }
+        m.addMainListener(new StartupSummary(config, startedNanos));
+        m.configure().addConfiguration(new PipelineBeans(config, resources));
+        return m;
+    }
+
+    /** One file per route; {@code pipeline.routes.enabled} picks which (route id = file name). */
+    String routesIncludePattern() {
+        if (!Files.isDirectory(routesDir)) {
+            throw new UserError(UserError.CONFIG, "routes directory '" + routesDir
+                    + "' does not exist: pass --routes DIR or set PIPELINE_ROUTES_DIR");
+        }
+        String enabled = config.get("pipeline.routes.enabled", "*").trim();
+        if (enabled.equals("*")) {
+            try (Stream<Path> files = Files.list(routesDir)) {
+                if (files.noneMatch(p -> p.toString().endsWith(".yaml"))) {
+                    throw new UserError(UserError.CONFIG, "routes directory '" + routesDir
+                            + "' has no *.yaml route files");
+                }
+            } catch (IOException e) {
+                throw new UserError(UserError.CONFIG, "cannot read routes directory '" + routesDir + "': "
+                        + e.getMessage(), e);
+            }
+            return "file:" + routesDir + "/*.yaml";
+        }
+        List<String> patterns = new ArrayList<>();
+        for (String id : Arrays.stream(enabled.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
+            Path file = routesDir.resolve(id + ".yaml");
+            if (!Files.isRegularFile(file)) {
+                throw new UserError(UserError.CONFIG, "pipeline.routes.enabled names route '" + id
+                        + "' but '" + file + "' does not exist");
+            }
+            patterns.add("file:" + file);
+        }
+        LOG.info("Running only the routes {}", patterns);
+        return String.join(",", patterns);
+    }
+
+    private void closeResources() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", resources.get(i), e.getMessage());
+            }
+        }
+        resources.clear();
+    }
+}

@@ -1,0 +1,53 @@
+package io.videopipeline.cli;
+
+import io.videopipeline.config.PipelineConfig;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Route;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.util.URISupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Collectors;
+
+/** Logs, once the routes run, what is running: version, profile, config files, routes, endpoints. */
+final class StartupSummary extends MainListenerSupport {
+    private static final Logger LOG = LoggerFactory.getLogger("io.videopipeline");
+
+    private final PipelineConfig config;
+    private final long startedNanos;
+
+    StartupSummary(PipelineConfig config, long startedNanos) {
+        this.config = config;
+        this.startedNanos = startedNanos;
+    }
+
+    @Override
+    public void afterStart(BaseMainSupport main) {
+        CamelContext context = main.getCamelContext();
+        String files = config.filesRead().stream().map(Path::toString).collect(Collectors.joining(", "));
+        String routes = context.getRoutes().stream()
+                .sorted(Comparator.comparing(Route::getRouteId))
+                .map(r -> r.getRouteId() + " (" + shortSource(r.getSourceLocation()) + ")")
+                .collect(Collectors.joining(", "));
+        // sanitizeUri masks password/secretKey/accessKey style parameters.
+        String endpoints = context.getEndpoints().stream()
+                .map(Endpoint::getEndpointUri).map(URISupport::sanitizeUri).sorted()
+                .collect(Collectors.joining(", "));
+        LOG.info("video-pipeline {} started in {} ms | profile {} | config {} | routes [{}] | endpoints [{}]",
+                Version.current(), (System.nanoTime() - startedNanos) / 1_000_000, config.profile(),
+                files, routes, endpoints);
+        LOG.info("Routes started");
+    }
+
+    private static String shortSource(String location) {
+        if (location == null) {
+            return "?";
+        }
+        return location.replaceFirst("^file:", "").replaceFirst(":\\d+$", "");
+    }
+}
