@@ -1,0 +1,107 @@
+package io.videopipeline.aws;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.elastictranscoder.ElasticTranscoderClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds every AWS client from one {@link AwsSettings}, so Camel's components (which pick the
+ * clients up from the registry) and our own beans talk to the same endpoint with the same
+ * credentials and retry policy. Closing it closes the clients.
+ */
+public final class AwsClients implements AutoCloseable {
+    private final AwsSettings settings;
+    private final AwsCredentialsProvider credentials;
+    private final List<AutoCloseable> built = new ArrayList<>();
+
+    public AwsClients(AwsSettings settings) {
+        this.settings = settings;
+        this.credentials = settings.hasStaticKeys()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
+                : DefaultCredentialsProvider.builder().build();
+    }
+
+    public AwsSettings settings() {
+        return settings;
+    }
+
+    public AwsCredentialsProvider credentials() {
+        return credentials;
+    }
+
+    public S3Client s3() {
+        return track(configure(S3Client.builder())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.forcePathStyle()).build())
+                .build());
+    }
+
+    public S3Presigner s3Presigner() {
+        S3Presigner.Builder b = S3Presigner.builder().region(Region.of(settings.region())).credentialsProvider(credentials)
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.forcePathStyle()).build());
+        if (settings.endpoint() != null) {
+            b.endpointOverride(settings.endpoint());
+        }
+        return track(b.build());
+    }
+
+    public SqsClient sqs() {
+        return track(configure(SqsClient.builder()).build());
+    }
+
+    public SnsClient sns() {
+        return track(configure(SnsClient.builder()).build());
+    }
+
+    public ElasticTranscoderClient elasticTranscoder() {
+        return track(configure(ElasticTranscoderClient.builder()).build());
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(B builder) {
+        builder.region(Region.of(settings.region()))
+                .credentialsProvider(credentials)
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        // Standard mode: exponential back-off with jitter on throttling, 5xx and I/O errors.
+                        .retryStrategy(RetryMode.STANDARD)
+                        .apiCallAttemptTimeout(Duration.ofMinutes(2))
+                        .build());
+        builder.httpClientBuilder(ApacheHttpClient.builder().maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(70)));
+        if (settings.endpoint() != null) {
+            builder.endpointOverride(settings.endpoint());
+        }
+        return builder;
+    }
+
+    private <T extends AutoCloseable> T track(T client) {
+        built.add(client);
+        return client;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : built) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing clients at shutdown: nothing useful to do with a failure
+            }
+        }
+        built.clear();
+    }
+}
