@@ -1,6 +1,7 @@
 package io.videopipeline.cli;
 
 import io.videopipeline.config.PipelineConfig;
+import io.videopipeline.routing.PipelineBeans;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

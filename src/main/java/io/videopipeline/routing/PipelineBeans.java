@@ -1,4 +1,4 @@
-package io.videopipeline.cli;
+package io.videopipeline.routing;
 
 import io.videopipeline.config.PipelineConfig;
 import org.apache.camel.CamelConfiguration;
@@ -14,7 +14,7 @@ public final class PipelineBeans implements CamelConfiguration {
     private final PipelineConfig config;
     private final List<AutoCloseable> resources;
 
-    PipelineBeans(PipelineConfig config, List<AutoCloseable> resources) {
+    public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources) {
         this.config = config;
         this.resources = resources;
     }
