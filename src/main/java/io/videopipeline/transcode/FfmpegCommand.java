@@ -1,0 +1,143 @@
+package io.videopipeline.transcode;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds the one ffmpeg invocation of a job: the input is decoded once and its first video stream is
+ * {@code split} into one filter chain per preset, each encoded to its own MP4.
+ *
+ * <pre>
+ * ffmpeg -hide_banner -nostdin -y -loglevel warning -nostats -progress pipe:1 -i file:IN
+ *   -filter_complex "[0:v:0]split=3[v0][v1][v2];[v0]fps=30000/1001,scale=...,format=yuv420p[o0];..."
+ *   -map [o0] -map 0:a:0 -c:v libx264 -preset fast -profile:v baseline -level:v 4.0
+ *       -b:v 5400k -maxrate:v 5400k -bufsize:v 10800k -g 90 -refs 3
+ *       -c:a aac -b:a 160k -ar 44100 -ac 2 -movflags +faststart -f mp4 file:OUT0
+ *   -map [o1] ...
+ * </pre>
+ *
+ * <p>Decisions:
+ * <ul>
+ *   <li><b>Sizing</b> is Elastic Transcoder's ShrinkToFit without upscaling: fit inside the preset's box keeping
+ *       the aspect ratio ({@code scale=w='min(iw,W)':h='min(ih,H)':force_original_aspect_ratio=decrease}), so a
+ *       source that already fits keeps its size and a portrait source stays portrait inside the landscape box
+ *       (1080x1920 gives 608x1080 and 404x720). The box is not rotated for portrait sources, as in ET.
+ *       {@code force_divisible_by=2} rounds to the even sizes 4:2:0 H.264 needs. ffmpeg applies the source's
+ *       rotation metadata before the filters, so phone videos are sized as displayed.</li>
+ *   <li><b>Rate control</b> is constant bit rate in the HLS/ET sense, not padded CBR: {@code -b:v} = {@code
+ *       -maxrate} = the preset's rate with a two-second VBV buffer ({@code -bufsize} = 2 x rate), so peaks never
+ *       exceed the preset while simple scenes may use less (no filler NAL units).</li>
+ *   <li><b>Frame rate</b> is the preset's, forced with the {@code fps} filter; ET's decimal NTSC rates
+ *       (23.976, 29.97, 59.94) become the exact rationals (24000/1001, ...).</li>
+ *   <li><b>Audio</b>: the first audio stream only, AAC-LC at the preset's rate; a source without audio gives
+ *       video-only outputs ({@code -an}); the caller knows from ffprobe (see {@link FfmpegProbe}).</li>
+ *   <li>Paths get the {@code file:} prefix so that nothing in a path is read as a protocol or option.</li>
+ * </ul>
+ */
+public final class FfmpegCommand {
+
+    /** One rendition: the preset and the local file ffmpeg writes it to. */
+    public record Output(Preset preset, Path file) {
+        public Output {
+            Objects.requireNonNull(preset, "preset");
+            Objects.requireNonNull(file, "file");
+        }
+    }
+
+    private static final Map<String, String> NTSC_RATES = Map.of(
+            "23.976", "24000/1001", "23.98", "24000/1001",
+            "29.97", "30000/1001",
+            "59.94", "60000/1001",
+            "47.952", "48000/1001");
+
+    private final String ffmpegPath;
+    private final String x264Preset;
+    private final int threads;
+
+    public FfmpegCommand(FfmpegSettings settings) {
+        this(settings.ffmpegPath(), settings.x264Preset(), settings.threads());
+    }
+
+    public FfmpegCommand(String ffmpegPath, String x264Preset, int threads) {
+        this.ffmpegPath = Objects.requireNonNull(ffmpegPath, "ffmpegPath");
+        this.x264Preset = Objects.requireNonNull(x264Preset, "x264Preset");
+        this.threads = threads;
+    }
+
+    /**
+     * @param input     the downloaded source
+     * @param outputs   one per preset, in order
+     * @param withAudio whether the source has an audio stream to encode
+     * @return the command line, program first
+     */
+    public List<String> build(Path input, List<Output> outputs, boolean withAudio) {
+        if (outputs.isEmpty()) {
+            throw new IllegalArgumentException("no outputs");
+        }
+        List<String> cmd = new ArrayList<>(List.of(ffmpegPath, "-hide_banner", "-nostdin", "-y",
+                "-loglevel", "warning", "-nostats", "-progress", "pipe:1",
+                "-i", fileUrl(input),
+                "-filter_complex", filterGraph(outputs)));
+        for (int i = 0; i < outputs.size(); i++) {
+            Preset p = outputs.get(i).preset();
+            cmd.addAll(List.of("-map", "[o" + i + "]"));
+            if (withAudio) {
+                cmd.addAll(List.of("-map", "0:a:0"));
+            }
+            cmd.addAll(List.of("-c:v", "libx264", "-preset", x264Preset,
+                    "-profile:v", p.profile(), "-level:v", p.level(),
+                    "-b:v", p.videoBitrateKbps() + "k",
+                    "-maxrate:v", p.videoBitrateKbps() + "k",
+                    "-bufsize:v", (2 * p.videoBitrateKbps()) + "k",
+                    "-g", String.valueOf(p.gop())));
+            if (p.refs() != null) {
+                cmd.addAll(List.of("-refs", String.valueOf(p.refs())));
+            }
+            if (threads > 0) {
+                cmd.addAll(List.of("-threads", String.valueOf(threads)));
+            }
+            if (withAudio) {
+                cmd.addAll(List.of("-c:a", "aac", "-b:a", p.audioBitrateKbps() + "k",
+                        "-ar", String.valueOf(p.sampleRate()), "-ac", String.valueOf(p.channels())));
+            } else {
+                cmd.add("-an");
+            }
+            cmd.addAll(List.of("-sn", "-dn", "-movflags", "+faststart", "-f", "mp4",
+                    fileUrl(outputs.get(i).file())));
+        }
+        return cmd;
+    }
+
+    /** {@code [0:v:0]split=N[v0]..;[vI]fps=..,scale=..,format=yuv420p[oI];..} */
+    static String filterGraph(List<Output> outputs) {
+        StringBuilder graph = new StringBuilder("[0:v:0]split=").append(outputs.size());
+        for (int i = 0; i < outputs.size(); i++) {
+            graph.append("[v").append(i).append(']');
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+            Preset p = outputs.get(i).preset();
+            graph.append(";[v").append(i).append("]fps=").append(frameRate(p.fps()))
+                    .append(',').append(scaleFilter(p.maxWidth(), p.maxHeight()))
+                    .append(",format=yuv420p[o").append(i).append(']');
+        }
+        return graph.toString();
+    }
+
+    /** Shrink to fit {@code maxWidth x maxHeight}, never upscale, keep the aspect ratio, even sizes. */
+    static String scaleFilter(int maxWidth, int maxHeight) {
+        return "scale=w='min(iw," + maxWidth + ")':h='min(ih," + maxHeight + ")'"
+                + ":force_original_aspect_ratio=decrease:force_divisible_by=2";
+    }
+
+    /** ET's decimal NTSC rates as exact rationals; anything else as written. */
+    static String frameRate(String fps) {
+        return NTSC_RATES.getOrDefault(fps, fps);
+    }
+
+    private static String fileUrl(Path path) {
+        return "file:" + path.toAbsolutePath();
+    }
+}

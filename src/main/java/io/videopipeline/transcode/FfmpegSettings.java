@@ -1,0 +1,99 @@
+package io.videopipeline.transcode;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of the ffmpeg backend ({@code pipeline.ffmpeg.*}).
+ *
+ * @param ffmpegPath          ffmpeg binary ({@code pipeline.ffmpeg.path}, default {@code ffmpeg} from the PATH)
+ * @param ffprobePath         ffprobe binary ({@code pipeline.ffprobe.path}, default {@code ffprobe})
+ * @param workDir             where per-job temp dirs go ({@code pipeline.ffmpeg.work-dir}, default the JVM temp dir);
+ *                            needs room for the input plus all outputs of the running jobs
+ * @param x264Preset          x264 speed/quality trade-off, {@code ultrafast} .. {@code veryslow}
+ *                            (default {@code fast})
+ * @param threads             encoder threads per output, 0 = ffmpeg decides (default 0)
+ * @param timeout             a run taking longer is killed and fails (default 2 h)
+ * @param multipartThreshold  outputs larger than this (bytes) are uploaded in parts of this size (default 64 MiB,
+ *                            minimum 5 MiB, S3's smallest part)
+ * @param progressLogInterval how often a running job logs its progress (default 30 s)
+ */
+public record FfmpegSettings(String ffmpegPath, String ffprobePath, Path workDir, String x264Preset, int threads,
+                             Duration timeout, long multipartThreshold, Duration progressLogInterval) {
+
+    public static final List<String> X264_PRESETS = List.of("ultrafast", "superfast", "veryfast", "faster", "fast",
+            "medium", "slow", "slower", "veryslow", "placebo");
+    public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
+
+    public FfmpegSettings {
+        Objects.requireNonNull(ffmpegPath, "ffmpegPath");
+        Objects.requireNonNull(ffprobePath, "ffprobePath");
+        Objects.requireNonNull(workDir, "workDir");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(progressLogInterval, "progressLogInterval");
+        if (!X264_PRESETS.contains(x264Preset)) {
+            throw new IllegalArgumentException("pipeline.ffmpeg.x264-preset must be one of " + X264_PRESETS
+                    + ", got '" + x264Preset + "'");
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("pipeline.ffmpeg.threads must be 0 (auto) or more, got " + threads);
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("pipeline.ffmpeg.timeout must be positive, got " + timeout);
+        }
+        if (multipartThreshold < MIN_PART_SIZE) {
+            throw new IllegalArgumentException("pipeline.ffmpeg.multipart-threshold must be at least " + MIN_PART_SIZE
+                    + " bytes (S3's smallest part), got " + multipartThreshold);
+        }
+        if (progressLogInterval.isNegative() || progressLogInterval.isZero()) {
+            throw new IllegalArgumentException("pipeline.ffmpeg.progress-log-interval must be positive");
+        }
+    }
+
+    public static FfmpegSettings defaults() {
+        return new FfmpegSettings("ffmpeg", "ffprobe", Path.of(System.getProperty("java.io.tmpdir")), "fast", 0,
+                Duration.ofHours(2), 64L * 1024 * 1024, Duration.ofSeconds(30));
+    }
+
+    public FfmpegSettings withFfmpegPath(String path) {
+        return new FfmpegSettings(path, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
+                progressLogInterval);
+    }
+
+    public FfmpegSettings withFfprobePath(String path) {
+        return new FfmpegSettings(ffmpegPath, path, workDir, x264Preset, threads, timeout, multipartThreshold,
+                progressLogInterval);
+    }
+
+    public FfmpegSettings withWorkDir(Path dir) {
+        return new FfmpegSettings(ffmpegPath, ffprobePath, dir, x264Preset, threads, timeout, multipartThreshold,
+                progressLogInterval);
+    }
+
+    public FfmpegSettings withX264Preset(String preset) {
+        return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, preset, threads, timeout, multipartThreshold,
+                progressLogInterval);
+    }
+
+    public FfmpegSettings withThreads(int count) {
+        return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, count, timeout, multipartThreshold,
+                progressLogInterval);
+    }
+
+    public FfmpegSettings withTimeout(Duration limit) {
+        return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, limit, multipartThreshold,
+                progressLogInterval);
+    }
+
+    public FfmpegSettings withMultipartThreshold(long bytes) {
+        return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, bytes,
+                progressLogInterval);
+    }
+
+    public FfmpegSettings withProgressLogInterval(Duration interval) {
+        return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
+                interval);
+    }
+}

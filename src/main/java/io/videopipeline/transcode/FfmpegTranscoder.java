@@ -1,0 +1,315 @@
+package io.videopipeline.transcode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The default backend: transcodes with a local ffmpeg.
+ *
+ * <ol>
+ *   <li><b>Idempotency first</b>: HeadObject on every output key; if all exist with user metadata
+ *       {@code source-etag} equal to the job's ETag, the job was done before (SQS delivers at least once, S3 may
+ *       notify twice) and is skipped without downloading anything.</li>
+ *   <li>The input is streamed from S3 to a file in a per-job temp dir under {@code workDir} (never held in
+ *       memory). The dir is named by a hash of the job, never by the key: keys may hold {@code ../}, NUL or
+ *       CR/LF.</li>
+ *   <li>{@link FfmpegProbe} rejects empty, corrupt and non-video input; then <b>one</b> ffmpeg run
+ *       ({@link FfmpegCommand}) decodes once and writes every rendition ({@link FfmpegProcess}: timeout,
+ *       progress, process-tree kill).</li>
+ *   <li>Only after ffmpeg succeeded are the outputs uploaded, as {@code video/mp4} with user metadata
+ *       {@code source-bucket}, {@code source-key}, {@code source-etag}, {@code preset} (multipart above the
+ *       threshold). A failed job uploads nothing.</li>
+ *   <li>The temp dir is deleted whatever happened.</li>
+ * </ol>
+ *
+ * <p>Metadata values travel as HTTP headers, so {@code source-key} is percent-encoded: every byte outside
+ * printable ASCII, and {@code %}, {@code +} and space, become {@code %XX} (UTF-8). Both plain percent-decoding
+ * and {@code URLDecoder} give the key back.
+ *
+ * <p>Thread-safe: concurrent consumers may share one instance; each job has its own temp dir and process.
+ */
+public final class FfmpegTranscoder implements Transcoder {
+
+    public static final String BACKEND = "ffmpeg";
+    public static final String META_SOURCE_BUCKET = "source-bucket";
+    public static final String META_SOURCE_KEY = "source-key";
+    public static final String META_SOURCE_ETAG = "source-etag";
+    public static final String META_PRESET = "preset";
+    public static final String CONTENT_TYPE = "video/mp4";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FfmpegTranscoder.class);
+    private static final Pattern SAFE_EXTENSION = Pattern.compile("[A-Za-z0-9]{1,10}");
+
+    private final S3Client s3;
+    private final FfmpegSettings settings;
+    private final ProgressListener listener;
+    private final FfmpegProcess process;
+    private final FfmpegProbe probe;
+    private final FfmpegCommand command;
+    private final S3FileUpload uploader;
+
+    public FfmpegTranscoder(S3Client s3, FfmpegSettings settings) {
+        this(s3, settings, ProgressListener.NONE);
+    }
+
+    /**
+     * @throws IllegalStateException if ffmpeg or ffprobe cannot be run, or the work dir is not writable
+     */
+    public FfmpegTranscoder(S3Client s3, FfmpegSettings settings, ProgressListener listener) {
+        this.s3 = Objects.requireNonNull(s3, "s3");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.listener = listener == null ? ProgressListener.NONE : listener;
+        checkBinary(settings.ffmpegPath(), "ffmpeg", "pipeline.ffmpeg.path");
+        checkBinary(settings.ffprobePath(), "ffprobe", "pipeline.ffprobe.path");
+        checkWorkDir(settings.workDir());
+        this.process = new FfmpegProcess(settings.timeout(), settings.progressLogInterval());
+        this.probe = new FfmpegProbe(settings.ffprobePath(), process);
+        this.command = new FfmpegCommand(settings);
+        this.uploader = new S3FileUpload(s3, settings.multipartThreshold());
+    }
+
+    @Override
+    public TranscodeResult submit(TranscodeJob job) {
+        String jobId = jobId(job);
+        String bucket = job.inputBucket();
+        String key = job.inputKey();
+        String object = "s3://" + bucket + "/" + LogText.safe(key);
+        if (alreadyTranscoded(job)) {
+            LOG.info("Skipping {} (job {}): all {} outputs already exist for ETag {}", object, jobId,
+                    job.outputs().size(), job.inputETag());
+            return new TranscodeResult(BACKEND, jobId, List.of(), true);
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory(settings.workDir(), jobId + "-");
+        } catch (IOException e) {
+            throw new TranscodeFailedException("cannot create a temp dir in " + settings.workDir() + " for " + object
+                    + ": " + e, bucket, key, e);
+        }
+        long started = System.nanoTime();
+        try {
+            Path input = dir.resolve("source" + extension(key));
+            download(job, input);
+            FfmpegProbe.MediaInfo info = probe.probe(input, bucket, key);
+            LOG.info("Transcoding {} (job {}): {} {}x{}, {}, audio: {}, into {} outputs", object, jobId,
+                    info.formatName(), info.width(), info.height(), info.duration(),
+                    info.hasAudio() ? info.audioCodec() : "none", job.outputs().size());
+            Path outDir = Files.createDirectory(dir.resolve("out"));
+            List<FfmpegCommand.Output> outputs = new ArrayList<>();
+            for (int i = 0; i < job.outputs().size(); i++) {
+                Preset preset = job.outputs().get(i).preset();
+                outputs.add(new FfmpegCommand.Output(preset, outDir.resolve(i + "-" + preset.name() + ".mp4")));
+            }
+            process.transcode(command.build(input, outputs, info.hasAudio()), bucket, key, jobId, info.duration(),
+                    listener);
+            for (FfmpegCommand.Output output : outputs) {
+                if (!Files.isRegularFile(output.file()) || Files.size(output.file()) == 0) {
+                    throw new TranscodeFailedException("ffmpeg wrote no " + output.preset().name() + " output for "
+                            + object, bucket, key, null);
+                }
+            }
+            List<String> written = upload(job, outputs);
+            LOG.info("Transcoded {} (job {}) in {} s: {}", object, jobId,
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
+                    written.stream().map(LogText::safe).toList());
+            return new TranscodeResult(BACKEND, jobId, written, false);
+        } catch (IOException e) {
+            throw new TranscodeFailedException("local file error while transcoding " + object + ": " + e, bucket, key,
+                    e);
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private boolean alreadyTranscoded(TranscodeJob job) {
+        if (job.inputETag() == null || job.inputETag().isEmpty()) {
+            return false; // nothing to compare with: transcode again rather than guess
+        }
+        for (TranscodeOutput output : job.outputs()) {
+            HeadObjectResponse head;
+            try {
+                head = s3.headObject(HeadObjectRequest.builder().bucket(job.outputBucket()).key(output.key()).build());
+            } catch (NoSuchKeyException e) {
+                return false;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return false;
+                }
+                throw new TranscodeFailedException("cannot check existing output s3://" + job.outputBucket() + "/"
+                        + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
+            } catch (SdkException e) {
+                throw new TranscodeFailedException("cannot check existing output s3://" + job.outputBucket() + "/"
+                        + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
+            }
+            if (!job.inputETag().equals(head.metadata().get(META_SOURCE_ETAG))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void download(TranscodeJob job, Path input) {
+        String bucket = job.inputBucket();
+        String key = job.inputKey();
+        try {
+            s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build(), ResponseTransformer.toFile(input));
+        } catch (NoSuchKeyException e) {
+            throw new SourceMissingException("s3://" + bucket + "/" + LogText.safe(key)
+                    + " does not exist (deleted since the upload event?)", bucket, key, e);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new SourceMissingException("s3://" + bucket + "/" + LogText.safe(key) + " cannot be found: "
+                        + e.awsErrorDetails().errorCode(), bucket, key, e);
+            }
+            throw new TranscodeFailedException("cannot download s3://" + bucket + "/" + LogText.safe(key) + ": "
+                    + e.getMessage(), bucket, key, e);
+        } catch (SdkException e) {
+            throw new TranscodeFailedException("cannot download s3://" + bucket + "/" + LogText.safe(key) + ": "
+                    + e.getMessage(), bucket, key, e);
+        }
+    }
+
+    private List<String> upload(TranscodeJob job, List<FfmpegCommand.Output> files) {
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            TranscodeOutput output = job.outputs().get(i);
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put(META_SOURCE_BUCKET, job.inputBucket());
+            metadata.put(META_SOURCE_KEY, headerSafe(job.inputKey()));
+            if (job.inputETag() != null) {
+                metadata.put(META_SOURCE_ETAG, job.inputETag());
+            }
+            metadata.put(META_PRESET, output.preset().name());
+            try {
+                uploader.upload(files.get(i).file(), job.outputBucket(), output.key(), CONTENT_TYPE, metadata);
+            } catch (IOException | SdkException e) {
+                throw new TranscodeFailedException("cannot upload s3://" + job.outputBucket() + "/"
+                        + LogText.safe(output.key()) + " (" + written.size() + " of " + files.size()
+                        + " outputs written): " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
+            }
+            written.add(output.key());
+        }
+        return written;
+    }
+
+    /** Percent-encodes UTF-8 bytes outside printable ASCII, and '%', '+' and space, for an HTTP header value. */
+    static String headerSafe(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c > 0x20 && c < 0x7f && c != '%' && c != '+') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    /** "ffmpeg-" + 16 hex digits of SHA-256 over the job's identity: stable across retries, safe as a file name. */
+    static String jobId(TranscodeJob job) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String part : List.of(job.inputBucket(), job.inputKey(), String.valueOf(job.inputETag()),
+                    job.outputBucket())) {
+                sha.update(part.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            for (TranscodeOutput output : job.outputs()) {
+                sha.update(output.key().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return BACKEND + "-" + HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** The key's extension if it is plainly alphanumeric (a demuxer hint for ffmpeg), else none. */
+    private static String extension(String key) {
+        String file = key.substring(key.lastIndexOf('/') + 1);
+        int dot = file.lastIndexOf('.');
+        String ext = dot > 0 ? file.substring(dot + 1) : "";
+        return SAFE_EXTENSION.matcher(ext).matches() ? "." + ext : "";
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    LOG.warn("Could not delete temp file {}: {}", path, e.toString());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("Could not clean up temp dir {}: {}", dir, e.toString());
+        }
+    }
+
+    /** Runs {@code binary -version}; a clear message if it is missing or broken. */
+    static void checkBinary(String path, String name, String property) {
+        String hint = "install it with 'apt-get install ffmpeg' or set " + property;
+        Process p;
+        try {
+            p = new ProcessBuilder(path, "-version").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException(name + " not found at '" + path + "': " + hint, e);
+        }
+        try (InputStream out = p.getInputStream()) {
+            p.getOutputStream().close();
+            out.transferTo(java.io.OutputStream.nullOutputStream()); // the version banner
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                FfmpegProcess.killTree(p);
+                throw new IllegalStateException(name + " at '" + path + "' did not answer '-version' within 30 s");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(name + " at '" + path + "' failed '-version' with exit code "
+                        + p.exitValue() + ": " + hint);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(name + " at '" + path + "' could not be run: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            FfmpegProcess.killTree(p);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking " + name + " at '" + path + "'", e);
+        }
+    }
+
+    private static void checkWorkDir(Path workDir) {
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("pipeline.ffmpeg.work-dir '" + workDir + "' cannot be created: " + e, e);
+        }
+        if (!Files.isDirectory(workDir) || !Files.isWritable(workDir)) {
+            throw new IllegalStateException("pipeline.ffmpeg.work-dir '" + workDir + "' is not a writable directory");
+        }
+    }
+}

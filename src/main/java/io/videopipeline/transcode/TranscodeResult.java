@@ -1,0 +1,17 @@
+package io.videopipeline.transcode;
+
+import java.util.List;
+
+/**
+ * What a backend did with a job.
+ *
+ * @param backend        backend name ({@code ffmpeg}, {@code mediaconvert}, ...)
+ * @param jobId          the backend's job id (for asynchronous backends, the id to follow up on)
+ * @param outputsWritten output keys written by this call (empty when skipped or when the backend writes later)
+ * @param skipped        true if every output already existed for this exact source (same ETag): nothing was done
+ */
+public record TranscodeResult(String backend, String jobId, List<String> outputsWritten, boolean skipped) {
+    public TranscodeResult {
+        outputsWritten = List.copyOf(outputsWritten);
+    }
+}
