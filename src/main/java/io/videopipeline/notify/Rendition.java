@@ -33,16 +33,22 @@ public record Rendition(String bucket, String key, long sizeBytes, Map<String, S
         return userMetadata.getOrDefault("source-key", "");
     }
 
-    /** The preset from user metadata, else guessed from {@code name-PRESET.mp4}, else empty. */
+    /**
+     * The preset from user metadata; else read from the output pattern {@code {dir}{name}/{name}-{preset}.mp4}
+     * ({@code clip/clip-web-720p.mp4} → {@code web-720p}); else empty.
+     */
     public String preset() {
         String preset = userMetadata.get("preset");
         if (preset != null && !preset.isBlank()) {
             return preset;
         }
+        int slash = key.lastIndexOf('/');
+        String folder = slash < 0 ? "" : key.substring(key.lastIndexOf('/', slash - 1) + 1, slash);
         String file = fileName();
-        int dash = file.indexOf('-');
         int dot = file.lastIndexOf('.');
-        return dash >= 0 && dot > dash ? file.substring(dash + 1, dot) : "";
+        String prefix = folder + "-";
+        return !folder.isEmpty() && file.startsWith(prefix) && dot > prefix.length()
+                ? file.substring(prefix.length(), dot) : "";
     }
 
     public String fileName() {

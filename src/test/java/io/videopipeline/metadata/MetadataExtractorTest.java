@@ -109,6 +109,20 @@ class MetadataExtractorTest {
     }
 
     @Test
+    void keysWithSpacesAndUnicodeAreReadThroughTheirPresignedUrl() {
+        Path clip = TestMedia.clip(media, "unicode.mp4", 1, "160x120", true);
+        String key = "uploads/my clip ü+視頻 (1)/my clip ü+視頻 (1)-720p.mp4";
+        upload(clip, key, Map.of("preset", "720p"));
+
+        MetadataResult result = extractor.extract(BUCKET, key);
+
+        assertThat(result.metadataKey()).isEqualTo("uploads/my clip ü+視頻 (1)/my clip ü+視頻 (1)-720p.json");
+        assertThat(result.summary().width()).isEqualTo(160);
+        assertThat(S3.client().headObject(b -> b.bucket(BUCKET).key(result.metadataKey())).contentType())
+                .startsWith("application/json");
+    }
+
+    @Test
     void jsonAndOtherNonMp4KeysAreSkippedWithoutTouchingS3() {
         // Neither object exists: any S3 call would fail with NoSuchKey.
         assertThat(extractor.extract(BUCKET, "clip/clip-720p.json").skipped()).isTrue();

@@ -85,6 +85,14 @@ class RenditionMailTest {
     }
 
     @Test
+    void presetComesFromMetadataElseFromTheOutputPattern() {
+        assertThat(rendition("a/my-clip/my-clip-web-720p.mp4", Map.of(), PRESIGNED).preset()).isEqualTo("web-720p");
+        assertThat(rendition("my-clip/my-clip-1080p.mp4", Map.of(), PRESIGNED).preset()).isEqualTo("1080p");
+        assertThat(rendition("my-clip/my-clip-1080p.mp4", Map.of("preset", "x"), PRESIGNED).preset()).isEqualTo("x");
+        assertThat(rendition("flat.mp4", Map.of(), PRESIGNED).preset()).isEmpty();
+    }
+
+    @Test
     void templateWithAnUnknownPlaceholderIsRefusedAtLoad(@TempDir Path dir) throws IOException {
         for (String f : List.of("rendition-ready.subject.txt", "rendition-ready.txt", "rendition-ready.html",
                 "source-ready.subject.txt", "source-ready.txt", "source-ready.html")) {
