@@ -171,7 +171,7 @@ public final class MetadataExtractor {
         }
         JsonNode audio = firstStream(probe, "audio");
         JsonNode format = probe.path("format");
-        Map<String, String> user = head.metadata();
+        Map<String, String> user = io.videopipeline.transcode.SourceMetadata.decode(head.metadata());
         return new RenditionSummary(
                 number(format.path("duration"), Double::valueOf),
                 video.hasNonNull("width") ? video.get("width").asInt() : null,

@@ -1,9 +1,11 @@
 package io.videopipeline.routing;
 
+import io.videopipeline.aws.AwsErrors;
+import io.videopipeline.aws.ClassifiedFailure;
 import org.apache.camel.Exchange;
+import software.amazon.awssdk.core.exception.SdkException;
 
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Decides, for the shared error handler in routes/error-handling.yaml, what a failure means:
@@ -12,11 +14,6 @@ import java.util.Set;
  * redrive).
  */
 public final class FailurePolicy {
-    private static final Set<String> PERMANENT_AWS_CODES = Set.of("AccessDenied", "AccessDeniedException",
-            "NoSuchBucket", "InvalidBucketName", "ValidationException", "InvalidParameterValue",
-            "ResourceNotFoundException", "AccessControlListNotSupported", "InvalidAccessKeyId",
-            "SignatureDoesNotMatch", "AuthorizationError");
-
     private final int maxReceives;
 
     public FailurePolicy(int maxReceives) {
@@ -27,20 +24,18 @@ public final class FailurePolicy {
         return isPermanent(caught(exchange));
     }
 
-    /** Exceptions that know their own nature say so with {@code isTransient()}; AWS errors by code. */
+    /**
+     * Our exceptions say what they are ({@link ClassifiedFailure}); AWS errors are classified by
+     * {@link AwsErrors}; anything else (an I/O hiccup, a crashed ffmpeg) counts as transient: it is
+     * retried, and the receive count bounds how often.
+     */
     public static boolean isPermanent(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof io.videopipeline.event.PoisonMessageException) {
-                return true;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ClassifiedFailure classified) {
+                return !classified.isTransient();
             }
-            Boolean transientFlag = transientFlag(t);
-            if (transientFlag != null) {
-                return !transientFlag;
-            }
-            if (t instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
-                    && aws.awsErrorDetails() != null
-                    && PERMANENT_AWS_CODES.contains(aws.awsErrorDetails().errorCode())) {
-                return true;
+            if (t instanceof SdkException) {
+                return AwsErrors.kind(t) == AwsErrors.Kind.PERMANENT;
             }
         }
         return false;
@@ -78,17 +73,5 @@ public final class FailurePolicy {
     private static Throwable caught(Exchange exchange) {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         return t != null ? t : exchange.getException();
-    }
-
-    private static Boolean transientFlag(Throwable t) {
-        try {
-            var m = t.getClass().getMethod("isTransient");
-            if (m.getReturnType() == boolean.class) {
-                return (Boolean) m.invoke(t);
-            }
-        } catch (ReflectiveOperationException e) {
-            return null;
-        }
-        return null;
     }
 }

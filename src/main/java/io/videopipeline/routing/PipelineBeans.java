@@ -5,7 +5,19 @@ import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.cli.UserError;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.event.S3EventIntake;
+import io.videopipeline.metadata.MetadataExtractor;
+import io.videopipeline.metadata.MetadataSettings;
+import io.videopipeline.notify.EmailNotifier;
+import io.videopipeline.notify.LinkMaker;
+import io.videopipeline.notify.LinkSettings;
+import io.videopipeline.notify.MailSettings;
+import io.videopipeline.notify.MailTemplates;
+import io.videopipeline.notify.RenditionMail;
+import io.videopipeline.permissions.AclMode;
+import io.videopipeline.permissions.AclSettings;
+import io.videopipeline.permissions.AclUpdater;
 import io.videopipeline.transcode.FfmpegSettings;
+import io.videopipeline.transcode.Preset;
 import io.videopipeline.transcode.FfmpegTranscoder;
 import io.videopipeline.transcode.KeyFilter;
 import io.videopipeline.transcode.OutputKeys;
@@ -17,6 +29,7 @@ import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,18 +65,58 @@ public final class PipelineBeans implements CamelConfiguration {
         bind(camel, "eventIntake", new S3EventIntake());
         bind(camel, "transcodePlanner", transcodePlanner());
         bind(camel, "transcoder", transcoder(s3));
+
+        S3Presigner presigner = aws.s3Presigner();
+        bind(camel, "aclUpdater", new AclUpdater(s3, new AclSettings(
+                AclMode.parse(config.get("pipeline.acl.mode", "public-read")),
+                config.require("pipeline.buckets.transcoded"),
+                config.get("pipeline.acl.output-prefix", ""))));
+        bind(camel, "metadataExtractor", new MetadataExtractor(s3, presigner, new MetadataSettings(
+                config.get("pipeline.ffprobe.path", "ffprobe"),
+                Duration.ofSeconds(config.getInt("pipeline.metadata.timeout-seconds", 120)),
+                Duration.ofSeconds(config.getInt("pipeline.metadata.presign-seconds", 300)))));
+        bind(camel, "emailNotifier", emailNotifier(s3, presigner));
+        java.util.Properties mail = new java.util.Properties();
+        mail.setProperty("mail.smtp.starttls.enable", String.valueOf(config.getBoolean("pipeline.mail.starttls", false)));
+        mail.setProperty("mail.smtp.connectiontimeout", "15000");
+        mail.setProperty("mail.smtp.timeout", "30000");
+        bind(camel, "mailProperties", mail);
+    }
+
+    private EmailNotifier emailNotifier(S3Client s3, S3Presigner presigner) {
+        LinkMaker links = new LinkMaker(s3, presigner, new LinkSettings(
+                LinkSettings.Mode.parse(config.get("pipeline.mail.link.mode", "auto")),
+                config.get("pipeline.mail.link.public-base-url", ""),
+                config.get("pipeline.aws.region", "us-east-1"),
+                Duration.ofHours(config.getInt("pipeline.mail.link.lifetime-hours", 168))));
+        RenditionMail mails = new RenditionMail(
+                MailTemplates.load(config.configPath("pipeline.mail.templates-dir", "mail")),
+                new MailSettings(config.require("pipeline.mail.from"), config.require("pipeline.mail.to")));
+        return new EmailNotifier(s3, links, mails, outputKeys(), presetNames(), config.require("pipeline.buckets.transcoded"),
+                EmailNotifier.Mode.parse(config.get("pipeline.mail.mode", "per-rendition")));
     }
 
     private TranscodePlanner transcodePlanner() {
-        OutputKeys keys = new OutputKeys(config.get("pipeline.transcode.output-key-pattern", "{dir}{name}/{name}-{preset}.mp4"));
+        OutputKeys keys = outputKeys();
         KeyFilter filter = new KeyFilter(
                 KeyFilter.csv(config.get("pipeline.transcode.include-prefixes", "")),
                 KeyFilter.csv(config.get("pipeline.transcode.exclude-prefixes", "")),
                 KeyFilter.csv(config.get("pipeline.transcode.suffixes", "")));
+        return new TranscodePlanner(filter, keys, presets(), config.require("pipeline.buckets.transcoded"));
+    }
+
+    private OutputKeys outputKeys() {
+        return new OutputKeys(config.get("pipeline.transcode.output-key-pattern", "{dir}{name}/{name}-{preset}.mp4"));
+    }
+
+    private List<Preset> presets() {
         PresetCatalog catalog = PresetCatalog.load(config.configPath("pipeline.presets.file", "presets.yaml"));
         List<String> chosen = KeyFilter.csv(config.get("pipeline.presets", ""));
-        return new TranscodePlanner(filter, keys, chosen.isEmpty() ? catalog.presets() : catalog.select(chosen),
-                config.require("pipeline.buckets.transcoded"));
+        return chosen.isEmpty() ? catalog.presets() : catalog.select(chosen);
+    }
+
+    private List<String> presetNames() {
+        return presets().stream().map(Preset::name).toList();
     }
 
     private Transcoder transcoder(S3Client s3) {

@@ -1,0 +1,92 @@
+package io.videopipeline.notify;
+
+import io.videopipeline.event.ObjectEvent;
+import io.videopipeline.transcode.OutputKeys;
+import io.videopipeline.transcode.SourceMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The notify-email route's logic: which events deserve a mail, and the mail itself — one per
+ * rendition, or (mode {@code per-source}) one per source once every rendition exists.
+ */
+public final class EmailNotifier {
+    private static final Logger LOG = LoggerFactory.getLogger(EmailNotifier.class);
+
+    public enum Mode { PER_RENDITION, PER_SOURCE;
+        public static Mode parse(String text) {
+            return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "per-rendition" -> PER_RENDITION;
+                case "per-source" -> PER_SOURCE;
+                default -> throw new IllegalArgumentException("pipeline.mail.mode must be per-rendition or per-source, not '"
+                        + text + "'");
+            };
+        }
+    }
+
+    private final S3Client s3;
+    private final LinkMaker links;
+    private final RenditionMail mails;
+    private final SourceCompletion completion;
+    private final OutputKeys outputKeys;
+    private final List<String> presetNames;
+    private final String transcodedBucket;
+    private final Mode mode;
+
+    public EmailNotifier(S3Client s3, LinkMaker links, RenditionMail mails, OutputKeys outputKeys,
+                         List<String> presetNames, String transcodedBucket, Mode mode) {
+        this.s3 = s3;
+        this.links = links;
+        this.mails = mails;
+        this.completion = new SourceCompletion(s3);
+        this.outputKeys = outputKeys;
+        this.presetNames = List.copyOf(presetNames);
+        this.transcodedBucket = transcodedBucket;
+        this.mode = mode;
+    }
+
+    /** Only new renditions (.mp4) in the transcoded bucket; their .json metadata never mails. */
+    public boolean wanted(ObjectEvent event) {
+        return event.isObjectCreated() && event.bucket().equals(transcodedBucket)
+                && event.key().toLowerCase(Locale.ROOT).endsWith(".mp4");
+    }
+
+    /** The mail for this event, or null when this event is not the one that sends (per-source mode). */
+    public MailMessage compose(ObjectEvent event) {
+        Rendition rendition = rendition(event.bucket(), event.key());
+        if (mode == Mode.PER_RENDITION) {
+            return mails.renditionReady(rendition);
+        }
+        List<String> siblings = siblingsOf(rendition);
+        SourceCompletion.Decision decision = completion.check(event.bucket(), event.key(), siblings).orThrow();
+        if (!decision.shouldSend()) {
+            LOG.debug("{}: another rendition's event sends the per-source mail", event.key());
+            return null;
+        }
+        List<Rendition> all = new ArrayList<>();
+        for (String key : siblings) {
+            all.add(key.equals(event.key()) ? rendition : rendition(event.bucket(), key));
+        }
+        return mails.sourceReady(all);
+    }
+
+    private List<String> siblingsOf(Rendition rendition) {
+        String sourceKey = rendition.sourceKey();
+        if (sourceKey.isEmpty()) {
+            return List.of(rendition.key());
+        }
+        return presetNames.stream().map(p -> outputKeys.keyFor(sourceKey, p)).sorted().toList();
+    }
+
+    private Rendition rendition(String bucket, String key) {
+        HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
+        return new Rendition(bucket, key, head.contentLength(), SourceMetadata.decode(head.metadata()), null,
+                links.linkFor(bucket, key));
+    }
+}
