@@ -134,8 +134,8 @@ public final class FfmpegTranscoder implements Transcoder {
                 }
             }
             List<String> written = upload(job, outputs);
-            LOG.info("Transcoded {} (job {}) in {} s: {}", object, jobId,
-                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
+            LOG.info("Transcoded {} (job {}) in {} ms: {}", object, jobId,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     written.stream().map(LogText::safe).toList());
             return new TranscodeResult(BACKEND, jobId, written, false);
         } catch (IOException e) {

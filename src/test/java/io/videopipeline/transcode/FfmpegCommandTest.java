@@ -1,0 +1,97 @@
+package io.videopipeline.transcode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FfmpegCommandTest {
+
+    private static final PresetCatalog CATALOG = PresetCatalog.load(PresetCatalogTest.SHIPPED);
+    private static final Path IN = Path.of("/work/job-1/source.mov");
+
+    private final FfmpegCommand command = new FfmpegCommand("/usr/bin/ffmpeg", "fast", 2);
+
+    private static List<FfmpegCommand.Output> threeOutputs() {
+        return CATALOG.presets().stream()
+                .map(p -> new FfmpegCommand.Output(p, Path.of("/work/job-1/out/" + p.name() + ".mp4"))).toList();
+    }
+
+    @Test
+    void decodesOnceAndSplitsIntoOneChainPerPreset() {
+        List<String> cmd = command.build(IN, threeOutputs(), true);
+
+        assertThat(cmd.subList(0, 12)).containsExactly("/usr/bin/ffmpeg", "-hide_banner", "-nostdin", "-y",
+                "-loglevel", "warning", "-nostats", "-progress", "pipe:1", "-i", "file:/work/job-1/source.mov",
+                "-filter_complex");
+        assertThat(Collections.frequency(cmd, "-i")).isEqualTo(1);
+        assertThat(cmd.get(12)).isEqualTo("[0:v:0]split=3[v0][v1][v2]"
+                + ";[v0]fps=30000/1001,scale=w='min(iw,1920)':h='min(ih,1080)'"
+                + ":force_original_aspect_ratio=decrease:force_divisible_by=2,format=yuv420p[o0]"
+                + ";[v1]fps=30000/1001,scale=w='min(iw,1280)':h='min(ih,720)'"
+                + ":force_original_aspect_ratio=decrease:force_divisible_by=2,format=yuv420p[o1]"
+                + ";[v2]fps=30,scale=w='min(iw,1280)':h='min(ih,720)'"
+                + ":force_original_aspect_ratio=decrease:force_divisible_by=2,format=yuv420p[o2]");
+    }
+
+    @Test
+    void eachOutputGetsItsPresetsEncoderSettings() {
+        List<String> cmd = command.build(IN, threeOutputs(), true);
+
+        assertThat(String.join(" ", outputArgs(cmd, 0))).isEqualTo("-map [o0] -map 0:a:0 -c:v libx264 -preset fast"
+                + " -profile:v baseline -level:v 4.0 -b:v 5400k -maxrate:v 5400k -bufsize:v 10800k -g 90 -refs 3"
+                + " -threads 2 -c:a aac -b:a 160k -ar 44100 -ac 2 -sn -dn -movflags +faststart -f mp4"
+                + " file:/work/job-1/out/1080p.mp4");
+        assertThat(String.join(" ", outputArgs(cmd, 1))).isEqualTo("-map [o1] -map 0:a:0 -c:v libx264 -preset fast"
+                + " -profile:v baseline -level:v 3.1 -b:v 2400k -maxrate:v 2400k -bufsize:v 4800k -g 90"
+                + " -threads 2 -c:a aac -b:a 160k -ar 44100 -ac 2 -sn -dn -movflags +faststart -f mp4"
+                + " file:/work/job-1/out/720p.mp4");
+        assertThat(String.join(" ", outputArgs(cmd, 2))).contains("-profile:v main -level:v 3.1 -b:v 2200k")
+                .endsWith("file:/work/job-1/out/web-720p.mp4");
+    }
+
+    @Test
+    void silentSourceGivesVideoOnlyOutputs() {
+        List<String> cmd = command.build(IN, threeOutputs(), false);
+
+        assertThat(cmd).doesNotContain("0:a:0", "-c:a", "aac");
+        assertThat(Collections.frequency(cmd, "-an")).isEqualTo(3);
+    }
+
+    @Test
+    void threadsZeroLeavesItToFfmpeg() {
+        List<String> cmd = new FfmpegCommand("ffmpeg", "ultrafast", 0).build(IN, threeOutputs(), true);
+
+        assertThat(cmd).doesNotContain("-threads").contains("ultrafast");
+    }
+
+    @Test
+    void singlePresetStillUsesTheSameGraphShape() {
+        Preset p720 = CATALOG.get("720p");
+        List<String> cmd = command.build(IN, List.of(new FfmpegCommand.Output(p720, Path.of("/o/a.mp4"))), true);
+
+        assertThat(cmd).contains("-map", "[o0]");
+        assertThat(cmd.get(12)).startsWith("[0:v:0]split=1[v0];[v0]fps=30000/1001,");
+    }
+
+    @Test
+    void ntscRatesBecomeExactRationals() {
+        assertThat(FfmpegCommand.frameRate("29.97")).isEqualTo("30000/1001");
+        assertThat(FfmpegCommand.frameRate("23.976")).isEqualTo("24000/1001");
+        assertThat(FfmpegCommand.frameRate("59.94")).isEqualTo("60000/1001");
+        assertThat(FfmpegCommand.frameRate("25")).isEqualTo("25");
+        assertThat(FfmpegCommand.frameRate("30000/1001")).isEqualTo("30000/1001");
+    }
+
+    /** The arguments of output {@code n}: from its {@code -map [on]} up to and including its file. */
+    private static List<String> outputArgs(List<String> cmd, int n) {
+        int start = cmd.indexOf("[o" + n + "]") - 1;
+        int end = start;
+        while (!cmd.get(end).startsWith("file:")) {
+            end++;
+        }
+        return cmd.subList(start, end + 1);
+    }
+}
