@@ -17,19 +17,19 @@ import java.util.regex.Pattern;
  * Stand-in for the local cloud gateway in tests: one HTTP port that hands every request's form (and query)
  * parameters to {@link SnsService#handle}, with the region taken from the SigV4 credential scope.
  */
-final class SnsHttpAdapter implements AutoCloseable {
+public final class SnsHttpAdapter implements AutoCloseable {
     private static final Pattern REGION = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/");
 
     private final HttpServer server;
     volatile Map<String, String> lastParams = Map.of();
 
-    SnsHttpAdapter(SnsService sns) throws IOException {
+    public SnsHttpAdapter(SnsService sns) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> handle(sns, exchange));
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
