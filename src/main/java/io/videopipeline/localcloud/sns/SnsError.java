@@ -5,6 +5,8 @@ public enum SnsError {
     INVALID_PARAMETER("InvalidParameter", 400),
     INVALID_PARAMETER_VALUE("InvalidParameterValue", 400),
     NOT_FOUND("NotFound", 404),
+    RESOURCE_NOT_FOUND("ResourceNotFound", 404),
+    TAG_LIMIT_EXCEEDED("TagLimitExceeded", 400),
     INVALID_ACTION("InvalidAction", 400),
     MISSING_ACTION("MissingAction", 400),
     EMPTY_BATCH_REQUEST("EmptyBatchRequest", 400),

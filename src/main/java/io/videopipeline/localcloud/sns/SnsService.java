@@ -182,6 +182,9 @@ public final class SnsService implements AutoCloseable {
                 case "SetSubscriptionAttributes" -> setSubscriptionAttributes(formParams);
                 case "Publish" -> publish(formParams);
                 case "PublishBatch" -> publishBatch(formParams);
+                case "TagResource" -> tagResource(formParams);
+                case "UntagResource" -> untagResource(formParams);
+                case "ListTagsForResource" -> listTagsForResource(formParams);
                 default -> throw new SnsException(SnsError.INVALID_ACTION,
                         "The action " + action + " is not valid for this endpoint.");
             };
@@ -384,6 +387,52 @@ public final class SnsService implements AutoCloseable {
             }
         } catch (JsonProcessingException e) {
             throw SnsException.invalidParameter("Invalid parameter: " + name + " Error: " + e.getOriginalMessage());
+        }
+    }
+
+    private Topic requireTaggable(String arn) {
+        Topic topic = state.topics.get(arn);
+        if (topic == null) {
+            throw new SnsException(SnsError.RESOURCE_NOT_FOUND, "Resource does not exist");
+        }
+        return topic;
+    }
+
+    private String tagResource(Map<String, String> p) {
+        String arn = QueryParams.required(p, "ResourceArn");
+        Map<String, String> tags = tags(p);
+        synchronized (lock) {
+            Topic topic = requireTaggable(arn);
+            Map<String, String> merged = new LinkedHashMap<>(topic.tags);
+            merged.putAll(tags);
+            if (merged.size() > 50) {
+                throw new SnsException(SnsError.TAG_LIMIT_EXCEEDED, "Could not complete request: tag quota of per "
+                        + "resource exceeded");
+            }
+            topic.tags.putAll(tags);
+            save();
+        }
+        return null;
+    }
+
+    private String untagResource(Map<String, String> p) {
+        String arn = QueryParams.required(p, "ResourceArn");
+        List<String> keys = QueryParams.indexed(p, "TagKeys", "member").stream().map(m -> m.get("")).toList();
+        synchronized (lock) {
+            Topic topic = requireTaggable(arn);
+            keys.forEach(topic.tags::remove);
+            save();
+        }
+        return null;
+    }
+
+    private String listTagsForResource(Map<String, String> p) {
+        String arn = QueryParams.required(p, "ResourceArn");
+        synchronized (lock) {
+            Topic topic = requireTaggable(arn);
+            QueryXml xml = new QueryXml().open("Tags");
+            topic.tags.forEach((k, v) -> xml.open("member").element("Key", k).element("Value", v).close("member"));
+            return xml.close("Tags").toString();
         }
     }
 

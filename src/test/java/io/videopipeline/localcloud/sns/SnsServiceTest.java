@@ -139,6 +139,11 @@ class SnsServiceTest {
         assertThatThrownBy(() -> sns.createTopic(r -> r.name("orders").attributes(Map.of("DisplayName", "Other"))))
                 .isInstanceOf(InvalidParameterException.class);
 
+        sns.tagResource(r -> r.resourceArn(arn).tags(t -> t.key("team").value("video"), t -> t.key("env").value("dev")));
+        sns.untagResource(r -> r.resourceArn(arn).tagKeys("env"));
+        assertThat(sns.listTagsForResource(r -> r.resourceArn(arn)).tags())
+                .extracting(t -> t.key() + "=" + t.value()).containsExactly("team=video");
+
         sns.deleteTopic(r -> r.topicArn(arn));
         sns.deleteTopic(r -> r.topicArn(arn)); // idempotent, as in AWS
         assertThat(sns.listTopics().topics()).isEmpty();
