@@ -50,8 +50,8 @@ public record ProvisionSettings(
         if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
             throw new IllegalArgumentException("ProvisionSettings.maxReceiveCount must be 1..1000, got " + maxReceiveCount);
         }
-        if (maximumMessageSize < 1024 || maximumMessageSize > 262_144) {
-            throw new IllegalArgumentException("ProvisionSettings.maximumMessageSize must be 1024..262144, got "
+        if (maximumMessageSize < 1024 || maximumMessageSize > 1_048_576) { // SQS allows up to 1 MiB since 2025
+            throw new IllegalArgumentException("ProvisionSettings.maximumMessageSize must be 1024..1048576, got "
                     + maximumMessageSize);
         }
         if (visibilityTimeoutSeconds < 0 || visibilityTimeoutSeconds > 43_200) {

@@ -221,6 +221,14 @@ public final class SnsService implements AutoCloseable {
         }
     }
 
+    /** Whether the topic exists (S3 refuses a notification configuration naming an unknown topic). */
+    public boolean topicExists(String topicArn) {
+        synchronized (lock) {
+            return topicArn != null && state.topics.containsKey(topicArn);
+        }
+    }
+
+    /** Stops delivery; retries still pending are dropped. State is already on disk. */
     @Override
     public void close() {
         delivery.close();

@@ -414,6 +414,8 @@ class SnsServiceTest {
         String topicArn = sns.createTopic(r -> r.name("internal")).topicArn();
         sns.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn("internal-q")));
 
+        assertThat(service.topicExists(topicArn)).isTrue();
+        assertThat(service.topicExists(topicArn + "-not")).isFalse();
         String messageId = service.publish(topicArn, "Amazon S3 Notification", "{\"Records\":[]}");
 
         assertThat(receive(queueUrl, 1).get(0).body()).contains("\"MessageId\" : \"" + messageId + "\"")
