@@ -1,0 +1,109 @@
+package io.videopipeline.provision;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What {@link Provisioner} creates: the names of DESIGN.md §6 and the queue settings of §1 and §7.
+ *
+ * @param uploadBucket             bucket users upload to
+ * @param transcodedBucket         bucket the renditions are written to
+ * @param uploadQueue              queue receiving the upload bucket's events
+ * @param emailQueue               fan-out queue of the notify-email route
+ * @param aclQueue                 fan-out queue of the set-permissions route
+ * @param metadataQueue            fan-out queue of the extract-metadata route
+ * @param topic                    topic receiving the transcoded bucket's events
+ * @param deadLetterSuffix         each queue's dead-letter queue is its name plus this ("-dlq")
+ * @param maxReceiveCount          receives before a message moves to the dead-letter queue (5)
+ * @param maximumMessageSize       SQS MaximumMessageSize in bytes; S3 events are at most 64 KB (65536)
+ * @param visibilityTimeoutSeconds SQS VisibilityTimeout of the work queues
+ * @param transcodedSuffix         only keys with this suffix notify the topic (".mp4")
+ * @param emailSubscriptions       addresses subscribed to the topic by email (may be empty)
+ * @param bucketNotifications      whether to configure the two bucket notifications (false when the S3 in use
+ *                                 cannot, or when they are managed elsewhere)
+ */
+public record ProvisionSettings(
+        String uploadBucket,
+        String transcodedBucket,
+        String uploadQueue,
+        String emailQueue,
+        String aclQueue,
+        String metadataQueue,
+        String topic,
+        String deadLetterSuffix,
+        int maxReceiveCount,
+        int maximumMessageSize,
+        int visibilityTimeoutSeconds,
+        String transcodedSuffix,
+        List<String> emailSubscriptions,
+        boolean bucketNotifications) {
+
+    public ProvisionSettings {
+        requireName("uploadBucket", uploadBucket);
+        requireName("transcodedBucket", transcodedBucket);
+        requireName("uploadQueue", uploadQueue);
+        requireName("emailQueue", emailQueue);
+        requireName("aclQueue", aclQueue);
+        requireName("metadataQueue", metadataQueue);
+        requireName("topic", topic);
+        requireName("deadLetterSuffix", deadLetterSuffix);
+        if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
+            throw new IllegalArgumentException("ProvisionSettings.maxReceiveCount must be 1..1000, got " + maxReceiveCount);
+        }
+        if (maximumMessageSize < 1024 || maximumMessageSize > 1_048_576) { // SQS allows up to 1 MiB since 2025
+            throw new IllegalArgumentException("ProvisionSettings.maximumMessageSize must be 1024..1048576, got "
+                    + maximumMessageSize);
+        }
+        if (visibilityTimeoutSeconds < 0 || visibilityTimeoutSeconds > 43_200) {
+            throw new IllegalArgumentException("ProvisionSettings.visibilityTimeoutSeconds must be 0..43200, got "
+                    + visibilityTimeoutSeconds);
+        }
+        transcodedSuffix = transcodedSuffix == null ? "" : transcodedSuffix;
+        emailSubscriptions = List.copyOf(Objects.requireNonNullElse(emailSubscriptions, List.of()));
+        for (String address : emailSubscriptions) {
+            if (address == null || !address.matches("[^@\\s]+@[^@\\s]+")) {
+                throw new IllegalArgumentException("ProvisionSettings.emailSubscriptions: not an email address: "
+                        + address);
+            }
+        }
+    }
+
+    private static void requireName(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("ProvisionSettings." + field + " must not be empty");
+        }
+    }
+
+    /** The defaults of DESIGN.md §6: video-upload, video-transcoded, …, redrive after 5, 64 KB, 15 minutes. */
+    public static ProvisionSettings defaults() {
+        return new ProvisionSettings("video-upload", "video-transcoded", "video-upload-events",
+                "transcoded-video-email", "transcoded-video-acl", "transcoded-video-metadata",
+                "transcoded-video-notifications", "-dlq", 5, 65_536, 900, ".mp4", List.of(), true);
+    }
+
+    public List<String> fanOutQueues() {
+        return List.of(emailQueue, aclQueue, metadataQueue);
+    }
+
+    public List<String> workQueues() {
+        return List.of(uploadQueue, emailQueue, aclQueue, metadataQueue);
+    }
+
+    public ProvisionSettings withEmailSubscriptions(List<String> addresses) {
+        return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
+                topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
+                transcodedSuffix, addresses, bucketNotifications);
+    }
+
+    public ProvisionSettings withBucketNotifications(boolean enabled) {
+        return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
+                topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
+                transcodedSuffix, emailSubscriptions, enabled);
+    }
+
+    public ProvisionSettings withVisibilityTimeoutSeconds(int seconds) {
+        return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
+                topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, seconds, transcodedSuffix,
+                emailSubscriptions, bucketNotifications);
+    }
+}
