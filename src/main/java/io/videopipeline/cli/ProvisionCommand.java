@@ -1,0 +1,58 @@
+package io.videopipeline.cli;
+
+import io.videopipeline.aws.AwsClients;
+import io.videopipeline.aws.AwsSettings;
+import io.videopipeline.config.PipelineConfig;
+import io.videopipeline.provision.Change;
+import io.videopipeline.provision.ProvisionSettings;
+import io.videopipeline.provision.Provisioner;
+import io.videopipeline.transcode.KeyFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * {@code provision}: creates every resource of the pipeline, idempotently, against whatever endpoint
+ * the configuration names (the local cloud, LocalStack or AWS).
+ */
+public final class ProvisionCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(ProvisionCommand.class);
+
+    private ProvisionCommand() {
+    }
+
+    public static ProvisionSettings settings(PipelineConfig config) {
+        return new ProvisionSettings(
+                config.require("pipeline.buckets.upload"),
+                config.require("pipeline.buckets.transcoded"),
+                config.require("pipeline.queues.upload-events"),
+                config.require("pipeline.queues.email"),
+                config.require("pipeline.queues.acl"),
+                config.require("pipeline.queues.metadata"),
+                config.require("pipeline.topic.transcoded"),
+                "-dlq",
+                config.getInt("pipeline.retry.max-receives", 5),
+                65_536,
+                config.getInt("pipeline.provision.visibility-timeout-seconds", 300),
+                ".mp4",
+                KeyFilter.csv(config.get("pipeline.provision.email-subscriptions", "")),
+                true);
+    }
+
+    /** Applies (or, dry, only plans) and logs one line per change; returns the changes. */
+    public static List<Change> run(PipelineConfig config, AwsSettings aws, boolean dryRun) {
+        try (AwsClients clients = new AwsClients(aws)) {
+            Provisioner provisioner = new Provisioner(clients.s3(), clients.sqs(), clients.sns(), settings(config));
+            List<Change> changes = dryRun ? provisioner.plan() : provisioner.apply();
+            String verb = dryRun ? "would" : "did";
+            if (changes.isEmpty()) {
+                LOG.info("provision: everything is in place against {} (no changes)", aws);
+            }
+            for (Change change : changes) {
+                LOG.info("provision: {} {}", verb, change);
+            }
+            return changes;
+        }
+    }
+}
