@@ -24,7 +24,8 @@ import software.amazon.awssdk.eventnotifications.s3.model.UserIdentity;
  * characters, {@code /} kept), so the seed's {@code decodeURIComponent(key.replace(/\+/g, ' '))} and Python's
  * {@code unquote_plus} give the key back. {@code eventVersion 2.1}, {@code eventName ObjectCreated:Put};
  * {@code configurationId} and {@code principalId} say {@value #SOURCE} so a log reader can tell a relayed event
- * from an original one.
+ * from an original one (they also fill {@code responseElements}, which S3 fills from its own request).
+ * {@code versionId} is written as null (S3 omits it for unversioned buckets).
  */
 final class S3EventPayload {
 
@@ -44,11 +45,18 @@ final class S3EventPayload {
         record.setEventName(EVENT_NAME);
         record.setUserIdentity(new UserIdentity(SOURCE));
         record.setRequestParameters(new RequestParameters("127.0.0.1"));
-        record.setResponseElements(new ResponseElements(null, null));
+        // S3 always sends these strings; a relayed event has no S3 request, so they say where it came from.
+        record.setResponseElements(new ResponseElements(SOURCE, SOURCE));
         S3Bucket s3Bucket = new S3Bucket(bucket, new UserIdentity(SOURCE), "arn:aws:s3:::" + bucket);
-        S3Object s3Object = new S3Object(encodeKey(key), size, eTag, null, null);
+        S3Object s3Object = new S3Object(encodeKey(key), size, eTag, null, sequencer(eventTime));
         record.setS3(new S3(SOURCE, s3Bucket, s3Object, "1.0"));
         return new S3EventNotification(List.of(record)).toJson();
+    }
+
+    /** Like S3's: upper-case hex that grows with time (S3 uses it to order events for one key). */
+    static String sequencer(Instant time) {
+        long nanos = time.getEpochSecond() * 1_000_000_000L + time.getNano();
+        return String.format("%018X", nanos);
     }
 
     /** S3's encoding of keys in event notifications: form encoding, but '/' stays as it is. */
