@@ -90,6 +90,9 @@ public final class LocalCloud implements AutoCloseable {
             http.setSendServerVersion(false);
             http.setSendDateHeader(false);
             http.setRequestHeaderSize(32 * 1024);
+            // Jetty's header cache would return "text/plain; charset=utf-8" for "...charset=UTF-8": header values
+            // must reach S3Proxy exactly as the client signed them.
+            http.setHeaderCacheCaseSensitive(true);
             // S3 keys may contain anything (encoded slashes, "..", "//"); S3Proxy sees the path as sent.
             http.setUriCompliance(UriCompliance.UNSAFE);
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
