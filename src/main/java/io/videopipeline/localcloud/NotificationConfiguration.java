@@ -159,10 +159,10 @@ record NotificationConfiguration(List<Destination> destinations) {
             if (d.prefix() != null || d.suffix() != null) {
                 xml.append("<Filter><S3Key>");
                 if (d.prefix() != null) {
-                    xml.append("<FilterRule><Name>prefix</Name><Value>").append(AwsErrors.Xml.escape(d.prefix())).append("</Value></FilterRule>");
+                    xml.append("<FilterRule><Name>Prefix</Name><Value>").append(AwsErrors.Xml.escape(d.prefix())).append("</Value></FilterRule>");
                 }
                 if (d.suffix() != null) {
-                    xml.append("<FilterRule><Name>suffix</Name><Value>").append(AwsErrors.Xml.escape(d.suffix())).append("</Value></FilterRule>");
+                    xml.append("<FilterRule><Name>Suffix</Name><Value>").append(AwsErrors.Xml.escape(d.suffix())).append("</Value></FilterRule>");
                 }
                 xml.append("</S3Key></Filter>");
             }
