@@ -70,8 +70,12 @@ public final class LocalCloud implements AutoCloseable {
         return new Builder();
     }
 
-    /** Starts every service; returns this. Fails with a message naming what could not start. */
-    public synchronized LocalCloud start() throws Exception {
+    /**
+     * Starts every service; returns this.
+     *
+     * @throws IllegalStateException naming what could not start (for example the port being in use)
+     */
+    public synchronized LocalCloud start() {
         if (server != null) {
             throw new IllegalStateException("LocalCloud is already started on " + endpoint);
         }
@@ -154,9 +158,13 @@ public final class LocalCloud implements AutoCloseable {
                     endpoint, settings.queryService != null ? ", SNS" : "", (System.nanoTime() - started) / 1_000_000,
                     s3ProxyPort, sqs.port(), dataDir == null ? "in memory" : dataDir);
             return this;
-        } catch (Exception | Error e) {
+        } catch (RuntimeException | Error e) {
             stop();
             throw e;
+        } catch (Exception e) {
+            stop();
+            throw new IllegalStateException("Could not start the local cloud on " + settings.bindAddress + ":" + settings.port
+                    + " (data dir " + (settings.transientStorage ? "none, transient" : settings.dataDir.toAbsolutePath()) + "): " + e, e);
         }
     }
 
