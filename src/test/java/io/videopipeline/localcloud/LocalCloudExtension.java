@@ -4,10 +4,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -25,6 +28,7 @@ import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * JUnit 5 extension running a {@link LocalCloud} on 127.0.0.1, a random port, in memory, with ready AWS SDK v2
@@ -187,6 +191,24 @@ public class LocalCloudExtension implements BeforeAllCallback, AfterAllCallback,
     /** {@code arn:aws:sqs:<region>:<account>:<name>}. */
     public String queueArn(String queueName) {
         return "arn:aws:sqs:" + cloud.region() + ":" + cloud.accountId() + ":" + queueName;
+    }
+
+    /**
+     * Receives and deletes exactly {@code count} messages from a queue, polling (long polls of 1 s) for at most
+     * {@code timeout}; fails if fewer arrive. Does not wait for messages beyond {@code count}.
+     */
+    public List<Message> receiveMessages(String queueUrl, int count, Duration timeout) {
+        List<Message> messages = new ArrayList<>();
+        Awaitility.await().atMost(timeout).until(() -> {
+            int wanted = Math.min(10, count - messages.size());
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(wanted).waitTimeSeconds(1)).messages();
+            for (Message m : batch) {
+                sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+            }
+            messages.addAll(batch);
+            return messages.size() >= count;
+        });
+        return messages;
     }
 
     /** Creates a queue and returns its URL. */

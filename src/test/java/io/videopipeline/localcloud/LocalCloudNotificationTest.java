@@ -2,7 +2,6 @@ package io.videopipeline.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -173,17 +172,8 @@ class LocalCloudNotificationTest {
         return receiveFrom(queueUrl, count);
     }
 
-    /** Receives (and deletes) exactly {@code count} messages, waiting up to 10 s. */
-    static List<Message> receiveFrom(String url, int count) {
-        List<Message> messages = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            List<Message> batch = CLOUD.sqs().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
-            for (Message m : batch) {
-                CLOUD.sqs().deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
-            }
-            messages.addAll(batch);
-            return messages.size() >= count;
-        });
+    private static List<Message> receiveFrom(String url, int count) {
+        List<Message> messages = CLOUD.receiveMessages(url, count, Duration.ofSeconds(10));
         assertThat(messages).hasSize(count);
         return messages;
     }
