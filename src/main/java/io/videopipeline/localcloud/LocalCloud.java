@@ -114,7 +114,7 @@ public final class LocalCloud implements AutoCloseable {
                     .endpointOverride(URI.create("http://127.0.0.1:" + sqs.port()))
                     .region(Region.of(settings.region))
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey, settings.secretKey)))
-                    .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                    .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.create())
                     .build();
 
             blobStoreContext = blobStoreContext(dataDir == null ? null : dataDir.resolve("s3"));

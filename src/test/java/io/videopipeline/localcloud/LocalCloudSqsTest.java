@@ -124,7 +124,7 @@ class LocalCloudSqsTest {
     void snsRequestsWithoutAnSnsServiceGetAnAwsError() {
         try (var sns = software.amazon.awssdk.services.sns.SnsClient.builder().endpointOverride(CLOUD.endpoint()).region(CLOUD.region())
                 .credentialsProvider(CLOUD.credentials())
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+                .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.create()).build()) {
             assertThatThrownBy(() -> sns.listTopics()).isInstanceOfSatisfying(
                     software.amazon.awssdk.services.sns.model.SnsException.class, e -> {
                         assertThat(e.statusCode()).isEqualTo(400);
@@ -136,7 +136,7 @@ class LocalCloudSqsTest {
     private static SqsClient client(String accessKey, String secretKey) {
         return SqsClient.builder().endpointOverride(CLOUD.endpoint()).region(CLOUD.region())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.create())
                 .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(10)))
                 .build();
     }
