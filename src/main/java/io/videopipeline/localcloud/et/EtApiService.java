@@ -489,6 +489,7 @@ public final class EtApiService implements AutoCloseable {
         }
 
         ObjectNode job = json.createObjectNode();
+        ObjectNode res = json.createObjectNode();
         String id;
         synchronized (this) {
             pipeline(pipelineId); // may have been deleted meanwhile
@@ -508,14 +509,11 @@ public final class EtApiService implements AutoCloseable {
             job.putObject("Timing").put("SubmitTimeMillis", System.currentTimeMillis());
             jobs.put(id, job);
             persist();
+            res.set("Job", render(job)); // as submitted: the worker may start it at once
         }
         LOG.info("Local Elastic Transcoder: job {} submitted on pipeline {}: {} -> {}", id, pipelineId,
                 LogText.safe(inputKey), fullKeys.stream().map(LogText::safe).toList());
         schedule(id);
-        ObjectNode res = json.createObjectNode();
-        synchronized (this) {
-            res.set("Job", render(jobs.get(id)));
-        }
         return res;
     }
 
