@@ -23,6 +23,8 @@ import io.videopipeline.transcode.KeyFilter;
 import io.videopipeline.transcode.OutputKeys;
 import io.videopipeline.transcode.PresetCatalog;
 import io.videopipeline.transcode.TranscodePlanner;
+import io.videopipeline.transcode.cloud.ElasticTranscoderSettings;
+import io.videopipeline.transcode.cloud.ElasticTranscoderTranscoder;
 import io.videopipeline.transcode.cloud.LambdaSettings;
 import io.videopipeline.transcode.cloud.LambdaTranscoder;
 import io.videopipeline.transcode.cloud.MediaConvertSettings;
@@ -128,6 +130,9 @@ public final class PipelineBeans implements CamelConfiguration {
         try {
             return switch (backend) {
                 case "ffmpeg" -> new FfmpegTranscoder(s3, ffmpegSettings());
+                case "elastictranscoder" -> new ElasticTranscoderTranscoder(aws.elasticTranscoder(), s3,
+                        new ElasticTranscoderSettings(config.require("pipeline.elastictranscoder.pipeline-id"),
+                                config.require("pipeline.buckets.transcoded")));
                 case "mediaconvert" -> new MediaConvertTranscoder(aws.mediaConvert(), s3, new MediaConvertSettings(
                         config.require("pipeline.mediaconvert.role-arn"),
                         config.get("pipeline.mediaconvert.queue", ""),
