@@ -100,6 +100,7 @@ public final class LocalCloud implements AutoCloseable {
             http.setSendServerVersion(false);
             http.setSendDateHeader(false);
             http.setRequestHeaderSize(32 * 1024);
+            http.setOutputBufferSize(64 * 1024);
             // Jetty's header cache would return "text/plain; charset=utf-8" for "...charset=UTF-8": header values
             // must reach S3Proxy exactly as the client signed them.
             http.setHeaderCacheCaseSensitive(true);
@@ -198,6 +199,9 @@ public final class LocalCloud implements AutoCloseable {
             client.setMaxConnectionsPerDestination(512);
             client.setConnectTimeout(5_000);
             client.setIdleTimeout(120_000);
+            // Bigger reads from S3Proxy mean fewer, larger writes to the client when streaming objects.
+            client.setResponseBufferSize(64 * 1024);
+            client.setRequestBufferSize(64 * 1024);
             QueuedThreadPool clientThreads = new QueuedThreadPool(64, 4);
             clientThreads.setName("localcloud-upstream");
             client.setExecutor(clientThreads);
