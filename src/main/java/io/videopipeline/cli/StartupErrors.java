@@ -23,8 +23,10 @@ public final class StartupErrors {
     }
 
     public static UserError toUserError(Throwable failure) {
-        if (failure instanceof UserError u) {
-            return u;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof UserError u) {
+                return u;
+            }
         }
         String where = where(failure);
         Throwable root = innermost(failure);

@@ -61,6 +61,15 @@ public final class PipelineBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) {
+        try {
+            bindAll(camel);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // Bad settings (a missing presets file, an unknown mode, no ffmpeg): the user's to fix.
+            throw new UserError(UserError.CONFIG, e.getMessage(), e);
+        }
+    }
+
+    private void bindAll(CamelContext camel) {
         AwsClients aws = new AwsClients(AwsSettings.from(config));
         resources.add(aws);
         LOG.info("AWS clients: {}", aws.settings());

@@ -28,14 +28,26 @@ class RunnerIT {
         routes = Files.createDirectories(work.resolve("routes"));
         config = Files.createDirectories(work.resolve("config"));
         state = work.resolve("out/state.txt");
+        // The shipped config, with the embedded cloud and the fixed HTTP port off: these tests are about the runner.
+        try (var files = Files.walk(Path.of("config"))) {
+            for (Path source : files.toList()) {
+                Path target = config.resolve(Path.of("config").relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
         Files.writeString(config.resolve("application.properties"), """
-                pipeline.routes.enabled=*
-                pipeline.routes.live-reload=false
-                pipeline.localcloud.enabled=false
+
                 pipeline.greeting=from-file
-                """);
+                camel.management.enabled=false
+                """, java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(config.resolve("application-local.properties"), """
                 pipeline.routes.live-reload=true
+                pipeline.localcloud.enabled=false
+                pipeline.provision.on-start=false
                 """);
     }
 
