@@ -1,0 +1,40 @@
+package io.videopipeline.transcode.cloud;
+
+/**
+ * Settings of the {@code mediaconvert} backend ({@code pipeline.mediaconvert.*}). The endpoint and region are the
+ * client's: build the {@code MediaConvertClient} with the regional endpoint
+ * ({@code https://mediaconvert.<region>.amazonaws.com}; no DescribeEndpoints call is made).
+ *
+ * @param roleArn     IAM role MediaConvert assumes to read the input and write the outputs
+ *                    ({@code pipeline.mediaconvert.role-arn}); required
+ * @param queue       queue name or ARN ({@code pipeline.mediaconvert.queue}); null or blank = the account's
+ *                    Default queue
+ * @param jobTemplate job template name or ARN ({@code pipeline.mediaconvert.job-template}); null or blank = the
+ *                    outputs are built inline from the presets. With a template, the job sends only the input and
+ *                    the template decides outputs and their destination.
+ */
+public record MediaConvertSettings(String roleArn, String queue, String jobTemplate) {
+
+    public MediaConvertSettings {
+        if (roleArn == null || roleArn.isBlank()) {
+            throw new IllegalArgumentException("pipeline.mediaconvert.role-arn is empty: MediaConvert needs an IAM "
+                    + "role ARN (arn:aws:iam::ACCOUNT:role/NAME) that may read the upload and write the renditions");
+        }
+        roleArn = roleArn.trim();
+        if (!roleArn.startsWith("arn:")) {
+            throw new IllegalArgumentException("pipeline.mediaconvert.role-arn '" + roleArn
+                    + "' is not an ARN; expected arn:aws:iam::ACCOUNT:role/NAME");
+        }
+        queue = blankToNull(queue);
+        jobTemplate = blankToNull(jobTemplate);
+    }
+
+    /** Inline outputs, Default queue. */
+    public static MediaConvertSettings of(String roleArn) {
+        return new MediaConvertSettings(roleArn, null, null);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}
