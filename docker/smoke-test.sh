@@ -162,30 +162,33 @@ ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=320x240:rate=30:du
   -f lavfi -i sine=frequency=440:duration=2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p \
   -c:a aac -shortest "$work/smoke-clip.mov"
 t_upload=$(now)
-s3 s3 cp --only-show-errors "$work/smoke-clip.mov" s3://video-upload/smoke-clip.mov
-expected=(smoke-clip/smoke-clip-1080p.mp4 smoke-clip/smoke-clip-720p.mp4 smoke-clip/smoke-clip-web-720p.mp4
-          smoke-clip/smoke-clip-1080p.json smoke-clip/smoke-clip-720p.json smoke-clip/smoke-clip-web-720p.json)
-deadline=$(( $(date +%s) + pipeline_timeout ))
-missing=("${expected[@]}")
-while :; do
-  keys=$(s3 s3api list-objects-v2 --bucket video-transcoded --prefix smoke-clip/ \
-           --query 'Contents[].Key' --output text 2>/dev/null || true)
-  missing=()
-  for k in "${expected[@]}"; do
-    grep -qw -- "$k" <<<"$(tr '\t' '\n' <<<"$keys")" || missing+=("$k")
-  done
-  [ ${#missing[@]} -eq 0 ] && break
-  [ "$(date +%s)" -ge "$deadline" ] && break
-  sleep 1
-done
-t_done=$(now)
-upload_to_last=$(secs "$t_upload" "$t_done")
-if [ ${#missing[@]} -eq 0 ]; then
-  log "all 3 renditions and 3 metadata files after $upload_to_last s"
-  s3 s3 cp --only-show-errors s3://video-transcoded/smoke-clip/smoke-clip-720p.json "$work/meta.json"
-  grep -q '"codec_name" *: *"h264"' "$work/meta.json" || fail "smoke-clip-720p.json does not describe an h264 stream"
+upload_to_last=n/a
+if ! s3 s3 cp --only-show-errors "$work/smoke-clip.mov" s3://video-upload/smoke-clip.mov; then
+  fail "upload to the local cloud through 127.0.0.1:$s3_port"
 else
-  fail "after $pipeline_timeout s still missing in video-transcoded: ${missing[*]}"
+  expected=(smoke-clip/smoke-clip-1080p.mp4 smoke-clip/smoke-clip-720p.mp4 smoke-clip/smoke-clip-web-720p.mp4
+            smoke-clip/smoke-clip-1080p.json smoke-clip/smoke-clip-720p.json smoke-clip/smoke-clip-web-720p.json)
+  deadline=$(( $(date +%s) + pipeline_timeout ))
+  while :; do
+    keys=$(s3 s3api list-objects-v2 --bucket video-transcoded --prefix smoke-clip/ \
+             --query 'Contents[].Key' --output text 2>/dev/null | tr '\t' '\n' || true)
+    missing=()
+    for k in "${expected[@]}"; do
+      grep -qxF -- "$k" <<<"$keys" || missing+=("$k")
+    done
+    [ ${#missing[@]} -eq 0 ] && break
+    [ "$(date +%s)" -ge "$deadline" ] && break
+    sleep 1
+  done
+  t_done=$(now)
+  upload_to_last=$(secs "$t_upload" "$t_done")
+  if [ ${#missing[@]} -eq 0 ]; then
+    log "all 3 renditions and 3 metadata files after $upload_to_last s"
+    s3 s3 cp --only-show-errors s3://video-transcoded/smoke-clip/smoke-clip-720p.json "$work/meta.json"
+    grep -q '"codec_name" *: *"h264"' "$work/meta.json" || fail "smoke-clip-720p.json does not describe an h264 stream"
+  else
+    fail "after $pipeline_timeout s still missing in video-transcoded: ${missing[*]}"
+  fi
 fi
 
 # ---- graceful stop ----------------------------------------------------------------------------------
