@@ -205,7 +205,9 @@ if [ "$exit_code" = 0 ] || [ "$exit_code" = 143 ]; then
 else
   fail "stop ended with exit code $exit_code after $stop_secs s (137 = killed at the grace deadline)"
 fi
-podman logs "$name" 2>&1 | grep -q "shutdown" || fail "no Camel shutdown in the log (SIGTERM not reaching the JVM?)"
+podman logs "$name" >"$work/container.log" 2>&1 || true
+grep -q "Apache Camel .* shutdown" "$work/container.log" ||
+  fail "no Camel shutdown in the log (SIGTERM not reaching the JVM?)"
 
 # ---- summary ------------------------------------------------------------------------------------------
 cat >&2 <<EOF
