@@ -10,6 +10,9 @@ import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.elastictranscoder.ElasticTranscoderClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.LambdaClientBuilder;
+import software.amazon.awssdk.services.mediaconvert.MediaConvertClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -70,6 +73,19 @@ public final class AwsClients implements AutoCloseable {
 
     public ElasticTranscoderClient elasticTranscoder() {
         return track(configure(ElasticTranscoderClient.builder()).build());
+    }
+
+    public MediaConvertClient mediaConvert() {
+        return track(configure(MediaConvertClient.builder()).build());
+    }
+
+    /** The socket timeout must outlast a synchronous function run, or a slow function looks like a network error. */
+    public LambdaClient lambda(Duration functionTimeout) {
+        LambdaClientBuilder b = configure(LambdaClient.builder());
+        b.httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
+                .socketTimeout(functionTimeout.plusSeconds(30)));
+        b.overrideConfiguration(o -> o.apiCallAttemptTimeout(functionTimeout.plusSeconds(60)));
+        return track(b.build());
     }
 
     private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(B builder) {

@@ -5,6 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.UriCompliance;
@@ -29,6 +33,7 @@ import com.google.common.collect.ImmutableSet;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -57,7 +62,8 @@ public final class LocalCloud implements AutoCloseable {
     private SqsBackend sqs;
     private S3Proxy s3Proxy;
     private BlobStoreContext blobStoreContext;
-    private SqsClient internalSqs;
+    private InternalQueueSender queueSender;
+    private NotificationConfigurationStore configurations;
     private S3EventDispatcher events;
     private URI endpoint;
     private int s3ProxyPort;
@@ -94,6 +100,7 @@ public final class LocalCloud implements AutoCloseable {
             http.setSendServerVersion(false);
             http.setSendDateHeader(false);
             http.setRequestHeaderSize(32 * 1024);
+            http.setOutputBufferSize(64 * 1024);
             // Jetty's header cache would return "text/plain; charset=utf-8" for "...charset=UTF-8": header values
             // must reach S3Proxy exactly as the client signed them.
             http.setHeaderCacheCaseSensitive(true);
@@ -109,47 +116,38 @@ public final class LocalCloud implements AutoCloseable {
             String publicHost = "0.0.0.0".equals(settings.bindAddress) || "::".equals(settings.bindAddress) ? "127.0.0.1" : settings.bindAddress;
             endpoint = URI.create("http://" + (publicHost.contains(":") ? "[" + publicHost + "]" : publicHost) + ":" + port);
 
-            sqs = SqsBackend.start(dataDir == null ? null : dataDir.resolve("sqs"), endpoint, settings.region, settings.accountId);
-            internalSqs = SqsClient.builder()
-                    .endpointOverride(URI.create("http://127.0.0.1:" + sqs.port()))
-                    .region(Region.of(settings.region))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey, settings.secretKey)))
-                    .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.create())
-                    .build();
-
-            blobStoreContext = blobStoreContext(dataDir == null ? null : dataDir.resolve("s3"));
-            BlobStore blobStore = blobStoreContext.getBlobStore();
-            NotificationConfigurationStore configurations =
-                    new NotificationConfigurationStore(dataDir == null ? null : dataDir.resolve("s3-notifications"));
-            events = new S3EventDispatcher(configurations, new InternalQueueSender(internalSqs, endpoint, settings.accountId),
-                    settings.topicPublisher, settings.region, settings.accountId, blobStore);
-
-            s3Proxy = S3Proxy.builder()
-                    .endpoint(URI.create("http://127.0.0.1:0"))
-                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, settings.accessKey, settings.secretKey)
-                    .ignoreUnknownHeaders(true)
-                    .blobStore(new NotifyingBlobStore(blobStore, events, configurations))
-                    .build();
-            s3Proxy.start();
-            s3ProxyPort = s3Proxy.getPort();
-
-            httpClient = new HttpClient();
-            httpClient.setFollowRedirects(false);
-            httpClient.setUserAgentField(null);
-            httpClient.setMaxConnectionsPerDestination(512);
-            httpClient.setConnectTimeout(5_000);
-            httpClient.setIdleTimeout(120_000);
-            QueuedThreadPool clientThreads = new QueuedThreadPool(64, 4);
-            clientThreads.setName("localcloud-upstream");
-            httpClient.setExecutor(clientThreads);
-            httpClient.start();
-            // A pass-through proxy: no automatic gzip decoding, redirects, 100-continue or authentication.
-            httpClient.getContentDecoderFactories().clear();
-            httpClient.getProtocolHandlers().clear();
+            // The three back ends start in parallel: start-up is mostly class loading and JIT of three stacks.
+            Path sqsDir = dataDir == null ? null : dataDir.resolve("sqs");
+            Path s3Dir = dataDir == null ? null : dataDir.resolve("s3");
+            Path notificationsDir = dataDir == null ? null : dataDir.resolve("s3-notifications");
+            queueSender = new InternalQueueSender(settings, endpoint);
+            ExecutorService starters = Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "localcloud-start");
+                t.setDaemon(true);
+                return t;
+            });
+            CompletableFuture<Void> s3Started;
+            CompletableFuture<Void> clientStarted;
+            try {
+                s3Started = CompletableFuture.runAsync(() -> startS3(s3Dir, notificationsDir), starters);
+                clientStarted = CompletableFuture.runAsync(this::startUpstreamClient, starters);
+                try {
+                    sqs = SqsBackend.start(sqsDir, endpoint, settings.region, settings.accountId);
+                    queueSender.connect(sqs.port());
+                } finally {
+                    // Whatever happened, let the others finish so that stop() sees (and closes) what they started.
+                    awaitQuietly(s3Started);
+                    awaitQuietly(clientStarted);
+                }
+            } finally {
+                starters.shutdown();
+            }
+            s3Started.join();
+            clientStarted.join();
 
             SigV4Verifier verifier = new SigV4Verifier(settings.accessKey, settings.secretKey);
             server.setHandler(new Gateway(httpClient, s3ProxyPort, sqs.port(),
-                    new BucketNotificationApi(verifier, blobStore, configurations, events), verifier, settings.queryService,
+                    new BucketNotificationApi(verifier, blobStoreContext.getBlobStore(), configurations, events), verifier, settings.queryService,
                     settings.region));
             server.setStopTimeout(0);
             server.start();
@@ -158,6 +156,11 @@ public final class LocalCloud implements AutoCloseable {
                     endpoint, settings.queryService != null ? ", SNS" : "", (System.nanoTime() - started) / 1_000_000,
                     s3ProxyPort, sqs.port(), dataDir == null ? "in memory" : dataDir);
             return this;
+        } catch (CompletionException e) {
+            stop();
+            Throwable cause = e.getCause();
+            throw new IllegalStateException("Could not start the local cloud on " + settings.bindAddress + ":" + settings.port
+                    + ": " + cause, cause);
         } catch (RuntimeException | Error e) {
             stop();
             throw e;
@@ -165,6 +168,58 @@ public final class LocalCloud implements AutoCloseable {
             stop();
             throw new IllegalStateException("Could not start the local cloud on " + settings.bindAddress + ":" + settings.port
                     + " (data dir " + (settings.transientStorage ? "none, transient" : settings.dataDir.toAbsolutePath()) + "): " + e, e);
+        }
+    }
+
+    private void startS3(Path s3Dir, Path notificationsDir) {
+        try {
+            blobStoreContext = blobStoreContext(s3Dir);
+            BlobStore blobStore = blobStoreContext.getBlobStore();
+            configurations = new NotificationConfigurationStore(notificationsDir);
+            events = new S3EventDispatcher(configurations, queueSender, settings.topicPublisher, settings.region, settings.accountId,
+                    blobStore);
+            s3Proxy = S3Proxy.builder()
+                    .endpoint(URI.create("http://127.0.0.1:0"))
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, settings.accessKey, settings.secretKey)
+                    .ignoreUnknownHeaders(true)
+                    .blobStore(new NotifyingBlobStore(blobStore, events, configurations))
+                    .build();
+            s3Proxy.start();
+            s3ProxyPort = s3Proxy.getPort();
+        } catch (Exception e) {
+            throw new CompletionException("S3 (S3Proxy on " + (s3Dir == null ? "transient storage" : s3Dir) + ") did not start: " + e, e);
+        }
+    }
+
+    private void startUpstreamClient() {
+        try {
+            HttpClient client = new HttpClient();
+            client.setFollowRedirects(false);
+            client.setUserAgentField(null);
+            client.setMaxConnectionsPerDestination(512);
+            client.setConnectTimeout(5_000);
+            client.setIdleTimeout(120_000);
+            // Bigger reads from S3Proxy mean fewer, larger writes to the client when streaming objects.
+            client.setResponseBufferSize(64 * 1024);
+            client.setRequestBufferSize(64 * 1024);
+            QueuedThreadPool clientThreads = new QueuedThreadPool(64, 4);
+            clientThreads.setName("localcloud-upstream");
+            client.setExecutor(clientThreads);
+            httpClient = client;
+            client.start();
+            // A pass-through proxy: no automatic gzip decoding, redirects, 100-continue or authentication.
+            client.getContentDecoderFactories().clear();
+            client.getProtocolHandlers().clear();
+        } catch (Exception e) {
+            throw new CompletionException("The gateway's HTTP client did not start: " + e, e);
+        }
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> future) {
+        try {
+            future.join();
+        } catch (RuntimeException e) {
+            // reported by the caller
         }
     }
 
@@ -224,8 +279,8 @@ public final class LocalCloud implements AutoCloseable {
             }
         });
         stopQuietly("internal SQS client", () -> {
-            if (internalSqs != null) {
-                internalSqs.close();
+            if (queueSender != null) {
+                queueSender.close();
             }
         });
         stopQuietly("ElasticMQ", () -> {
@@ -242,7 +297,8 @@ public final class LocalCloud implements AutoCloseable {
         s3Proxy = null;
         events = null;
         httpClient = null;
-        internalSqs = null;
+        queueSender = null;
+        configurations = null;
         sqs = null;
         blobStoreContext = null;
     }
@@ -279,21 +335,60 @@ public final class LocalCloud implements AutoCloseable {
                 .buildView(BlobStoreContext.class);
     }
 
-    /** Delivers notification messages straight to ElasticMQ (not through the gateway). */
-    private record InternalQueueSender(SqsClient sqs, URI gateway, String accountId) implements S3EventDispatcher.QueueSender {
+    /**
+     * Delivers notification messages straight to ElasticMQ (not through the gateway). Its SDK client is built on
+     * first use (it costs start-up time and many local clouds never send a notification).
+     */
+    private static final class InternalQueueSender implements S3EventDispatcher.QueueSender, AutoCloseable {
+        private final Builder settings;
+        private final URI gateway;
+        private volatile int port;
+        private SqsClient client;
+
+        InternalQueueSender(Builder settings, URI gateway) {
+            this.settings = settings;
+            this.gateway = gateway;
+        }
+
+        void connect(int elasticMqPort) {
+            this.port = elasticMqPort;
+        }
+
+        private synchronized SqsClient client() {
+            if (client == null) {
+                if (port == 0) {
+                    throw new IllegalStateException("SQS is not started yet");
+                }
+                client = SqsClient.builder()
+                        .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                        .region(Region.of(settings.region))
+                        .credentialsProvider(StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create(settings.accessKey, settings.secretKey)))
+                        .httpClient(ApacheHttpClient.create())
+                        .build();
+            }
+            return client;
+        }
 
         @Override
         public void send(String queueName, String body) {
-            sqs.sendMessage(b -> b.queueUrl(gateway + "/" + accountId + "/" + queueName).messageBody(body));
+            client().sendMessage(b -> b.queueUrl(gateway + "/" + settings.accountId + "/" + queueName).messageBody(body));
         }
 
         @Override
         public boolean queueExists(String queueName) {
             try {
-                sqs.getQueueUrl(b -> b.queueName(queueName));
+                client().getQueueUrl(b -> b.queueName(queueName));
                 return true;
             } catch (QueueDoesNotExistException e) {
                 return false;
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (client != null) {
+                client.close();
             }
         }
     }

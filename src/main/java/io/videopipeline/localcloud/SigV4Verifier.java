@@ -144,18 +144,36 @@ final class SigV4Verifier {
             }
         }
 
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsCredentialsIdentity.create(accessKey, secretKey))
-                .request(request.build())
-                // Without a payload and with payload signing off, the signer uses UNSIGNED-PAYLOAD (over http too).
-                .payload(signPayload ? ContentStreamProvider.fromByteArrayUnsafe(body == null ? new byte[0] : body) : null)
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, auth.service())
-                .putProperty(AwsV4HttpSigner.REGION_NAME, auth.region())
-                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC))
-                .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, !s3)
-                .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, !s3)
-                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, signPayload));
-        Authorization expected = Authorization.parse(signed.request().firstMatchingHeader("Authorization").orElse(null));
+        String ourAuthorization;
+        if (s3) {
+            SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
+                    .identity(AwsCredentialsIdentity.create(accessKey, secretKey))
+                    .request(request.build())
+                    // Without a payload and with payload signing off, the signer uses UNSIGNED-PAYLOAD (over http too).
+                    .payload(signPayload ? ContentStreamProvider.fromByteArrayUnsafe(body == null ? new byte[0] : body) : null)
+                    .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, auth.service())
+                    .putProperty(AwsV4HttpSigner.REGION_NAME, auth.region())
+                    .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC))
+                    .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
+                    .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false)
+                    .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, signPayload));
+            ourAuthorization = signed.request().firstMatchingHeader("Authorization").orElse(null);
+        } else {
+            // The SDK's current signer always adds (and signs) x-amz-content-sha256 over http, which the AWS CLI and
+            // other query-protocol clients don't send; its classic signer signs exactly the headers it is given.
+            @SuppressWarnings("deprecation")
+            SdkHttpFullRequest signed = software.amazon.awssdk.auth.signer.Aws4Signer.create().sign(
+                    request.contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(body == null ? new byte[0] : body)).build(),
+                    software.amazon.awssdk.auth.signer.params.Aws4SignerParams.builder()
+                            .awsCredentials(software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(accessKey, secretKey))
+                            .signingName(auth.service())
+                            .signingRegion(software.amazon.awssdk.regions.Region.of(auth.region()))
+                            .signingClockOverride(Clock.fixed(signedAt, ZoneOffset.UTC))
+                            .doubleUrlEncode(true)
+                            .build());
+            ourAuthorization = signed.firstMatchingHeader("Authorization").orElse(null);
+        }
+        Authorization expected = Authorization.parse(ourAuthorization);
         if (expected == null) {
             return Outcome.MISMATCH;
         }

@@ -37,6 +37,8 @@ import scala.concurrent.Await;
 final class SqsBackend implements AutoCloseable {
 
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+    /** The data dir of the persistent ElasticMQ running in this JVM (its SQL pool is a JVM-wide singleton). */
+    private static final java.util.concurrent.atomic.AtomicReference<Path> PERSISTENT_IN_USE = new java.util.concurrent.atomic.AtomicReference<>();
 
     private final ActorSystem actorSystem;
     private final ActorRef persistence;
@@ -55,6 +57,10 @@ final class SqsBackend implements AutoCloseable {
      * @param publicAddress the gateway's address, used in the queue URLs ElasticMQ returns
      */
     static SqsBackend start(Path storageDir, URI publicAddress, String region, String accountId) throws Exception {
+        if (storageDir != null && !PERSISTENT_IN_USE.compareAndSet(null, storageDir)) {
+            throw new IllegalStateException("Another persistent local cloud (SQS data in " + PERSISTENT_IN_USE.get()
+                    + ") runs in this JVM; ElasticMQ's SQL persistence supports one at a time. Use transientStorage(true) for tests.");
+        }
         ActorSystem system = ActorSystem.create("localcloud-sqs");
         try {
             ActorRef persistence = null;
@@ -97,6 +103,9 @@ final class SqsBackend implements AutoCloseable {
             return new SqsBackend(system, persistence, server, port);
         } catch (Exception | Error e) {
             system.terminate();
+            if (storageDir != null) {
+                PERSISTENT_IN_USE.set(null);
+            }
             throw e;
         }
     }
@@ -125,6 +134,7 @@ final class SqsBackend implements AutoCloseable {
         } finally {
             if (persistence != null) {
                 scalikejdbc.ConnectionPool$.MODULE$.closeAll();
+                PERSISTENT_IN_USE.set(null);
             }
         }
     }

@@ -23,6 +23,12 @@ import io.videopipeline.transcode.KeyFilter;
 import io.videopipeline.transcode.OutputKeys;
 import io.videopipeline.transcode.PresetCatalog;
 import io.videopipeline.transcode.TranscodePlanner;
+import io.videopipeline.transcode.cloud.ElasticTranscoderSettings;
+import io.videopipeline.transcode.cloud.ElasticTranscoderTranscoder;
+import io.videopipeline.transcode.cloud.LambdaSettings;
+import io.videopipeline.transcode.cloud.LambdaTranscoder;
+import io.videopipeline.transcode.cloud.MediaConvertSettings;
+import io.videopipeline.transcode.cloud.MediaConvertTranscoder;
 import io.videopipeline.transcode.Transcoder;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -64,7 +70,7 @@ public final class PipelineBeans implements CamelConfiguration {
         bind(camel, "failurePolicy", new FailurePolicy(config.getInt("pipeline.retry.max-receives", 5)));
         bind(camel, "eventIntake", new S3EventIntake());
         bind(camel, "transcodePlanner", transcodePlanner());
-        bind(camel, "transcoder", transcoder(s3));
+        bind(camel, "transcoder", transcoder(aws, s3));
 
         S3Presigner presigner = aws.s3Presigner();
         bind(camel, "aclUpdater", new AclUpdater(s3, new AclSettings(
@@ -119,13 +125,29 @@ public final class PipelineBeans implements CamelConfiguration {
         return presets().stream().map(Preset::name).toList();
     }
 
-    private Transcoder transcoder(S3Client s3) {
+    private Transcoder transcoder(AwsClients aws, S3Client s3) {
         String backend = config.get("pipeline.transcoder", "ffmpeg");
-        return switch (backend) {
-            case "ffmpeg" -> new FfmpegTranscoder(s3, ffmpegSettings());
-            default -> throw new UserError(UserError.CONFIG, "pipeline.transcoder='" + backend
-                    + "' is not available: choose ffmpeg");
-        };
+        try {
+            return switch (backend) {
+                case "ffmpeg" -> new FfmpegTranscoder(s3, ffmpegSettings());
+                case "elastictranscoder" -> new ElasticTranscoderTranscoder(aws.elasticTranscoder(), s3,
+                        new ElasticTranscoderSettings(config.require("pipeline.elastictranscoder.pipeline-id"),
+                                config.require("pipeline.buckets.transcoded")));
+                case "mediaconvert" -> new MediaConvertTranscoder(aws.mediaConvert(), s3, new MediaConvertSettings(
+                        config.require("pipeline.mediaconvert.role-arn"),
+                        config.get("pipeline.mediaconvert.queue", ""),
+                        config.get("pipeline.mediaconvert.job-template", "")));
+                case "lambda" -> new LambdaTranscoder(
+                        aws.lambda(Duration.ofSeconds(config.getInt("pipeline.lambda.timeout-seconds", 900))), s3,
+                        LambdaSettings.of(config.require("pipeline.lambda.function"),
+                                config.get("pipeline.lambda.invocation-type", "RequestResponse"),
+                                config.get("pipeline.aws.region", "us-east-1")));
+                default -> throw new UserError(UserError.CONFIG, "pipeline.transcoder='" + backend
+                        + "' is unknown: choose ffmpeg, elastictranscoder, mediaconvert or lambda");
+            };
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UserError(UserError.CONFIG, "transcoder '" + backend + "': " + e.getMessage(), e);
+        }
     }
 
     FfmpegSettings ffmpegSettings() {

@@ -23,8 +23,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -147,30 +145,7 @@ public final class FfmpegTranscoder implements Transcoder {
     }
 
     private boolean alreadyTranscoded(TranscodeJob job) {
-        if (job.inputETag() == null || job.inputETag().isEmpty()) {
-            return false; // nothing to compare with: transcode again rather than guess
-        }
-        for (TranscodeOutput output : job.outputs()) {
-            HeadObjectResponse head;
-            try {
-                head = s3.headObject(HeadObjectRequest.builder().bucket(job.outputBucket()).key(output.key()).build());
-            } catch (NoSuchKeyException e) {
-                return false;
-            } catch (S3Exception e) {
-                if (e.statusCode() == 404) {
-                    return false;
-                }
-                throw new TranscodeFailedException("cannot check existing output s3://" + job.outputBucket() + "/"
-                        + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
-            } catch (SdkException e) {
-                throw new TranscodeFailedException("cannot check existing output s3://" + job.outputBucket() + "/"
-                        + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
-            }
-            if (!job.inputETag().equals(head.metadata().get(META_SOURCE_ETAG))) {
-                return false;
-            }
-        }
-        return true;
+        return ExistingOutputs.allWrittenFor(s3, job, job.outputBucket());
     }
 
     private void download(TranscodeJob job, Path input) {

@@ -1,11 +1,11 @@
 package io.videopipeline.transcode;
 
 /** Object keys are untrusted: escape control characters (CR/LF would forge log lines) before logging them. */
-final class LogText {
+public final class LogText {
     private LogText() {
     }
 
-    static String safe(String value) {
+    public static String safe(String value) {
         if (value == null) {
             return "null";
         }

@@ -27,7 +27,7 @@ import software.amazon.awssdk.utils.IoUtils;
  * multipart upload whose parts are streamed from ranges of the file (re-openable, so the SDK can retry a part).
  * A failed multipart upload is aborted so no invisible parts are left to pay for.
  */
-final class S3FileUpload {
+public final class S3FileUpload {
 
     /** S3 allows at most 10,000 parts; parts grow beyond the threshold for files larger than that. */
     private static final int MAX_PARTS = 10_000;
@@ -35,12 +35,12 @@ final class S3FileUpload {
     private final S3Client s3;
     private final long multipartThreshold;
 
-    S3FileUpload(S3Client s3, long multipartThreshold) {
+    public S3FileUpload(S3Client s3, long multipartThreshold) {
         this.s3 = s3;
         this.multipartThreshold = multipartThreshold;
     }
 
-    void upload(Path file, String bucket, String key, String contentType, Map<String, String> metadata)
+    public void upload(Path file, String bucket, String key, String contentType, Map<String, String> metadata)
             throws IOException {
         long size = Files.size(file);
         if (size <= multipartThreshold) {

@@ -50,28 +50,8 @@ class LocalCloudAwsCliTest {
         }
 
         String key = "uploads/비디오 파일 #1.mov";
-        ProcessBuilder cli = new ProcessBuilder(AWS.toString(), "--endpoint-url", CLOUD.endpoint().toString(), "s3", "cp",
-                file.toString(), "s3://video-upload/" + key, "--no-progress")
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("cli.log").toFile())
-                .directory(dir.toFile());
-        Map<String, String> env = cli.environment();
-        env.put("AWS_ACCESS_KEY_ID", "test");
-        env.put("AWS_SECRET_ACCESS_KEY", "test");
-        env.put("AWS_DEFAULT_REGION", "us-east-1");
-        // Nothing from the user's own AWS set-up (profiles, credentials, pager) may leak in.
-        env.put("AWS_CONFIG_FILE", dir.resolve("no-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials").toString());
-        env.put("AWS_PAGER", "");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.remove("AWS_PROFILE");
-        env.remove("AWS_SESSION_TOKEN");
-        env.remove("AWS_ENDPOINT_URL");
-        Process process = cli.start();
-        boolean finished = process.waitFor(120, TimeUnit.SECONDS);
-        String log = Files.readString(dir.resolve("cli.log"));
-        assertThat(finished).as("aws s3 cp finished; output:%n%s", log).isTrue();
-        assertThat(process.exitValue()).as("aws s3 cp exit code; output:%n%s", log).isZero();
+        Cli result = aws("test", "s3", "cp", file.toString(), "s3://video-upload/" + key, "--no-progress");
+        assertThat(result.exitCode()).as("aws s3 cp exit code; output:%n%s", result.output()).isZero();
 
         List<Message> messages = CLOUD.receiveMessages(queueUrl, 1, Duration.ofSeconds(10));
         S3EventNotificationRecord record = S3EventNotification.fromJson(messages.get(0).body()).getRecords().get(0);
@@ -83,5 +63,51 @@ class LocalCloudAwsCliTest {
         try (InputStream stored = CLOUD.s3().getObject(b -> b.bucket("video-upload").key(key))) {
             assertThat(GeneratedContent.sha256(stored)).isEqualTo(GeneratedContent.sha256(new GeneratedContent(7, size)));
         }
+    }
+
+    @Test
+    void cliSpeaksSqsQueryProtocolAndBadSecretsAreRefused() throws Exception {
+        assumeTrue(Files.isExecutable(AWS), "no AWS CLI at " + AWS);
+        String queueUrl = CLOUD.createQueue("cli-queue");
+
+        Cli send = aws("test", "sqs", "send-message", "--queue-url", queueUrl, "--message-body", "from the cli: ü & <x>");
+        assertThat(send.exitCode()).as(send.output()).isZero();
+        assertThat(CLOUD.receiveMessages(queueUrl, 1, Duration.ofSeconds(10))).extracting(Message::body)
+                .containsExactly("from the cli: ü & <x>");
+
+        Cli wrong = aws("not-the-secret", "sqs", "list-queues");
+        assertThat(wrong.exitCode()).isNotZero();
+        assertThat(wrong.output()).contains("SignatureDoesNotMatch");
+    }
+
+    record Cli(int exitCode, String output) {
+    }
+
+    /** Runs /usr/bin/aws against the local cloud with test credentials and nothing from the user's AWS set-up. */
+    private Cli aws(String secretKey, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(AWS.toString(), "--endpoint-url", CLOUD.endpoint().toString()));
+        command.addAll(List.of(args));
+        Path log = Files.createTempFile(dir, "cli", ".log");
+        ProcessBuilder cli = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).directory(dir.toFile());
+        Map<String, String> env = cli.environment();
+        env.put("AWS_ACCESS_KEY_ID", "test");
+        env.put("AWS_SECRET_ACCESS_KEY", secretKey);
+        env.put("AWS_DEFAULT_REGION", "us-east-1");
+        env.put("AWS_CONFIG_FILE", dir.resolve("no-config").toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials").toString());
+        env.put("AWS_PAGER", "");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("AWS_MAX_ATTEMPTS", "1");
+        env.remove("AWS_PROFILE");
+        env.remove("AWS_SESSION_TOKEN");
+        env.remove("AWS_ENDPOINT_URL");
+        Process process = cli.start();
+        boolean finished = process.waitFor(120, TimeUnit.SECONDS);
+        if (!finished) {
+            process.destroyForcibly();
+        }
+        String output = Files.readString(log);
+        assertThat(finished).as("aws %s finished; output:%n%s", String.join(" ", args), output).isTrue();
+        return new Cli(process.exitValue(), output);
     }
 }

@@ -1,0 +1,111 @@
+package io.videopipeline.cli;
+
+import io.videopipeline.aws.AwsClients;
+import io.videopipeline.aws.AwsSettings;
+import io.videopipeline.config.PipelineConfig;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code dlq list} shows each pipeline queue's dead letters with the reason the route recorded;
+ * {@code dlq redrive QUEUE} moves QUEUE-dlq's messages back to QUEUE (after a fix) — each message is
+ * sent before it is deleted, so a crash half-way duplicates at worst and never loses one.
+ */
+public final class DeadLetterCommand {
+    private static final int PEEK = 10;
+
+    private final SqsClient sqs;
+    private final List<String> queues;
+    private final PrintStream out;
+
+    DeadLetterCommand(SqsClient sqs, List<String> queues, PrintStream out) {
+        this.sqs = sqs;
+        this.queues = queues;
+        this.out = out;
+    }
+
+    public static void run(PipelineConfig config, AwsSettings aws, List<String> args) {
+        List<String> queues = List.of(config.require("pipeline.queues.upload-events"), config.require("pipeline.queues.email"),
+                config.require("pipeline.queues.acl"), config.require("pipeline.queues.metadata"));
+        try (AwsClients clients = new AwsClients(aws)) {
+            DeadLetterCommand command = new DeadLetterCommand(clients.sqs(), queues, System.out);
+            String verb = args.isEmpty() ? "list" : args.get(0);
+            switch (verb) {
+                case "list" -> command.list();
+                case "redrive" -> {
+                    if (args.size() != 2) {
+                        throw new UserError(UserError.USAGE, "usage: dlq redrive QUEUE (one of " + queues + ")");
+                    }
+                    command.redrive(args.get(1));
+                }
+                default -> throw new UserError(UserError.USAGE, "usage: dlq list | dlq redrive QUEUE");
+            }
+        }
+    }
+
+    void list() {
+        for (String queue : queues) {
+            String dlqUrl = url(queue + "-dlq");
+            String count = sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl)
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                    .attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+            out.println(queue + "-dlq: " + count + " message(s)");
+            // Peek without consuming: a zero visibility timeout puts each message straight back.
+            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(dlqUrl).maxNumberOfMessages(PEEK)
+                    .visibilityTimeout(0).waitTimeSeconds(0).messageAttributeNames("All")).messages();
+            for (Message m : messages) {
+                out.println("  " + m.messageId() + "  " + attribute(m, "pipeline-error") + "  | "
+                        + oneLine(m.body(), 160));
+            }
+        }
+    }
+
+    int redrive(String queue) {
+        if (!queues.contains(queue)) {
+            throw new UserError(UserError.USAGE, "unknown queue '" + queue + "': expected one of " + queues);
+        }
+        String from = url(queue + "-dlq");
+        String to = url(queue);
+        int moved = 0;
+        while (true) {
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(from).maxNumberOfMessages(10)
+                    .visibilityTimeout(60).waitTimeSeconds(1)).messages();
+            if (batch.isEmpty()) {
+                break;
+            }
+            for (Message m : batch) {
+                sqs.sendMessage(b -> b.queueUrl(to).messageBody(m.body()));
+                sqs.deleteMessage(b -> b.queueUrl(from).receiptHandle(m.receiptHandle()));
+                moved++;
+            }
+        }
+        out.println("redrove " + moved + " message(s) from " + queue + "-dlq to " + queue);
+        return moved;
+    }
+
+    private String url(String queue) {
+        try {
+            return sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+        } catch (QueueDoesNotExistException e) {
+            throw new UserError(UserError.CONFIG, "queue '" + queue + "' does not exist: run 'provision' first");
+        }
+    }
+
+    private static String attribute(Message m, String name) {
+        Map<String, MessageAttributeValue> attributes = m.messageAttributes();
+        MessageAttributeValue v = attributes == null ? null : attributes.get(name);
+        return v == null ? "(no reason recorded: moved by SQS redrive)" : v.stringValue();
+    }
+
+    private static String oneLine(String s, int max) {
+        String flat = s.replaceAll("\\s+", " ");
+        return flat.length() <= max ? flat : flat.substring(0, max) + "…";
+    }
+}

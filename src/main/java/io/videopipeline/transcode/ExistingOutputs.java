@@ -1,0 +1,53 @@
+package io.videopipeline.transcode;
+
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The idempotency check every backend runs before doing (or submitting) work: SQS delivers at least once and S3
+ * may notify twice, so a job whose outputs all exist with user metadata {@code source-etag} equal to the job's ETag
+ * was done before and is skipped. Costs one HeadObject per output; stops at the first missing or foreign one.
+ */
+public final class ExistingOutputs {
+
+    private ExistingOutputs() {
+    }
+
+    /**
+     * @param outputBucket where to look (the job's own output bucket for ffmpeg; the pipeline's for Elastic
+     *                     Transcoder)
+     * @return true if every output of {@code job} exists in {@code outputBucket} with {@code source-etag} equal to
+     *         the job's ETag; false if any is missing or differs, or the job has no ETag to compare with
+     * @throws TranscodeFailedException if S3 cannot be asked (other than "not found")
+     */
+    public static boolean allWrittenFor(S3Client s3, TranscodeJob job, String outputBucket) {
+        if (job.inputETag() == null || job.inputETag().isEmpty()) {
+            return false; // nothing to compare with: transcode again rather than guess
+        }
+        for (TranscodeOutput output : job.outputs()) {
+            HeadObjectResponse head;
+            try {
+                head = s3.headObject(HeadObjectRequest.builder().bucket(outputBucket).key(output.key()).build());
+            } catch (NoSuchKeyException e) {
+                return false;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return false;
+                }
+                throw new TranscodeFailedException("cannot check existing output s3://" + outputBucket + "/"
+                        + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
+            } catch (SdkException e) {
+                throw new TranscodeFailedException("cannot check existing output s3://" + outputBucket + "/"
+                        + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
+            }
+            if (!job.inputETag().equals(head.metadata().get(FfmpegTranscoder.META_SOURCE_ETAG))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
