@@ -1,6 +1,8 @@
 package io.videopipeline.cli;
 
+import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.PipelineConfig;
+import io.videopipeline.localcloud.LocalCloud;
 import io.videopipeline.routing.PipelineBeans;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
@@ -21,7 +23,7 @@ import java.util.stream.Stream;
 public final class PipelineRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
 
-    private final PipelineConfig config;
+    private PipelineConfig config;
     private final Path routesDir;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Main main;
@@ -35,6 +37,7 @@ public final class PipelineRunner {
     public void run() {
         long started = System.nanoTime();
         try {
+            prepare();
             main = createMain(started);
             main.run();
         } catch (UserError e) {
@@ -44,6 +47,26 @@ public final class PipelineRunner {
         } finally {
             closeResources();
         }
+    }
+
+    /**
+     * In the local profile: starts the local cloud before any route (aws2-s3 checks its bucket when a
+     * route starts), provisions it, and points every client at it.
+     */
+    PipelineConfig prepare() {
+        if (config.getBoolean("pipeline.localcloud.enabled", false)) {
+            LocalCloud cloud = LocalCloudLauncher.start(config);
+            resources.add(cloud);
+            config = LocalCloudLauncher.pointAt(cloud, config);
+        } else if (config.getBoolean("pipeline.provision.on-start", false)) {
+            ProvisionCommand.run(config, AwsSettings.from(config), false);
+        }
+        return config;
+    }
+
+    /** Stops what {@link #prepare()} started (for callers that do not {@link #run()}). */
+    void close() {
+        closeResources();
     }
 
     Main createMain(long startedNanos) {

@@ -45,12 +45,12 @@ public final class ProvisionCommand {
         try (AwsClients clients = new AwsClients(aws)) {
             Provisioner provisioner = new Provisioner(clients.s3(), clients.sqs(), clients.sns(), settings(config));
             List<Change> changes = dryRun ? provisioner.plan() : provisioner.apply();
-            String verb = dryRun ? "would" : "did";
             if (changes.isEmpty()) {
                 LOG.info("provision: everything is in place against {} (no changes)", aws);
             }
-            for (Change change : changes) {
-                LOG.info("provision: {} {}", verb, change);
+            if (dryRun) {
+                // The provisioner logs what it changes; a dry run only says what it would do.
+                changes.forEach(change -> LOG.info("provision: would {}", change));
             }
             return changes;
         }

@@ -91,8 +91,27 @@ public final class PipelineConfig {
                     + "': " + e.getMessage(), e);
         }
         for (String name : p.stringPropertyNames()) {
-            into.put(name, p.getProperty(name).trim());
+            into.put(name, expandSystemProperties(p.getProperty(name).trim()));
         }
+    }
+
+    /** {@code ${java.io.tmpdir}} and the like become the JVM's value, so defaults fit every machine. */
+    static String expandSystemProperties(String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([a-zA-Z0-9_.]+)}").matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replacement = System.getProperty(m.group(1));
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(replacement == null ? m.group() : replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** A copy with some values replaced (e.g. the endpoint of a local cloud that has just started). */
+    public PipelineConfig withOverrides(Map<String, String> overrides) {
+        Map<String, String> merged = new LinkedHashMap<>(values);
+        merged.putAll(overrides);
+        return new PipelineConfig(merged, filesRead, configDir, profile);
     }
 
     public String get(String key) {

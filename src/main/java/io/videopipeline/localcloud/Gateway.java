@@ -49,7 +49,7 @@ final class Gateway extends Handler.Abstract {
             "SetSubscriptionAttributes", "SetTopicAttributes", "Subscribe", "TagResource", "Unsubscribe", "UntagResource",
             "VerifySMSSandboxPhoneNumber");
 
-    enum Service { S3, SQS, SNS, OTHER }
+    enum Service { S3, SQS, SNS, ELASTIC_TRANSCODER, OTHER }
 
     private final HttpClient client;
     private final S3Forwarder s3;
@@ -57,16 +57,18 @@ final class Gateway extends Handler.Abstract {
     private final int sqsPort;
     private final SigV4Verifier verifier;
     private final AwsQueryService sns;
+    private final AwsRestService elasticTranscoder;
     private final String defaultRegion;
 
     Gateway(HttpClient client, int s3Port, int sqsPort, BucketNotificationApi notifications, SigV4Verifier verifier,
-            AwsQueryService sns, String defaultRegion) {
+            AwsQueryService sns, AwsRestService elasticTranscoder, String defaultRegion) {
         this.client = client;
         this.s3 = new S3Forwarder(client, s3Port);
         this.notifications = notifications;
         this.sqsPort = sqsPort;
         this.verifier = verifier;
         this.sns = sns;
+        this.elasticTranscoder = elasticTranscoder;
         this.defaultRegion = defaultRegion;
     }
 
@@ -87,6 +89,7 @@ final class Gateway extends Handler.Abstract {
                     case "s3" -> Service.S3;
                     case "sqs" -> Service.SQS;
                     case "sns" -> Service.SNS;
+                    case "elastictranscoder" -> elasticTranscoder != null ? Service.ELASTIC_TRANSCODER : Service.OTHER;
                     default -> Service.OTHER;
                 };
             } else if (target != null) {
@@ -100,6 +103,7 @@ final class Gateway extends Handler.Abstract {
                 case S3 -> handleS3(request, response, callback, body);
                 case SQS -> handleSqs(request, response, callback, body != null ? body : readBody(request));
                 case SNS -> handleSns(request, response, callback, body != null ? body : readBody(request));
+                case ELASTIC_TRANSCODER -> handleRestJson(request, response, callback, readBody(request));
                 case OTHER -> otherService(request, response, callback, scope, target);
             }
         } catch (BodyTooLargeException e) {
@@ -205,6 +209,22 @@ final class Gateway extends Handler.Abstract {
             region = auth.region();
         }
         AwsResponse answer = sns.handle(formParams(request.getHttpURI(), body), region);
+        AwsErrors.write(response, callback, answer.status(), answer.contentType(), answer.body());
+    }
+
+    private void handleRestJson(Request request, Response response, Callback callback, byte[] body) {
+        SigV4Verifier.Outcome outcome = verify(request, body);
+        if (outcome != SigV4Verifier.Outcome.VALID) {
+            AwsErrors.Common error = authError(outcome);
+            response.getHeaders().put("x-amzn-ErrorType", error.code);
+            AwsErrors.write(response, callback, error.status, "application/json",
+                    "{\"message\":\"" + error.message.replace("\"", "'") + "\"}");
+            return;
+        }
+        HttpURI uri = request.getHttpURI();
+        AwsRestService.Answer answer = elasticTranscoder.handle(request.getMethod(), uri.getDecodedPath(),
+                formParams(uri, null), body);
+        answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
         AwsErrors.write(response, callback, answer.status(), answer.contentType(), answer.body());
     }
 

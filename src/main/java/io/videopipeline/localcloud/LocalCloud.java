@@ -35,7 +35,15 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import io.videopipeline.localcloud.et.EtApiService;
+import io.videopipeline.localcloud.et.EtNotifier;
+import io.videopipeline.localcloud.et.EtSettings;
+import io.videopipeline.localcloud.mail.MailServer;
+import io.videopipeline.localcloud.sns.SnsService;
+import io.videopipeline.transcode.FfmpegSettings;
+import io.videopipeline.transcode.PresetCatalog;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
@@ -67,6 +75,10 @@ public final class LocalCloud implements AutoCloseable {
     private S3EventDispatcher events;
     private URI endpoint;
     private int s3ProxyPort;
+    private MailServer mailServer;
+    private SnsService snsService;
+    private EtApiService etService;
+    private final java.util.List<AutoCloseable> clients = new java.util.ArrayList<>();
 
     private LocalCloud(Builder settings) {
         this.settings = settings;
@@ -116,6 +128,8 @@ public final class LocalCloud implements AutoCloseable {
             String publicHost = "0.0.0.0".equals(settings.bindAddress) || "::".equals(settings.bindAddress) ? "127.0.0.1" : settings.bindAddress;
             endpoint = URI.create("http://" + (publicHost.contains(":") ? "[" + publicHost + "]" : publicHost) + ":" + port);
 
+            startBuiltInServices(dataDir);
+
             // The three back ends start in parallel: start-up is mostly class loading and JIT of three stacks.
             Path sqsDir = dataDir == null ? null : dataDir.resolve("sqs");
             Path s3Dir = dataDir == null ? null : dataDir.resolve("s3");
@@ -148,13 +162,14 @@ public final class LocalCloud implements AutoCloseable {
             SigV4Verifier verifier = new SigV4Verifier(settings.accessKey, settings.secretKey);
             server.setHandler(new Gateway(httpClient, s3ProxyPort, sqs.port(),
                     new BucketNotificationApi(verifier, blobStoreContext.getBlobStore(), configurations, events), verifier, settings.queryService,
-                    settings.region));
+                    etService == null ? null : etService::answer, settings.region));
             server.setStopTimeout(0);
             server.start();
 
-            LOG.info("Local cloud listening on {} (S3, SQS{}) in {} ms; internal S3Proxy port {}, ElasticMQ port {}, storage {}",
-                    endpoint, settings.queryService != null ? ", SNS" : "", (System.nanoTime() - started) / 1_000_000,
-                    s3ProxyPort, sqs.port(), dataDir == null ? "in memory" : dataDir);
+            LOG.info("Local cloud listening on {} (S3, SQS{}{}{}) in {} ms; internal S3Proxy port {}, ElasticMQ port {}, storage {}",
+                    endpoint, settings.queryService != null ? ", SNS" : "", etService != null ? ", Elastic Transcoder" : "",
+                    mailServer != null ? ", SMTP on " + settings.bindAddress + ":" + mailServer.port() : "",
+                    (System.nanoTime() - started) / 1_000_000, s3ProxyPort, sqs.port(), dataDir == null ? "in memory" : dataDir);
             return this;
         } catch (CompletionException e) {
             stop();
@@ -169,6 +184,67 @@ public final class LocalCloud implements AutoCloseable {
             throw new IllegalStateException("Could not start the local cloud on " + settings.bindAddress + ":" + settings.port
                     + " (data dir " + (settings.transientStorage ? "none, transient" : settings.dataDir.toAbsolutePath()) + "): " + e, e);
         }
+    }
+
+    /**
+     * SMTP, SNS and the Elastic Transcoder API, when the builder asked for them. They reach S3 and SQS
+     * through the gateway's own endpoint (known once the port is bound), as any client would.
+     */
+    private void startBuiltInServices(Path dataDir) {
+        if (settings.smtpPort >= 0) {
+            mailServer = new MailServer(settings.bindAddress, settings.smtpPort, dataDir);
+            mailServer.start();
+        }
+        if (settings.builtInSns) {
+            SqsClient sqsClient = track(SqsClient.builder().endpointOverride(endpoint).region(Region.of(settings.region))
+                    .credentialsProvider(credentials()).httpClient(ApacheHttpClient.create()).build());
+            snsService = SnsService.builder().sqsClient(sqsClient)
+                    .smtp("127.0.0.1", mailServer == null ? 25 : mailServer.port())
+                    .dataDir(dataDir).endpoint(endpoint).accountId(settings.accountId).build();
+            SnsService sns = snsService;
+            settings.queryService = (params, region) -> {
+                io.videopipeline.localcloud.sns.SnsResponse r = sns.handle(params, region);
+                return new AwsResponse(r.status(), r.contentType(), r.body());
+            };
+            settings.topicPublisher = new TopicPublisher() {
+                @Override
+                public void publish(String topicArn, String subject, String message) {
+                    sns.publish(topicArn, subject, message);
+                }
+
+                @Override
+                public boolean topicExists(String topicArn) {
+                    return sns.topicExists(topicArn);
+                }
+            };
+        }
+        if (settings.etPresets != null) {
+            S3Client s3Client = track(S3Client.builder().endpointOverride(endpoint).region(Region.of(settings.region))
+                    .credentialsProvider(credentials()).forcePathStyle(true).httpClient(ApacheHttpClient.create()).build());
+            EtNotifier notifier = snsService == null ? EtNotifier.NONE : snsService::publish;
+            EtSettings et = EtSettings.defaults().withDataDir(dataDir == null ? null : dataDir.resolve("elastictranscoder"));
+            etService = new EtApiService(s3Client, settings.etPresets, settings.etFfmpeg, notifier,
+                    new EtSettings(settings.region, settings.accountId, et.dataDir(), et.workers()));
+        }
+    }
+
+    private StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey, settings.secretKey));
+    }
+
+    private <T extends AutoCloseable> T track(T client) {
+        clients.add(client);
+        return client;
+    }
+
+    /** The SMTP port of the embedded mail server; -1 when there is none. */
+    public int smtpPort() {
+        return mailServer == null ? -1 : mailServer.port();
+    }
+
+    /** The embedded mail server (what it received), or null. */
+    public MailServer mailServer() {
+        return mailServer;
     }
 
     private void startS3(Path s3Dir, Path notificationsDir) {
@@ -288,6 +364,28 @@ public final class LocalCloud implements AutoCloseable {
                 sqs.close();
             }
         });
+        stopQuietly("Elastic Transcoder API", () -> {
+            if (etService != null) {
+                etService.close();
+            }
+        });
+        stopQuietly("SNS", () -> {
+            if (snsService != null) {
+                snsService.close();
+            }
+        });
+        stopQuietly("SMTP", () -> {
+            if (mailServer != null) {
+                mailServer.stop();
+            }
+        });
+        for (AutoCloseable c : clients) {
+            stopQuietly("client", c::close);
+        }
+        clients.clear();
+        etService = null;
+        snsService = null;
+        mailServer = null;
         stopQuietly("blob store", () -> {
             if (blobStoreContext != null) {
                 blobStoreContext.close();
@@ -405,6 +503,10 @@ public final class LocalCloud implements AutoCloseable {
         private String accountId = DEFAULT_ACCOUNT_ID;
         private AwsQueryService queryService;
         private TopicPublisher topicPublisher;
+        private int smtpPort = -1;
+        private boolean builtInSns;
+        private PresetCatalog etPresets;
+        private FfmpegSettings etFfmpeg;
 
         private Builder() {
         }
@@ -470,6 +572,28 @@ public final class LocalCloud implements AutoCloseable {
             return this;
         }
 
+        /** Also run an SMTP server on this port (0 = random) that keeps every mail as .eml under the data dir. */
+        public Builder smtp(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("SMTP port must be 0..65535, was " + port);
+            }
+            this.smtpPort = port;
+            return this;
+        }
+
+        /** Also serve SNS with our own implementation (email subscriptions go to the SMTP server, if any). */
+        public Builder builtInSns() {
+            this.builtInSns = true;
+            return this;
+        }
+
+        /** Also serve the Elastic Transcoder API (2012-09-25) with these system presets, run by ffmpeg. */
+        public Builder elasticTranscoder(PresetCatalog presets, FfmpegSettings ffmpeg) {
+            this.etPresets = Objects.requireNonNull(presets, "presets");
+            this.etFfmpeg = Objects.requireNonNull(ffmpeg, "ffmpeg");
+            return this;
+        }
+
         /** Convenience for a service that is both (the SNS service). */
         public <T extends AwsQueryService & TopicPublisher> Builder sns(T sns) {
             return snsService(sns).topicPublisher(sns);
@@ -491,6 +615,10 @@ public final class LocalCloud implements AutoCloseable {
             b.accountId = accountId;
             b.queryService = queryService;
             b.topicPublisher = topicPublisher;
+            b.smtpPort = smtpPort;
+            b.builtInSns = builtInSns;
+            b.etPresets = etPresets;
+            b.etFfmpeg = etFfmpeg;
             return b;
         }
 

@@ -32,6 +32,8 @@ import io.videopipeline.transcode.cloud.MediaConvertTranscoder;
 import io.videopipeline.transcode.Transcoder;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.mail.MailComponent;
+import org.apache.camel.component.mail.MailConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -82,11 +84,25 @@ public final class PipelineBeans implements CamelConfiguration {
                 Duration.ofSeconds(config.getInt("pipeline.metadata.timeout-seconds", 120)),
                 Duration.ofSeconds(config.getInt("pipeline.metadata.presign-seconds", 300)))));
         bind(camel, "emailNotifier", emailNotifier(s3, presigner));
-        java.util.Properties mail = new java.util.Properties();
-        mail.setProperty("mail.smtp.starttls.enable", String.valueOf(config.getBoolean("pipeline.mail.starttls", false)));
-        mail.setProperty("mail.smtp.connectiontimeout", "15000");
-        mail.setProperty("mail.smtp.timeout", "30000");
-        bind(camel, "mailProperties", mail);
+        configureSmtp(camel);
+    }
+
+    /**
+     * SMTP credentials and TLS go on the component, not into a route's URI, so they never show in
+     * endpoint listings; an empty user name means no authentication.
+     */
+    private void configureSmtp(CamelContext camel) {
+        MailConfiguration mail = camel.getComponent("smtp", MailComponent.class).getConfiguration();
+        String user = config.get("pipeline.mail.username", "");
+        if (!user.isBlank()) {
+            mail.setUsername(user);
+            mail.setPassword(config.get("pipeline.mail.password", ""));
+        }
+        java.util.Properties javaMail = new java.util.Properties();
+        javaMail.setProperty("mail.smtp.starttls.enable", String.valueOf(config.getBoolean("pipeline.mail.starttls", false)));
+        javaMail.setProperty("mail.smtp.connectiontimeout", "15000");
+        javaMail.setProperty("mail.smtp.timeout", "30000");
+        mail.setAdditionalJavaMailProperties(javaMail);
     }
 
     private EmailNotifier emailNotifier(S3Client s3, S3Presigner presigner) {
@@ -129,7 +145,7 @@ public final class PipelineBeans implements CamelConfiguration {
         String backend = config.get("pipeline.transcoder", "ffmpeg");
         try {
             return switch (backend) {
-                case "ffmpeg" -> new FfmpegTranscoder(s3, ffmpegSettings());
+                case "ffmpeg" -> new FfmpegTranscoder(s3, ffmpegSettings(config));
                 case "elastictranscoder" -> new ElasticTranscoderTranscoder(aws.elasticTranscoder(), s3,
                         new ElasticTranscoderSettings(config.require("pipeline.elastictranscoder.pipeline-id"),
                                 config.require("pipeline.buckets.transcoded")));
@@ -150,7 +166,7 @@ public final class PipelineBeans implements CamelConfiguration {
         }
     }
 
-    FfmpegSettings ffmpegSettings() {
+    public static FfmpegSettings ffmpegSettings(PipelineConfig config) {
         return FfmpegSettings.defaults()
                 .withFfmpegPath(config.get("pipeline.ffmpeg.path", "ffmpeg"))
                 .withFfprobePath(config.get("pipeline.ffprobe.path", "ffprobe"))

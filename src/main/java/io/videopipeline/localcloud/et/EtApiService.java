@@ -124,6 +124,13 @@ public final class EtApiService implements AutoCloseable {
      * @param query  decoded query parameters ({@code PageToken}, {@code Ascending}); may be null
      * @param body   request body (JSON) or null/empty
      */
+    /** {@link #handle} in the shape the local cloud's gateway mounts. */
+    public io.videopipeline.localcloud.AwsRestService.Answer answer(String method, String path, Map<String, String> query,
+                                                                   byte[] body) {
+        EtResponse r = handle(method, path, query, body);
+        return new io.videopipeline.localcloud.AwsRestService.Answer(r.status(), r.contentType(), r.body(), r.headers());
+    }
+
     public EtResponse handle(String method, String path, Map<String, String> query, byte[] body) {
         try {
             return route(method == null ? "" : method.toUpperCase(java.util.Locale.ROOT), normalise(path),
