@@ -1,6 +1,10 @@
 package io.videopipeline;
 
+import io.videopipeline.aws.AwsSettings;
+import io.videopipeline.cli.DeadLetterCommand;
 import io.videopipeline.cli.LaunchOptions;
+import io.videopipeline.cli.LocalCloudCommand;
+import io.videopipeline.cli.ProvisionCommand;
 import io.videopipeline.cli.PipelineRunner;
 import io.videopipeline.cli.UserError;
 import io.videopipeline.cli.Version;
@@ -53,8 +57,10 @@ public final class Main {
         static void run(LaunchOptions options, PipelineConfig config) {
             switch (options.command()) {
                 case "run" -> new PipelineRunner(config, options.routesDir()).run();
-                default -> throw new UserError(UserError.USAGE,
-                        "command '" + options.command() + "' is not available yet");
+                case "localcloud" -> LocalCloudCommand.run(config);
+                case "provision" -> ProvisionCommand.run(config, AwsSettings.from(config), options.dryRun());
+                case "dlq" -> DeadLetterCommand.run(config, AwsSettings.from(config), options.arguments());
+                default -> throw new UserError(UserError.USAGE, "unknown command '" + options.command() + "'");
             }
         }
     }

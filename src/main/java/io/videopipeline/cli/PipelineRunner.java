@@ -53,7 +53,7 @@ public final class PipelineRunner {
      * In the local profile: starts the local cloud before any route (aws2-s3 checks its bucket when a
      * route starts), provisions it, and points every client at it.
      */
-    PipelineConfig prepare() {
+    public PipelineConfig prepare() {
         if (config.getBoolean("pipeline.localcloud.enabled", false)) {
             LocalCloud cloud = LocalCloudLauncher.start(config);
             resources.add(cloud);
@@ -65,11 +65,11 @@ public final class PipelineRunner {
     }
 
     /** Stops what {@link #prepare()} started (for callers that do not {@link #run()}). */
-    void close() {
+    public void close() {
         closeResources();
     }
 
-    Main createMain(long startedNanos) {
+    public Main createMain(long startedNanos) {
         String include = routesIncludePattern();
         Main m = new Main();
         m.setOverrideProperties(config.asProperties());
@@ -116,6 +116,19 @@ public final class PipelineRunner {
                         + "' but '" + file + "' does not exist");
             }
             patterns.add("file:" + file);
+        }
+        // What the chosen routes lean on comes along: route configurations (error handling) and the
+        // helper routes they call through direct: endpoints.
+        try (Stream<Path> files = Files.list(routesDir)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                String yaml = Files.readString(file);
+                boolean support = !yaml.contains("- route:") || yaml.matches("(?s).*\\bfrom:\\s*\\n\\s*uri:\\s*\"?direct:.*");
+                if (support && !patterns.contains("file:" + file)) {
+                    patterns.add("file:" + file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.CONFIG, "cannot read routes directory '" + routesDir + "': " + e.getMessage(), e);
         }
         LOG.info("Running only the routes {}", patterns);
         return String.join(",", patterns);
