@@ -175,7 +175,7 @@ public final class FfmpegTranscoder implements Transcoder {
             TranscodeOutput output = job.outputs().get(i);
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put(META_SOURCE_BUCKET, job.inputBucket());
-            metadata.put(META_SOURCE_KEY, headerSafe(job.inputKey()));
+            metadata.put(META_SOURCE_KEY, SourceMetadata.encodeKey(job.inputKey()));
             if (job.inputETag() != null) {
                 metadata.put(META_SOURCE_ETAG, job.inputETag());
             }
@@ -190,21 +190,6 @@ public final class FfmpegTranscoder implements Transcoder {
             written.add(output.key());
         }
         return written;
-    }
-
-    /** Percent-encodes UTF-8 bytes outside printable ASCII, and '%', '+' and space, for an HTTP header value. */
-    static String headerSafe(String value) {
-        StringBuilder out = new StringBuilder(value.length());
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if (c > 0x20 && c < 0x7f && c != '%' && c != '+') {
-                out.append((char) c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
-        return out.toString();
     }
 
     /** "ffmpeg-" + 16 hex digits of SHA-256 over the job's identity: stable across retries, safe as a file name. */

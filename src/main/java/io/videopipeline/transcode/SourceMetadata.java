@@ -14,6 +14,24 @@ public final class SourceMetadata {
     private SourceMetadata() {
     }
 
+    /**
+     * Percent-encodes UTF-8 bytes outside printable ASCII, and '%', '+' and space, so a key can travel
+     * as an HTTP header value; {@link java.net.URLDecoder} gives it back exactly.
+     */
+    public static String encodeKey(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c > 0x20 && c < 0x7f && c != '%' && c != '+') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+
     public static Map<String, String> decode(Map<String, String> userMetadata) {
         Map<String, String> decoded = new LinkedHashMap<>(userMetadata);
         String key = decoded.get(FfmpegTranscoder.META_SOURCE_KEY);

@@ -250,7 +250,7 @@ class FfmpegTranscoderTest {
     @Test
     void headerSafeEncodingRoundTrips() {
         String key = "a+b c%d/휴가\r\n.mov";
-        String encoded = FfmpegTranscoder.headerSafe(key);
+        String encoded = SourceMetadata.encodeKey(key);
 
         assertThat(encoded).isEqualTo("a%2Bb%20c%25d/%ED%9C%B4%EA%B0%80%0D%0A.mov");
         assertThat(URLDecoder.decode(encoded, StandardCharsets.UTF_8)).isEqualTo(key);

@@ -86,7 +86,7 @@ public final class LambdaTranscoder implements Transcoder {
 
     @Override
     public TranscodeResult submit(TranscodeJob job) {
-        String object = CloudText.s3Uri(job.inputBucket(), CloudText.safe(job.inputKey()));
+        String object = CloudText.s3Uri(job.inputBucket(), io.videopipeline.transcode.LogText.safe(job.inputKey()));
         if (s3.alreadyTranscoded(job)) {
             LOG.info("Skipping {}: all {} outputs already exist for ETag {}", object, job.outputs().size(),
                     job.inputETag());
@@ -177,7 +177,7 @@ public final class LambdaTranscoder implements Transcoder {
         String describe() {
             String type = errorType == null ? "(no errorType)" : errorType;
             String message = errorMessage == null ? "(no errorMessage)" : errorMessage;
-            return CloudText.safe(type + ": " + message);
+            return io.videopipeline.transcode.LogText.safe(type + ": " + message);
         }
     }
 }

@@ -37,7 +37,7 @@ record MediaConvertDestination(String baseKey, List<String> nameModifiers) {
             String suffix = modifier + "." + EXTENSION;
             if (!key.endsWith(suffix)) {
                 throw new IllegalArgumentException("MediaConvert names outputs {destination}{name modifier}.mp4, "
-                        + "so every output key must end in '-{preset}.mp4'; output key '" + CloudText.safe(key)
+                        + "so every output key must end in '-{preset}.mp4'; output key '" + io.videopipeline.transcode.LogText.safe(key)
                         + "' does not end in '" + suffix + "' (use the default output key pattern "
                         + "{dir}{name}/{name}-{preset}.mp4 or one ending in -{preset}.mp4)");
             }
@@ -46,19 +46,19 @@ record MediaConvertDestination(String baseKey, List<String> nameModifiers) {
                 base = keyBase;
             } else if (!base.equals(keyBase)) {
                 throw new IllegalArgumentException("MediaConvert writes one output group to one destination, so "
-                        + "all output keys must share the part before '-{preset}.mp4'; '" + CloudText.safe(base)
-                        + "' and '" + CloudText.safe(keyBase) + "' differ");
+                        + "all output keys must share the part before '-{preset}.mp4'; '" + io.videopipeline.transcode.LogText.safe(base)
+                        + "' and '" + io.videopipeline.transcode.LogText.safe(keyBase) + "' differ");
             }
             modifiers.add(modifier);
         }
         if (base.isEmpty() || base.endsWith("/")) {
-            throw new IllegalArgumentException("output key '" + CloudText.safe(job.outputs().get(0).key())
+            throw new IllegalArgumentException("output key '" + io.videopipeline.transcode.LogText.safe(job.outputs().get(0).key())
                     + "' has no file name before '-{preset}.mp4': MediaConvert would name the outputs after the "
                     + "input file instead");
         }
         if (base.indexOf('$') >= 0) {
             // $d$, $dt$, $w$, ... are MediaConvert format identifiers in Destination: the key would be rewritten.
-            throw new IllegalArgumentException("output key base '" + CloudText.safe(base) + "' contains '$', which "
+            throw new IllegalArgumentException("output key base '" + io.videopipeline.transcode.LogText.safe(base) + "' contains '$', which "
                     + "MediaConvert reads as a format identifier in the destination; the outputs would land "
                     + "elsewhere (rename the upload or use another backend)");
         }

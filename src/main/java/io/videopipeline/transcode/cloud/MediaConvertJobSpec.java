@@ -182,7 +182,7 @@ final class MediaConvertJobSpec {
     static Map<String, String> userMetadata(TranscodeJob job) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(FfmpegTranscoder.META_SOURCE_BUCKET, job.inputBucket());
-        metadata.put(FfmpegTranscoder.META_SOURCE_KEY, CloudText.headerSafe(job.inputKey()));
+        metadata.put(FfmpegTranscoder.META_SOURCE_KEY, io.videopipeline.transcode.SourceMetadata.encodeKey(job.inputKey()));
         if (job.inputETag() != null && !job.inputETag().isEmpty()) {
             metadata.put(FfmpegTranscoder.META_SOURCE_ETAG, job.inputETag());
         }

@@ -62,7 +62,7 @@ public final class MediaConvertTranscoder implements Transcoder {
 
     @Override
     public TranscodeResult submit(TranscodeJob job) {
-        String object = CloudText.s3Uri(job.inputBucket(), CloudText.safe(job.inputKey()));
+        String object = CloudText.s3Uri(job.inputBucket(), io.videopipeline.transcode.LogText.safe(job.inputKey()));
         CreateJobRequest request;
         try {
             request = MediaConvertJobSpec.createJob(job, settings);
@@ -97,7 +97,7 @@ public final class MediaConvertTranscoder implements Transcoder {
         List<String> keys = job.outputs().stream().map(TranscodeOutput::key).toList();
         LOG.info("Submitted {} to MediaConvert as job {}{}: {}", object, jobId,
                 settings.jobTemplate() == null ? "" : " (template " + settings.jobTemplate() + ")",
-                keys.stream().map(CloudText::safe).toList());
+                keys.stream().map(io.videopipeline.transcode.LogText::safe).toList());
         return new TranscodeResult(BACKEND, jobId, keys, false);
     }
 

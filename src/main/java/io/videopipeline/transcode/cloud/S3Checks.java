@@ -47,7 +47,7 @@ final class S3Checks {
     HeadObjectResponse source(TranscodeJob job) {
         HeadObjectResponse head = head(job.inputBucket(), job.inputKey(), job, "check source");
         if (head == null) {
-            throw new SourceMissingException(CloudText.s3Uri(job.inputBucket(), CloudText.safe(job.inputKey()))
+            throw new SourceMissingException(CloudText.s3Uri(job.inputBucket(), io.videopipeline.transcode.LogText.safe(job.inputKey()))
                     + " does not exist (deleted since the upload event?)", job.inputBucket(), job.inputKey(), null);
         }
         return head;
@@ -71,7 +71,7 @@ final class S3Checks {
 
     private static CloudSubmitException failure(String what, String bucket, String key, TranscodeJob job,
                                                 SdkException e) {
-        return new CloudSubmitException("cannot " + what + " " + CloudText.s3Uri(bucket, CloudText.safe(key)) + ": "
+        return new CloudSubmitException("cannot " + what + " " + CloudText.s3Uri(bucket, io.videopipeline.transcode.LogText.safe(key)) + ": "
                 + e.getMessage(), job.inputBucket(), job.inputKey(), AwsErrors.isTransient(e), e);
     }
 }

@@ -61,15 +61,6 @@ class CloudHelpersTest {
     }
 
     @Test
-    void headerSafeMatchesTheFfmpegBackend() throws Exception {
-        Method ffmpeg = FfmpegTranscoder.class.getDeclaredMethod("headerSafe", String.class);
-        ffmpeg.setAccessible(true);
-        for (String key : List.of("plain/key.mov", "a b+c%d.mov", "ünï 🎥\r\n.mov", "tab\there")) {
-            assertThat(CloudText.headerSafe(key)).as(key).isEqualTo(ffmpeg.invoke(null, key));
-        }
-    }
-
-    @Test
     void mediaConvertSettingsAreValidated() {
         assertThatThrownBy(() -> MediaConvertSettings.of("")).hasMessageContaining("pipeline.mediaconvert.role-arn");
         assertThatThrownBy(() -> MediaConvertSettings.of("MediaConvert_Default_Role")).hasMessageContaining("not an ARN");
