@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.elastictranscoder.ElasticTranscoderClient;
 import software.amazon.awssdk.services.elastictranscoder.model.Notifications;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -63,13 +64,43 @@ final class LocalCloudLauncher {
         }
         if ("elastictranscoder".equals(pointed.get("pipeline.transcoder"))
                 && pointed.get("pipeline.elastictranscoder.pipeline-id", "").isBlank()) {
-            pointed = pointed.withOverrides(Map.of("pipeline.elastictranscoder.pipeline-id", localPipeline(pointed)));
+            String topicArn = jobEvents(pointed);
+            pointed = pointed.withOverrides(Map.of(
+                    "pipeline.elastictranscoder.pipeline-id", localPipeline(pointed, topicArn),
+                    "pipeline.job-events.enabled", "true"));
         }
         return pointed;
     }
 
+    /**
+     * The topic the local pipeline notifies and the queue (with its DLQ) the report-job-state route reads,
+     * subscribed to it; every call is idempotent. Returns the topic ARN.
+     */
+    private static String jobEvents(PipelineConfig config) {
+        try (AwsClients clients = new AwsClients(AwsSettings.from(config))) {
+            String queue = config.require("pipeline.queues.job-events");
+            var sqs = clients.sqs();
+            String dlqUrl = sqs.createQueue(b -> b.queueName(queue + "-dlq")).queueUrl();
+            String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            String url = sqs.createQueue(b -> b.queueName(queue).attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
+                    "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":"
+                            + config.getInt("pipeline.retry.max-receives", 5) + "}"))).queueUrl();
+            String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            var sns = clients.sns();
+            String topicArn = sns.createTopic(b -> b.name(config.require("pipeline.topic.job-events"))).topicArn();
+            boolean subscribed = sns.listSubscriptionsByTopicPaginator(b -> b.topicArn(topicArn)).subscriptions().stream()
+                    .anyMatch(sub -> queueArn.equals(sub.endpoint()));
+            if (!subscribed) {
+                sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+            }
+            return topicArn;
+        }
+    }
+
     /** The local Elastic Transcoder pipeline from the upload to the transcoded bucket, created once. */
-    private static String localPipeline(PipelineConfig config) {
+    private static String localPipeline(PipelineConfig config, String topicArn) {
         String name = "video-pipeline";
         try (AwsClients clients = new AwsClients(AwsSettings.from(config))) {
             ElasticTranscoderClient et = clients.elasticTranscoder();
@@ -81,7 +112,8 @@ final class LocalCloudLauncher {
                                 .inputBucket(config.require("pipeline.buckets.upload"))
                                 .outputBucket(config.require("pipeline.buckets.transcoded"))
                                 .role("arn:aws:iam::000000000000:role/Elastic_Transcoder_Default_Role")
-                                .notifications(Notifications.builder().build())).pipeline().id();
+                                .notifications(Notifications.builder().progressing(topicArn).completed(topicArn)
+                                        .warning(topicArn).error(topicArn).build())).pipeline().id();
                         LOG.info("Created local Elastic Transcoder pipeline {} ({} -> {})", id,
                                 config.get("pipeline.buckets.upload"), config.get("pipeline.buckets.transcoded"));
                         return id;

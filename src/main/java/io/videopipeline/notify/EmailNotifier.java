@@ -76,6 +76,11 @@ public final class EmailNotifier {
         return mails.sourceReady(all);
     }
 
+    /** The mail telling the owner that a cloud transcoder's job for their upload failed. */
+    public MailMessage jobFailed(JobStateEvent event) {
+        return mails.jobFailed(event.backend(), event.jobId(), event.sourceBucket(), event.sourceKey(), event.reason());
+    }
+
     private List<String> siblingsOf(Rendition rendition) {
         String sourceKey = rendition.sourceKey();
         if (sourceKey.isEmpty()) {

@@ -12,7 +12,7 @@ import java.util.TreeSet;
 /**
  * The mail templates of {@code config/mail/}: {@code rendition-ready.subject.txt},
  * {@code rendition-ready.txt}, {@code rendition-ready.html} and the same three for
- * {@code source-ready} (one mail per source). Read once; a placeholder no mail can fill is reported
+ * {@code source-ready} (one mail per source) and {@code job-failed} (a transcoding job failed). Read once; a placeholder no mail can fill is reported
  * at load, with the file, instead of in the first mail.
  */
 public final class MailTemplates {
@@ -24,22 +24,28 @@ public final class MailTemplates {
     public static final Set<String> SOURCE_PLACEHOLDERS = Set.of("bucket", "sourceBucket", "sourceKey",
             "sourceName", "count", "renditions");
 
+    /** Placeholders of a job-failed mail (a cloud transcoder reported an error for a source). */
+    public static final Set<String> JOB_FAILED_PLACEHOLDERS = Set.of("sourceBucket", "sourceKey", "jobId", "backend",
+            "reason");
+
     /** One kind of mail: subject, text and HTML template. */
     public record Kind(String subject, String text, String html) {
     }
 
     private final Kind renditionReady;
     private final Kind sourceReady;
+    private final Kind jobFailed;
 
-    public MailTemplates(Kind renditionReady, Kind sourceReady) {
+    public MailTemplates(Kind renditionReady, Kind sourceReady, Kind jobFailed) {
         this.renditionReady = Objects.requireNonNull(renditionReady, "renditionReady");
         this.sourceReady = Objects.requireNonNull(sourceReady, "sourceReady");
+        this.jobFailed = Objects.requireNonNull(jobFailed, "jobFailed");
     }
 
     /** Loads and checks the six templates from {@code dir} (e.g. {@code config/mail}). */
     public static MailTemplates load(Path dir) {
         return new MailTemplates(kind(dir, "rendition-ready", RENDITION_PLACEHOLDERS),
-                kind(dir, "source-ready", SOURCE_PLACEHOLDERS));
+                kind(dir, "source-ready", SOURCE_PLACEHOLDERS), kind(dir, "job-failed", JOB_FAILED_PLACEHOLDERS));
     }
 
     public Kind renditionReady() {
@@ -48,6 +54,10 @@ public final class MailTemplates {
 
     public Kind sourceReady() {
         return sourceReady;
+    }
+
+    public Kind jobFailed() {
+        return jobFailed;
     }
 
     private static Kind kind(Path dir, String name, Set<String> allowed) {

@@ -32,6 +32,17 @@ public final class RenditionMail {
     }
 
     /** The mail saying one rendition is ready. */
+    /** A cloud transcoder's job for {@code sourceKey} failed; {@code reason} is its own words. */
+    public MailMessage jobFailed(String backend, String jobId, String sourceBucket, String sourceKey, String reason) {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        values.put("backend", backend);
+        values.put("jobId", jobId);
+        values.put("sourceBucket", sourceBucket);
+        values.put("sourceKey", sourceKey);
+        values.put("reason", reason);
+        return render(templates.jobFailed(), values, Map.of(), Map.of());
+    }
+
     public MailMessage renditionReady(Rendition r) {
         return render(templates.renditionReady(), values(r), Map.of(), Map.of());
     }

@@ -8,6 +8,7 @@ import io.videopipeline.event.S3EventIntake;
 import io.videopipeline.metadata.MetadataExtractor;
 import io.videopipeline.metadata.MetadataSettings;
 import io.videopipeline.notify.EmailNotifier;
+import io.videopipeline.notify.JobStateIntake;
 import io.videopipeline.notify.LinkMaker;
 import io.videopipeline.notify.LinkSettings;
 import io.videopipeline.notify.MailSettings;
@@ -93,6 +94,7 @@ public final class PipelineBeans implements CamelConfiguration {
                 Duration.ofSeconds(config.getInt("pipeline.metadata.timeout-seconds", 120)),
                 Duration.ofSeconds(config.getInt("pipeline.metadata.presign-seconds", 300)))));
         bind(camel, "emailNotifier", emailNotifier(s3, presigner));
+        bind(camel, "jobStateIntake", new JobStateIntake());
         configureSmtp(camel);
     }
 
