@@ -50,6 +50,8 @@ public final class PipelineTestApp implements AutoCloseable {
         // Short visibility so a message left for redelivery comes back within a test's patience.
         s.put("pipeline.provision.visibility-timeout-seconds", "3");
         s.put("pipeline.transcode.visibility-timeout-seconds", "10");
+        // Stopping waits for the consumers' 20 s long polls otherwise; nothing is in flight when a test closes.
+        s.put("camel.main.shutdown-timeout", "2");
         return s;
     }
 
