@@ -4,6 +4,8 @@ import io.videopipeline.aws.AwsClients;
 import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.cli.PipelineRunner;
 import io.videopipeline.config.PipelineConfig;
+import io.videopipeline.localcloud.LocalCloud;
+import io.videopipeline.localcloud.mail.MailServer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -48,6 +50,8 @@ public final class PipelineTestApp implements AutoCloseable {
         // Short visibility so a message left for redelivery comes back within a test's patience.
         s.put("pipeline.provision.visibility-timeout-seconds", "3");
         s.put("pipeline.transcode.visibility-timeout-seconds", "10");
+        // Stopping waits for the consumers' 20 s long polls otherwise; nothing is in flight when a test closes.
+        s.put("camel.main.shutdown-timeout", "2");
         return s;
     }
 
@@ -85,6 +89,16 @@ public final class PipelineTestApp implements AutoCloseable {
 
     public AwsClients clients() {
         return clients;
+    }
+
+    /** The local cloud the app runs on. */
+    public LocalCloud localCloud() {
+        return runner.localCloud();
+    }
+
+    /** The local cloud's SMTP server: every mail the pipeline sent. */
+    public MailServer mailServer() {
+        return runner.localCloud().mailServer();
     }
 
     public String queueUrl(String name) {

@@ -27,6 +27,7 @@ public final class PipelineRunner {
     private final Path routesDir;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Main main;
+    private LocalCloud localCloud;
 
     public PipelineRunner(PipelineConfig config, Path routesDir) {
         this.config = config;
@@ -57,11 +58,17 @@ public final class PipelineRunner {
         if (config.getBoolean("pipeline.localcloud.enabled", false)) {
             LocalCloud cloud = LocalCloudLauncher.start(config);
             resources.add(cloud);
+            localCloud = cloud;
             config = LocalCloudLauncher.pointAt(cloud, config);
         } else if (config.getBoolean("pipeline.provision.on-start", false)) {
             ProvisionCommand.run(config, AwsSettings.from(config), false);
         }
         return config;
+    }
+
+    /** The embedded local cloud {@link #prepare()} started, or null (not the local profile, or not prepared). */
+    public LocalCloud localCloud() {
+        return localCloud;
     }
 
     /** Stops what {@link #prepare()} started (for callers that do not {@link #run()}). */
@@ -143,5 +150,6 @@ public final class PipelineRunner {
             }
         }
         resources.clear();
+        localCloud = null;
     }
 }

@@ -39,30 +39,8 @@ final class BucketNotificationApi {
     }
 
     void handle(Request request, Response response, Callback callback, String bucket, byte[] body) {
-        HttpURI uri = request.getHttpURI();
-        if (request.getHeaders().get("Authorization") == null) {
-            // Presigned URLs for this configuration API are not supported (no client uses them).
-            AwsErrors.s3(response, callback, 403, "AccessDenied", "Access Denied", null);
+        if (!authorized(verifier, request, response, callback, body)) {
             return;
-        }
-        SigV4Verifier.Outcome outcome = verifier.verify(request.getMethod(), uri.getPath(), uri.getQuery(),
-                name -> request.getHeaders().getValuesList(name), body, true);
-        switch (outcome) {
-            case VALID -> { }
-            case UNKNOWN_ACCESS_KEY -> {
-                AwsErrors.s3(response, callback, 403, "InvalidAccessKeyId",
-                        "The AWS Access Key Id you provided does not exist in our records.", null);
-                return;
-            }
-            case MISMATCH -> {
-                AwsErrors.s3(response, callback, 403, "SignatureDoesNotMatch",
-                        "The request signature we calculated does not match the signature you provided. Check your key and signing method.", null);
-                return;
-            }
-            default -> {
-                AwsErrors.s3(response, callback, 400, "AuthorizationHeaderMalformed", "The authorization header is malformed.", null);
-                return;
-            }
         }
         if (!blobStore.containerExists(bucket)) {
             AwsErrors.s3(response, callback, 404, "NoSuchBucket", "The specified bucket does not exist", bucket);
@@ -74,6 +52,32 @@ final class BucketNotificationApi {
             default -> AwsErrors.s3(response, callback, 405, "MethodNotAllowed",
                     "The specified method is not allowed against this resource.", bucket);
         }
+    }
+
+    /**
+     * Checks the SigV4 signature of a bucket sub-resource request that never reaches S3Proxy; answers the S3 error
+     * and returns false when it is not valid.
+     */
+    static boolean authorized(SigV4Verifier verifier, Request request, Response response, Callback callback, byte[] body) {
+        HttpURI uri = request.getHttpURI();
+        if (request.getHeaders().get("Authorization") == null) {
+            // Presigned URLs for these configuration APIs are not supported (no client uses them).
+            AwsErrors.s3(response, callback, 403, "AccessDenied", "Access Denied", null);
+            return false;
+        }
+        SigV4Verifier.Outcome outcome = verifier.verify(request.getMethod(), uri.getPath(), uri.getQuery(),
+                name -> request.getHeaders().getValuesList(name), body, true);
+        switch (outcome) {
+            case VALID -> {
+                return true;
+            }
+            case UNKNOWN_ACCESS_KEY -> AwsErrors.s3(response, callback, 403, "InvalidAccessKeyId",
+                    "The AWS Access Key Id you provided does not exist in our records.", null);
+            case MISMATCH -> AwsErrors.s3(response, callback, 403, "SignatureDoesNotMatch",
+                    "The request signature we calculated does not match the signature you provided. Check your key and signing method.", null);
+            default -> AwsErrors.s3(response, callback, 400, "AuthorizationHeaderMalformed", "The authorization header is malformed.", null);
+        }
+        return false;
     }
 
     private void put(Response response, Callback callback, String bucket, byte[] body) {

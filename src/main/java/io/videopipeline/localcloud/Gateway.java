@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * The local cloud's one endpoint. Routes each request to a service the way AWS's front ends can tell them apart:
  * the SigV4 credential scope's service ({@code Authorization} header or presigned {@code X-Amz-Credential}), then
  * {@code X-Amz-Target} (JSON protocol), then the query protocol's {@code Action}; anything else is S3.
- * S3 is streamed to S3Proxy (which checks signatures itself), except bucket notification configuration, which
- * S3Proxy lacks and is answered here. SQS (to ElasticMQ) and SNS are small requests: buffered and their SigV4
+ * S3 is streamed to S3Proxy (which checks signatures itself), except bucket notification configuration and Object
+ * Ownership, which S3Proxy lacks and are answered here. SQS (to ElasticMQ) and SNS are small requests: buffered and their SigV4
  * signature verified here first.
  */
 final class Gateway extends Handler.Abstract {
@@ -54,17 +54,20 @@ final class Gateway extends Handler.Abstract {
     private final HttpClient client;
     private final S3Forwarder s3;
     private final BucketNotificationApi notifications;
+    private final BucketOwnershipApi ownership;
     private final int sqsPort;
     private final SigV4Verifier verifier;
     private final AwsQueryService sns;
     private final AwsRestService elasticTranscoder;
     private final String defaultRegion;
 
-    Gateway(HttpClient client, int s3Port, int sqsPort, BucketNotificationApi notifications, SigV4Verifier verifier,
+    Gateway(HttpClient client, int s3Port, int sqsPort, BucketNotificationApi notifications, BucketOwnershipApi ownership,
+            SigV4Verifier verifier,
             AwsQueryService sns, AwsRestService elasticTranscoder, String defaultRegion) {
         this.client = client;
         this.s3 = new S3Forwarder(client, s3Port);
         this.notifications = notifications;
+        this.ownership = ownership;
         this.sqsPort = sqsPort;
         this.verifier = verifier;
         this.sns = sns;
@@ -134,12 +137,30 @@ final class Gateway extends Handler.Abstract {
             notifications.handle(request, response, callback, bucket, bufferedBody != null ? bufferedBody : readBody(request));
             return;
         }
+        if (bucket != null && hasQueryParam(uri, "ownershipControls")) {
+            ownership.handle(request, response, callback, bucket, bufferedBody != null ? bufferedBody : readBody(request));
+            return;
+        }
+        if (bufferedBody == null && ownership.setsDisabledAcl(request, bucketOfAnyPath(uri.getPath()))) {
+            // An ACL request's small body is read to check its signature; an object upload's is not read at all.
+            ownership.refuse(request, response, callback, hasQueryParam(uri, "acl") ? readBody(request) : null);
+            return;
+        }
         if (bufferedBody != null) {
             // Only form posts without an Action get here; S3 has no such API.
             AwsErrors.s3(response, callback, 400, "InvalidRequest", "A form-encoded POST without an Action is not an S3 request", null);
             return;
         }
         s3.forward(request, response, callback);
+    }
+
+    /** The bucket of a path-style bucket or object URL ({@code /bucket}, {@code /bucket/key}), or null. */
+    static String bucketOfAnyPath(String path) {
+        if (path == null || path.length() < 2 || path.charAt(0) != '/') {
+            return null;
+        }
+        int slash = path.indexOf('/', 1);
+        return slash < 0 ? path.substring(1) : slash == 1 ? null : path.substring(1, slash);
     }
 
     private void handleSqs(Request request, Response response, Callback callback, byte[] body) {

@@ -72,6 +72,7 @@ public final class LocalCloud implements AutoCloseable {
     private BlobStoreContext blobStoreContext;
     private InternalQueueSender queueSender;
     private NotificationConfigurationStore configurations;
+    private BucketOwnershipControls ownershipControls;
     private S3EventDispatcher events;
     private URI endpoint;
     private int s3ProxyPort;
@@ -134,6 +135,7 @@ public final class LocalCloud implements AutoCloseable {
             Path sqsDir = dataDir == null ? null : dataDir.resolve("sqs");
             Path s3Dir = dataDir == null ? null : dataDir.resolve("s3");
             Path notificationsDir = dataDir == null ? null : dataDir.resolve("s3-notifications");
+            ownershipControls = new BucketOwnershipControls(dataDir == null ? null : dataDir.resolve("s3-ownership"));
             queueSender = new InternalQueueSender(settings, endpoint);
             ExecutorService starters = Executors.newFixedThreadPool(2, r -> {
                 Thread t = new Thread(r, "localcloud-start");
@@ -161,7 +163,8 @@ public final class LocalCloud implements AutoCloseable {
 
             SigV4Verifier verifier = new SigV4Verifier(settings.accessKey, settings.secretKey);
             server.setHandler(new Gateway(httpClient, s3ProxyPort, sqs.port(),
-                    new BucketNotificationApi(verifier, blobStoreContext.getBlobStore(), configurations, events), verifier, settings.queryService,
+                    new BucketNotificationApi(verifier, blobStoreContext.getBlobStore(), configurations, events),
+                    new BucketOwnershipApi(verifier, blobStoreContext.getBlobStore(), ownershipControls), verifier, settings.queryService,
                     etService == null ? null : etService::answer, settings.region));
             server.setStopTimeout(0);
             server.start();
@@ -258,7 +261,7 @@ public final class LocalCloud implements AutoCloseable {
                     .endpoint(URI.create("http://127.0.0.1:0"))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, settings.accessKey, settings.secretKey)
                     .ignoreUnknownHeaders(true)
-                    .blobStore(new NotifyingBlobStore(blobStore, events, configurations))
+                    .blobStore(new NotifyingBlobStore(blobStore, events, configurations, ownershipControls))
                     .build();
             s3Proxy.start();
             s3ProxyPort = s3Proxy.getPort();

@@ -12,7 +12,7 @@ import org.jclouds.blobstore.util.ForwardingBlobStore;
 
 /**
  * The blob store S3Proxy writes through: every successful object creation becomes an S3 event (handed to the
- * dispatcher, which returns at once), and a deleted bucket loses its notification configuration, as in S3.
+ * dispatcher, which returns at once), and a deleted bucket loses its notification configuration and ownership controls, as in S3.
  * S3Proxy calls the 3-argument {@code putBlob} for PUT Object and the 2-argument one for POST Object (browser
  * form uploads), which is how {@code ObjectCreated:Put} and {@code :Post} are told apart.
  */
@@ -23,11 +23,14 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
 
     private final S3EventDispatcher events;
     private final NotificationConfigurationStore configurations;
+    private final BucketOwnershipControls ownership;
 
-    NotifyingBlobStore(BlobStore delegate, S3EventDispatcher events, NotificationConfigurationStore configurations) {
+    NotifyingBlobStore(BlobStore delegate, S3EventDispatcher events, NotificationConfigurationStore configurations,
+                       BucketOwnershipControls ownership) {
         super(delegate);
         this.events = events;
         this.configurations = configurations;
+        this.ownership = ownership;
     }
 
     @Override
@@ -62,6 +65,7 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
     public void deleteContainer(String container) {
         super.deleteContainer(container);
         configurations.remove(container);
+        ownership.remove(container);
     }
 
     @Override
@@ -69,6 +73,7 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
         boolean deleted = super.deleteContainerIfEmpty(container);
         if (deleted) {
             configurations.remove(container);
+            ownership.remove(container);
         }
         return deleted;
     }

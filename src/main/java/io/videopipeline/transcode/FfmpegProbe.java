@@ -13,8 +13,8 @@ import java.util.Objects;
 /**
  * Asks ffprobe what a file holds before transcoding it: whether there is a video stream at all (a cover picture
  * in an audio file does not count), whether there is audio (no audio: video-only outputs), the size and the
- * duration (for progress percentages). A zero-byte, corrupt or non-video file fails here with a
- * {@link TranscodeFailedException}, before ffmpeg runs and before anything is uploaded.
+ * duration (for progress percentages). A zero-byte, corrupt or non-video file fails here with an
+ * {@link UnusableSourceException} (permanent), before ffmpeg runs and before anything is uploaded.
  */
 public final class FfmpegProbe {
 
@@ -43,8 +43,8 @@ public final class FfmpegProbe {
         String object = "s3://" + bucket + "/" + LogText.safe(key);
         try {
             if (Files.size(file) == 0) {
-                throw new TranscodeFailedException(object + " is empty (0 bytes): nothing to transcode", bucket, key,
-                        null);
+                throw new UnusableSourceException(object + " is empty (0 bytes): nothing to transcode", bucket, key,
+                        List.of(), null);
             }
         } catch (IOException e) {
             throw new TranscodeFailedException("cannot read the downloaded copy of " + object + ": " + e, bucket, key,
@@ -54,14 +54,19 @@ public final class FfmpegProbe {
         try {
             json = process.capture(List.of(ffprobePath, "-v", "error", "-print_format", "json", "-show_format",
                     "-show_streams", "file:" + file.toAbsolutePath()), "ffprobe", bucket, key, MAX_OUTPUT_CHARS);
+        } catch (FfmpegProcess.ExitCodeException e) {
+            // ffprobe read the whole local copy and refused it: the upload itself is bad (permanent)
+            throw new UnusableSourceException(object + " is not a readable video file: " + e.getMessage(), bucket,
+                    key, e.stderrTail(), e);
         } catch (TranscodeFailedException e) {
-            throw new TranscodeFailedException(object + " is not a readable video file: " + e.getMessage(), bucket,
+            // ffprobe did not start, timed out or was interrupted: nothing is known about the file (transient)
+            throw new TranscodeFailedException(object + " could not be probed: " + e.getMessage(), bucket,
                     key, e.stderrTail(), e);
         }
         MediaInfo info = parse(json, bucket, key);
         if (!info.hasVideo()) {
-            throw new TranscodeFailedException(object + " has no video stream (format " + info.formatName()
-                    + "): not a video", bucket, key, null);
+            throw new UnusableSourceException(object + " has no video stream (format " + info.formatName()
+                    + "): not a video", bucket, key, List.of(), null);
         }
         return info;
     }

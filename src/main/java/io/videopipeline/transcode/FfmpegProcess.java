@@ -100,7 +100,9 @@ public final class FfmpegProcess {
             outReader.join(5_000);
             int exit = process.exitValue();
             if (exit != 0) {
-                throw failure(label + " failed with exit code " + exit + " on " + object, bucket, key, stderr, null);
+                TranscodeFailedException failed = failure(label + " failed with exit code " + exit + " on " + object,
+                        bucket, key, stderr, null);
+                throw new ExitCodeException(failed.getMessage(), bucket, key, failed.stderrTail());
             }
         } catch (InterruptedException e) {
             killTree(process);
@@ -238,6 +240,18 @@ public final class FfmpegProcess {
                         percent >= 0 ? String.format(" (%.0f%%)", percent) : "",
                         speed >= 0 ? String.format(", speed %.2fx", speed) : "");
             }
+        }
+    }
+
+    /**
+     * The process ran to its end and said no (a non-zero exit), as opposed to being killed, timing out or not
+     * starting: for ffprobe on a local file, a verdict on the file itself.
+     */
+    static final class ExitCodeException extends TranscodeFailedException {
+        private static final long serialVersionUID = 1L;
+
+        ExitCodeException(String message, String bucket, String key, List<String> stderrTail) {
+            super(message, bucket, key, stderrTail, null);
         }
     }
 }

@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-/** Objects, queues, messages and notification configurations survive a stop/start on the same data dir. */
+/** Objects, queues, messages, notification configurations and ownership controls survive a stop/start on the same data dir. */
 class LocalCloudPersistenceTest {
 
     @TempDir
@@ -38,6 +38,8 @@ class LocalCloudPersistenceTest {
                     "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:events-dlq\",\"maxReceiveCount\":\"5\"}"))).queueUrl();
             s3.putBucketNotificationConfiguration(b -> b.bucket("video-upload").notificationConfiguration(n -> n.queueConfigurations(
                     q -> q.id("uploads").queueArn("arn:aws:sqs:us-east-1:000000000000:events").events(Event.S3_OBJECT_CREATED))));
+            s3.putBucketOwnershipControls(b -> b.bucket("video-upload").ownershipControls(o -> o.rules(
+                    r -> r.objectOwnership(software.amazon.awssdk.services.s3.model.ObjectOwnership.BUCKET_OWNER_ENFORCED))));
             String url = queueUrl;
             sqs.sendMessage(b -> b.queueUrl(url).messageBody("survivor 1"));
             sqs.sendMessage(b -> b.queueUrl(url).messageBody("survivor 2"));
@@ -57,6 +59,8 @@ class LocalCloudPersistenceTest {
                     .anySatisfy(body -> assertThat(body).contains("s3:TestEvent"));
             assertThat(s3.getBucketNotificationConfiguration(b -> b.bucket("video-upload")).queueConfigurations())
                     .singleElement().satisfies(q -> assertThat(q.id()).isEqualTo("uploads"));
+            assertThat(s3.getBucketOwnershipControls(b -> b.bucket("video-upload")).ownershipControls().rules())
+                    .singleElement().satisfies(r -> assertThat(r.objectOwnershipAsString()).isEqualTo("BucketOwnerEnforced"));
             // ...and is still in force.
             s3.putObject(b -> b.bucket("video-upload").key("after/restart.mov"), RequestBody.fromString("new"));
             assertThat(sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(5)).messages())

@@ -26,8 +26,10 @@ import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.blobstore.TransientApiMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.videopipeline.localcloud.LocalCloudExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkRequest;
@@ -54,7 +56,7 @@ import software.amazon.awssdk.services.sqs.model.SetQueueAttributesRequest;
 /**
  * Provisioner against ElasticMQ, our SNS and S3Proxy, all through the real SDK clients. S3Proxy has no bucket
  * notifications, so {@link #applyCreatesEverythingAndASecondRunChangesNothing} answers the two notification calls
- * from an in-memory stand-in; {@link #bucketNotificationsThroughTheGateway} does it for real once the gateway exists.
+ * from an in-memory stand-in; {@link ThroughTheGateway} does it for real on the local cloud's gateway.
  */
 class ProvisionerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -241,29 +243,38 @@ class ProvisionerTest {
     }
 
     /**
-     * Enable once the local cloud gateway serves PUT/GET {@code ?notification}: point {@code s3} at the gateway
-     * (its S3 side is S3Proxy plus notifications) instead of S3Proxy and remove {@code @Disabled}.
+     * The bucket notifications for real, through the local cloud's gateway (S3Proxy plus notifications, which
+     * checks that the destination queues and topic exist, so every client points at the local cloud here).
      */
-    @Test
-    @Disabled("needs the local cloud gateway, which implements S3 bucket notifications; S3Proxy does not")
-    void bucketNotificationsThroughTheGateway() {
-        ProvisionSettings settings = settings("d-");
-        Provisioner provisioner = new Provisioner(s3, sqs, sns, settings);
-        provisioner.apply();
+    @Nested
+    class ThroughTheGateway {
+        @RegisterExtension
+        final LocalCloudExtension cloud = new LocalCloudExtension(b -> b.builtInSns().smtp(0));
 
-        GetBucketNotificationConfigurationResponse upload = s3.getBucketNotificationConfiguration(r -> r.bucket("d-video-upload"));
-        assertThat(upload.queueConfigurations()).singleElement().satisfies(q -> {
-            assertThat(q.queueArn()).isEqualTo("arn:aws:sqs:us-east-1:000000000000:d-video-upload-events");
-            assertThat(q.eventsAsStrings()).containsExactly("s3:ObjectCreated:*");
-        });
-        GetBucketNotificationConfigurationResponse transcoded =
-                s3.getBucketNotificationConfiguration(r -> r.bucket("d-video-transcoded"));
-        assertThat(transcoded.topicConfigurations()).singleElement().satisfies(t -> {
-            assertThat(t.topicArn()).isEqualTo("arn:aws:sns:us-east-1:000000000000:d-transcoded-video-notifications");
-            assertThat(t.filter().key().filterRules()).singleElement().satisfies(rule ->
-                    assertThat(rule.value()).isEqualTo(".mp4"));
-        });
-        assertThat(provisioner.apply()).isEmpty();
+        @Test
+        void bucketNotificationsThroughTheGateway() {
+            ProvisionSettings settings = settings("d-");
+            try (SnsClient cloudSns = SnsClient.builder().endpointOverride(cloud.endpoint()).region(cloud.region())
+                    .credentialsProvider(cloud.credentials()).httpClient(ApacheHttpClient.create()).build()) {
+                Provisioner provisioner = new Provisioner(cloud.s3(), cloud.sqs(), cloudSns, settings);
+                provisioner.apply();
+
+                GetBucketNotificationConfigurationResponse upload =
+                        cloud.s3().getBucketNotificationConfiguration(r -> r.bucket("d-video-upload"));
+                assertThat(upload.queueConfigurations()).singleElement().satisfies(q -> {
+                    assertThat(q.queueArn()).isEqualTo("arn:aws:sqs:us-east-1:000000000000:d-video-upload-events");
+                    assertThat(q.eventsAsStrings()).containsExactly("s3:ObjectCreated:*");
+                });
+                GetBucketNotificationConfigurationResponse transcoded =
+                        cloud.s3().getBucketNotificationConfiguration(r -> r.bucket("d-video-transcoded"));
+                assertThat(transcoded.topicConfigurations()).singleElement().satisfies(t -> {
+                    assertThat(t.topicArn()).isEqualTo("arn:aws:sns:us-east-1:000000000000:d-transcoded-video-notifications");
+                    assertThat(t.filter().key().filterRules()).singleElement().satisfies(rule ->
+                            assertThat(rule.value()).isEqualTo(".mp4"));
+                });
+                assertThat(provisioner.apply()).isEmpty();
+            }
+        }
     }
 
     private static Map<QueueAttributeName, String> attributes(String queue) {

@@ -172,7 +172,9 @@ class FfmpegTranscoderTest {
         TranscodeJob job = keys.jobFor(UPLOADS, "corrupt/noise.mov", null, etag, TRANSCODED, PRESETS);
 
         assertThatThrownBy(() -> transcoder().submit(job))
-                .isInstanceOfSatisfying(TranscodeFailedException.class, e -> {
+                .isInstanceOfSatisfying(UnusableSourceException.class, e -> {
+                    // permanent: the same bytes fail the same way on every receive
+                    assertThat(io.videopipeline.routing.FailurePolicy.isPermanent(e)).isTrue();
                     assertThat(e.bucket()).isEqualTo(UPLOADS);
                     assertThat(e.key()).isEqualTo("corrupt/noise.mov");
                     assertThat(e.getMessage()).contains("s3://video-upload/corrupt/noise.mov")
@@ -187,14 +189,14 @@ class FfmpegTranscoderTest {
     void zeroByteAndNonVideoInputsFail() throws Exception {
         s3.putObject(p -> p.bucket(UPLOADS).key("empty.mov"), RequestBody.empty());
         assertThatThrownBy(() -> transcoder().submit(keys.jobFor(UPLOADS, "empty.mov", 0L, "e", TRANSCODED, PRESETS)))
-                .isInstanceOf(TranscodeFailedException.class).hasMessageContaining("is empty (0 bytes)");
+                .isInstanceOf(UnusableSourceException.class).hasMessageContaining("is empty (0 bytes)");
 
         Path wav = clips.resolve("tone.wav");
         run("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
                 "sine=frequency=440:duration=1", wav.toString());
         String etag = upload("tone.mov", wav);
         assertThatThrownBy(() -> transcoder().submit(keys.jobFor(UPLOADS, "tone.mov", null, etag, TRANSCODED, PRESETS)))
-                .isInstanceOf(TranscodeFailedException.class).hasMessageContaining("has no video stream");
+                .isInstanceOf(UnusableSourceException.class).hasMessageContaining("has no video stream");
 
         assertThat(objectsUnder("empty/")).isEmpty();
         assertThat(objectsUnder("tone/")).isEmpty();

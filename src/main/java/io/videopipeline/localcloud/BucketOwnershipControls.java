@@ -1,0 +1,146 @@
+package io.videopipeline.localcloud;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * S3 Object Ownership per bucket ({@code PUT/GET/DELETE /{bucket}?ownershipControls}), which S3Proxy lacks: kept in
+ * memory and, unless transient, as {@code <dir>/<bucket>.xml} (AWS's XML) so it survives a restart. A bucket without
+ * controls behaves as before Object Ownership existed (ACLs honoured); {@code BucketOwnerEnforced} disables ACLs,
+ * which the gateway enforces the way S3 does ({@code AccessControlListNotSupported}).
+ */
+final class BucketOwnershipControls {
+
+    static final String BUCKET_OWNER_ENFORCED = "BucketOwnerEnforced";
+    static final Set<String> VALUES = Set.of("BucketOwnerPreferred", "ObjectWriter", BUCKET_OWNER_ENFORCED);
+    private static final String XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+    private final Path dir;
+    private final Map<String, String> ownership = new ConcurrentHashMap<>();
+
+    /** @param dir where the controls are written, or null to keep them in memory only */
+    BucketOwnershipControls(Path dir) {
+        this.dir = dir;
+        if (dir != null) {
+            load();
+        }
+    }
+
+    /** The bucket's ObjectOwnership, or null when it has no ownership controls. */
+    String get(String bucket) {
+        return ownership.get(bucket);
+    }
+
+    boolean aclsDisabled(String bucket) {
+        return BUCKET_OWNER_ENFORCED.equals(ownership.get(bucket));
+    }
+
+    void put(String bucket, String objectOwnership) {
+        if (!VALUES.contains(objectOwnership)) {
+            throw new IllegalArgumentException("ObjectOwnership must be one of " + VALUES + ", was " + objectOwnership);
+        }
+        if (dir != null) {
+            try {
+                Path tmp = dir.resolve(bucket + ".xml.tmp");
+                Files.writeString(tmp, toXml(objectOwnership));
+                try {
+                    Files.move(tmp, file(bucket), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file(bucket), StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not write the ownership controls of bucket " + bucket + " to " + dir, e);
+            }
+        }
+        ownership.put(bucket, objectOwnership);
+    }
+
+    void remove(String bucket) {
+        ownership.remove(bucket);
+        if (dir != null) {
+            try {
+                Files.deleteIfExists(file(bucket));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not delete the ownership controls of bucket " + bucket, e);
+            }
+        }
+    }
+
+    static String toXml(String objectOwnership) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<OwnershipControls xmlns=\"" + XMLNS + "\"><Rule><ObjectOwnership>"
+                + objectOwnership + "</ObjectOwnership></Rule></OwnershipControls>";
+    }
+
+    /**
+     * The ObjectOwnership of an {@code OwnershipControls} document (exactly one rule, as S3 requires).
+     *
+     * @throws IllegalArgumentException saying what is wrong (S3 answers MalformedXML)
+     */
+    static String parse(byte[] xml) {
+        Document document;
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setExpandEntityReferences(false);
+            document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml));
+        } catch (Exception e) {
+            throw new IllegalArgumentException("OwnershipControls is not well-formed XML: " + e.getMessage());
+        }
+        Element root = document.getDocumentElement();
+        if (!"OwnershipControls".equals(root.getLocalName())) {
+            throw new IllegalArgumentException("the root element must be OwnershipControls, was " + root.getLocalName());
+        }
+        NodeList rules = root.getElementsByTagNameNS("*", "Rule");
+        if (rules.getLength() != 1) {
+            throw new IllegalArgumentException("OwnershipControls must hold exactly one Rule, had " + rules.getLength());
+        }
+        NodeList values = ((Element) rules.item(0)).getElementsByTagNameNS("*", "ObjectOwnership");
+        String value = values.getLength() == 1 ? values.item(0).getTextContent().trim() : null;
+        if (value == null || !VALUES.contains(value)) {
+            throw new IllegalArgumentException("ObjectOwnership must be one of BucketOwnerPreferred, ObjectWriter or"
+                    + " BucketOwnerEnforced, was " + value);
+        }
+        return value;
+    }
+
+    private Path file(String bucket) {
+        // Bucket names are validated by S3Proxy (letters, digits, '.', '-', '_'), so they are safe file names.
+        return dir.resolve(bucket + ".xml");
+    }
+
+    private void load() {
+        try {
+            Files.createDirectories(dir);
+            try (var files = Files.list(dir)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    String name = file.getFileName().toString();
+                    if (name.endsWith(".xml")) {
+                        ownership.put(name.substring(0, name.length() - 4), parse(Files.readAllBytes(file)));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read bucket ownership controls from " + dir, e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Unreadable bucket ownership controls in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+}
