@@ -146,4 +146,22 @@ public final class EndToEnd {
             }
         }
     }
+
+    /** The text/html part of a mail. */
+    public static String html(jakarta.mail.Part part) throws Exception {
+        if (part.isMimeType("text/html")) {
+            return (String) part.getContent();
+        }
+        if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                jakarta.mail.BodyPart child = multipart.getBodyPart(i);
+                String html = html(child);
+                if (html != null) {
+                    return html;
+                }
+            }
+        }
+        return null;
+    }
+
 }

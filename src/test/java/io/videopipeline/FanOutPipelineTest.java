@@ -102,7 +102,7 @@ class FanOutPipelineTest {
             assertThat(mail.getRecipients(RecipientType.TO)).extracting(Object::toString).containsExactly("owner@localhost");
             String key = renditions.stream().filter(k -> subjectOf(mail).contains(k.substring(4) + " ")).findFirst()
                     .orElseThrow();
-            String link = link(html(mail));
+            String link = link(EndToEnd.html(mail));
             assertThat(link).as("link of " + key).contains("/" + TRANSCODED + "/" + key);
             HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(URI.create(link)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
@@ -141,7 +141,7 @@ class FanOutPipelineTest {
         assertThat(mail.getSubject()).doesNotContain("\r", "\n").contains("비디오");
         assertThat(mail.getHeader("Bcc")).isNull();
         assertThat(mail.getAllRecipients()).extracting(Object::toString).containsExactly("owner@localhost");
-        assertThat(html(mail)).contains("&lt;img src=x onerror=alert(1)&gt; 비디오").doesNotContain("<img");
+        assertThat(EndToEnd.html(mail)).contains("&lt;img src=x onerror=alert(1)&gt; 비디오").doesNotContain("<img");
         // the other two routes handle the key too
         awaitPublicRead(key);
         awaitMetadata(key);
@@ -252,23 +252,6 @@ class FanOutPipelineTest {
         } catch (jakarta.mail.MessagingException e) {
             throw new AssertionError(e);
         }
-    }
-
-    /** The text/html part of a mail. */
-    private static String html(Part part) throws Exception {
-        if (part.isMimeType("text/html")) {
-            return (String) part.getContent();
-        }
-        if (part.getContent() instanceof Multipart multipart) {
-            for (int i = 0; i < multipart.getCount(); i++) {
-                BodyPart child = multipart.getBodyPart(i);
-                String html = html(child);
-                if (html != null) {
-                    return html;
-                }
-            }
-        }
-        return null;
     }
 
     private static String link(String html) {

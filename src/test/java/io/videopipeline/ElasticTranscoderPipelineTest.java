@@ -1,0 +1,96 @@
+package io.videopipeline;
+
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.elastictranscoder.ElasticTranscoderClient;
+import software.amazon.awssdk.services.elastictranscoder.model.Job;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static io.videopipeline.EndToEnd.clip;
+import static io.videopipeline.EndToEnd.garbage;
+import static io.videopipeline.EndToEnd.keys;
+import static io.videopipeline.EndToEnd.upload;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code pipeline.transcoder=elastictranscoder} end to end, as the seed ran: the route calls CreateJob
+ * (through the AWS SDK) on the local cloud's Elastic Transcoder API, the job writes the renditions,
+ * the fan-out fires as with ffmpeg, and a job that fails is reported by mail.
+ */
+class ElasticTranscoderPipelineTest {
+
+    @TempDir
+    static Path work;
+    private static PipelineTestApp app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        app = PipelineTestApp.start(work.resolve("app"), Map.of("pipeline.transcoder", "elastictranscoder"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void anUploadBecomesAnElasticTranscoderJobWhoseRenditionsFanOut() {
+        upload(app.s3(), "video-upload", "et/clip.mov", clip(work, "clip.mov", "320x240", true));
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> keys(app.s3(), "video-transcoded", "et/clip/").size() == 6);
+        assertThat(keys(app.s3(), "video-transcoded", "et/clip/")).containsExactlyInAnyOrder(
+                "et/clip/clip-1080p.mp4", "et/clip/clip-720p.mp4", "et/clip/clip-web-720p.mp4",
+                "et/clip/clip-1080p.json", "et/clip/clip-720p.json", "et/clip/clip-web-720p.json");
+        await().atMost(Duration.ofSeconds(30)).until(() -> subjects().stream().filter(s -> s.startsWith("Video ready: clip-")).count() == 3);
+
+        ElasticTranscoderClient et = app.clients().elasticTranscoder();
+        String pipelineId = app.config().get("pipeline.elastictranscoder.pipeline-id");
+        List<Job> jobs = et.listJobsByPipeline(b -> b.pipelineId(pipelineId)).jobs().stream()
+                .filter(j -> j.input().key().equals("et/clip.mov")).toList();
+        assertThat(jobs).singleElement().satisfies(job -> {
+            assertThat(et.readJob(b -> b.id(job.id())).job().status()).isEqualTo("Complete");
+            assertThat(job.outputs()).extracting(o -> o.presetId())
+                    .containsExactly("1351620000001-000001", "1351620000001-000010", "1351620000001-100070");
+        });
+    }
+
+    @Test
+    void aFailedJobIsReportedByMailNamingTheUploadAndTheReason() throws Exception {
+        upload(app.s3(), "video-upload", "et/broken.mov", write(work.resolve("broken.mov"), garbage(20_000, 7)));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> subjects().contains("Transcoding failed: et/broken.mov"));
+        MimeMessage mail = Arrays.stream(app.mailServer().receivedMessages())
+                .filter(m -> subject(m).equals("Transcoding failed: et/broken.mov")).findFirst().orElseThrow();
+        String body = EndToEnd.html(mail);
+        assertThat(body).contains("et/broken.mov").contains("elastictranscoder").contains("4000");
+        assertThat(keys(app.s3(), "video-transcoded", "et/broken/")).isEmpty();
+    }
+
+    private static Path write(Path file, byte[] bytes) throws java.io.IOException {
+        java.nio.file.Files.write(file, bytes);
+        return file;
+    }
+
+    private static List<String> subjects() {
+        return Arrays.stream(app.mailServer().receivedMessages()).map(ElasticTranscoderPipelineTest::subject).toList();
+    }
+
+    private static String subject(MimeMessage m) {
+        try {
+            return m.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            return "";
+        }
+    }
+}
