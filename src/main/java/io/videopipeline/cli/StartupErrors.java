@@ -30,7 +30,9 @@ public final class StartupErrors {
         }
         String where = where(failure);
         Throwable root = innermost(failure);
-        String reason = oneLine(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
+        String reason = root instanceof java.nio.file.NoSuchFileException missing
+                ? "file not found: " + missing.getFile()
+                : oneLine(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
 
         Matcher m = MISSING_PROPERTY.matcher(allMessages(failure));
         if (m.find()) {
@@ -79,7 +81,7 @@ public final class StartupErrors {
             sb.append("route '").append(routeId).append("'");
         }
         if (file != null) {
-            sb.append(sb.isEmpty() ? "" : " ").append("(").append(file).append(")");
+            sb.append(sb.isEmpty() ? "file " + file : " (" + file + ")");
         }
         return sb.append(": ").toString();
     }

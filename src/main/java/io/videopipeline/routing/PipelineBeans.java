@@ -64,8 +64,8 @@ public final class PipelineBeans implements CamelConfiguration {
     public void configure(CamelContext camel) {
         try {
             bindAll(camel);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            // Bad settings (a missing presets file, an unknown mode, no ffmpeg): the user's to fix.
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            // Bad settings (a missing presets file or template, an unknown mode, no ffmpeg): the user's to fix.
             throw new UserError(UserError.CONFIG, e.getMessage(), e);
         }
     }
