@@ -10,6 +10,7 @@ import io.videopipeline.metadata.MetadataSettings;
 import io.videopipeline.notify.EmailNotifier;
 import io.videopipeline.notify.LinkMaker;
 import io.videopipeline.notify.LinkSettings;
+import io.videopipeline.notify.MailLedger;
 import io.videopipeline.notify.MailSettings;
 import io.videopipeline.notify.MailTemplates;
 import io.videopipeline.notify.RenditionMail;
@@ -84,6 +85,7 @@ public final class PipelineBeans implements CamelConfiguration {
                 Duration.ofSeconds(config.getInt("pipeline.metadata.timeout-seconds", 120)),
                 Duration.ofSeconds(config.getInt("pipeline.metadata.presign-seconds", 300)))));
         bind(camel, "emailNotifier", emailNotifier(s3, presigner));
+        bind(camel, "mailLedger", new MailLedger(s3));
         configureSmtp(camel);
     }
 

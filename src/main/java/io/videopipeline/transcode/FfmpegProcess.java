@@ -150,8 +150,29 @@ public final class FfmpegProcess {
         }
     }
 
+    /**
+     * How long the JVM's shutdown waits for running ffmpeg processes before killing them. JVM shutdown hooks run
+     * concurrently, so without this wait the reaper would kill a transcode at the first moment of a SIGTERM,
+     * while Camel's own hook is still giving in-flight work its grace period ({@code pipeline.shutdown.grace-seconds}).
+     */
+    private static volatile Duration shutdownGrace = Duration.ZERO;
+
+    public static void setShutdownGrace(Duration grace) {
+        shutdownGrace = grace == null || grace.isNegative() ? Duration.ZERO : grace;
+    }
+
     private static void killAll() {
+        long deadline = System.nanoTime() + shutdownGrace.toNanos();
+        while (System.nanoTime() < deadline && running() > 0) {
+            try {
+                Thread.sleep(100); // the reaper has nothing else to wait on: the processes belong to job threads
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
         for (Process process : RUNNING) {
+            LOG.warn("Killing {} (pid {}) left running at JVM shutdown", process.info().command().orElse("process"),
+                    process.pid());
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
