@@ -81,8 +81,23 @@ public final class FfmpegProcess {
         return List.of();
     }
 
+    /** The command behind the orphan guard; a program that cannot be found is left to fail to start as itself. */
     static List<String> guarded(List<String> command) {
-        return ORPHAN_GUARD.isEmpty() ? command : concat(ORPHAN_GUARD, command);
+        return ORPHAN_GUARD.isEmpty() || command.isEmpty() || !executable(command.get(0)) ? command
+                : concat(ORPHAN_GUARD, command);
+    }
+
+    private static boolean executable(String program) {
+        if (program.contains("/")) {
+            return java.nio.file.Files.isExecutable(java.nio.file.Path.of(program));
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
