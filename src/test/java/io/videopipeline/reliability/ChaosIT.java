@@ -49,7 +49,7 @@ class ChaosIT {
 
         try (PipelineRig rig = new PipelineRig(work.resolve("run"))) {
             for (int kill = 0; kill < KILLS; kill++) {
-                rig.start();
+                rig.startAlive();
                 int batch = (int) Math.ceil(pending.size() / (double) (KILLS - kill));
                 for (int i = 0; i < batch && !pending.isEmpty(); i++) {
                     rig.upload(pending.poll(), clip);

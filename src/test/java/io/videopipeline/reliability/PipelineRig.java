@@ -104,8 +104,20 @@ final class PipelineRig implements AutoCloseable {
         return "http://127.0.0.1:" + cloudPort;
     }
 
-    /** Starts the jar and waits until it says it is ready. */
+    /** Starts the jar and waits until it says it is ready (every consumer has polled its queue once). */
     PipelineProcess start() throws Exception {
+        return start("/observe/health/ready");
+    }
+
+    /**
+     * Starts the jar and waits only until it is alive (its management server answers); the routes may still be
+     * starting. Readiness takes one long poll (up to 20 s) per consumer longer.
+     */
+    PipelineProcess startAlive() throws Exception {
+        return start("/observe/health/live");
+    }
+
+    private PipelineProcess start(String healthPath) throws Exception {
         List<String> args = new ArrayList<>();
         for (Map.Entry<String, String> e : settings.entrySet()) {
             if (e.getKey().startsWith("--")) {
@@ -121,9 +133,11 @@ final class PipelineRig implements AutoCloseable {
         try {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                     .failFast("the pipeline exited", () -> !process.isAlive())
-                    .until(() -> status("/observe/health/ready") == 200);
+                    .until(() -> status(healthPath) == 200);
         } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
-            throw new AssertionError("pipeline not ready: " + e.getMessage() + "\n" + process.output(), e);
+            throw new AssertionError("pipeline not up (" + healthPath + "): " + e.getMessage()
+                    + (process.isAlive() ? "" : ", exit code " + process.awaitExit(Duration.ofSeconds(1)))
+                    + "\n" + process.output(), e);
         }
         return process;
     }
@@ -270,7 +284,8 @@ final class PipelineRig implements AutoCloseable {
     List<ProcessHandle> strayFfmpeg() {
         String marker = ffmpegWorkDir.toString();
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(marker) && c.contains("ff")).orElse(false))
+                .filter(p -> p.info().command().map(c -> c.endsWith("/ffmpeg") || c.endsWith("/ffprobe")).orElse(false)
+                        && p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
                 .toList();
     }
 
