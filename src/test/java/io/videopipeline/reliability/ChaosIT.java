@@ -48,6 +48,8 @@ class ChaosIT {
         int orphans = 0;
 
         try (PipelineRig rig = new PipelineRig(work.resolve("run"))) {
+            // The pipeline crashes, the cloud does not (as on AWS): the local cloud runs as a process of its own.
+            rig.startSeparateCloud(null);
             for (int kill = 0; kill < KILLS; kill++) {
                 rig.startAlive();
                 int batch = (int) Math.ceil(pending.size() / (double) (KILLS - kill));
@@ -77,7 +79,8 @@ class ChaosIT {
                                 && rig.queueDepths().values().stream().allMatch(d -> d == 0));
             } catch (ConditionTimeoutException e) {
                 throw new AssertionError("not complete: missing " + missing(expected, rig.transcodedKeys())
-                        + ", queues " + rig.queueDepths() + "\n" + rig.allOutput(), e);
+                        + ", queues " + rig.queueDepths() + "\n" + rig.allOutput() + "\n---- local cloud:\n"
+                        + rig.cloudOutput(), e);
             }
             assertThat(rig.terminate(Duration.ofSeconds(30))).isIn(0, 143);
 

@@ -59,6 +59,8 @@ final class PipelineRig implements AutoCloseable {
     private final Map<String, String> env = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private PipelineProcess process;
+    private PipelineProcess cloud;
+    private String clientEndpoint;
     private final List<String> outputs = new ArrayList<>();
     private S3Client s3;
     private SqsClient sqs;
@@ -102,6 +104,48 @@ final class PipelineRig implements AutoCloseable {
 
     String endpoint() {
         return "http://127.0.0.1:" + cloudPort;
+    }
+
+    /**
+     * Runs the local cloud as a process of its own ({@code localcloud} sub-command, provisioned, persistent) and the
+     * pipeline from now on in the {@code aws} profile against it, with credentials from the environment as in
+     * production: a SIGKILL of the pipeline then hits only the pipeline, as a worker crash on AWS would. Pass a
+     * {@code clientEndpoint} to put something (a fault-injecting proxy) between the pipeline and the cloud.
+     */
+    void startSeparateCloud(String clientEndpoint) throws Exception {
+        this.clientEndpoint = clientEndpoint == null ? endpoint() : clientEndpoint;
+        Path project = Path.of(System.getProperty("pipeline.project.dir", "."));
+        cloud = PipelineProcess.start(Files.createDirectories(work), Map.of(), "localcloud",
+                "--config", project.resolve("config").toString(),
+                "--set", "pipeline.localcloud.port=" + cloudPort,
+                "--set", "pipeline.localcloud.smtp-port=" + smtpPort,
+                "--set", "pipeline.localcloud.data-dir=" + dataDir,
+                "--set", "pipeline.provision.visibility-timeout-seconds=" + settings.get("pipeline.provision.visibility-timeout-seconds"),
+                // the ET backend's own transcodes are not used here; keep its ffmpeg out of our work dir
+                "--set", "pipeline.ffmpeg.work-dir=" + work.resolve("cloud-ffmpeg"));
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                    .failFast("the local cloud exited", () -> !cloud.isAlive())
+                    .ignoreExceptions()
+                    .until(() -> !s3().getBucketNotificationConfiguration(b -> b.bucket(TRANSCODED))
+                            .topicConfigurations().isEmpty()
+                            && sqs().getQueueUrl(b -> b.queueName("transcoded-video-metadata-dlq")) != null);
+        } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+            throw new AssertionError("local cloud not provisioned: " + e.getMessage() + "\n" + cloud.output(), e);
+        }
+        settings.put("--profile", "aws");
+        settings.put("pipeline.aws.endpoint-url", this.clientEndpoint);
+        settings.put("pipeline.aws.force-path-style", "true");
+        settings.put("pipeline.mail.transport", "smtp");
+        settings.put("pipeline.mail.host", "127.0.0.1");
+        settings.put("pipeline.mail.port", String.valueOf(smtpPort));
+        env.put("AWS_ACCESS_KEY_ID", "test");
+        env.put("AWS_SECRET_ACCESS_KEY", "test");
+        env.put("AWS_REGION", "us-east-1");
+    }
+
+    String cloudOutput() {
+        return cloud == null ? "" : cloud.output();
     }
 
     /** Starts the jar and waits until it says it is ready (every consumer has polled its queue once). */
@@ -326,6 +370,9 @@ final class PipelineRig implements AutoCloseable {
         if (process != null) {
             process.close();
             outputs.add(process.output());
+        }
+        if (cloud != null) {
+            cloud.close();
         }
         if (s3 != null) {
             s3.close();
