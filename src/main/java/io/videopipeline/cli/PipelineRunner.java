@@ -90,7 +90,9 @@ public final class PipelineRunner {
                     .withRoutesReloadRemoveAllRoutes(false);
         }
         m.addMainListener(new StartupSummary(config, startedNanos));
-        m.configure().addConfiguration(new PipelineBeans(config, resources));
+        io.videopipeline.routing.PipelineMetrics metrics = new io.videopipeline.routing.PipelineMetrics();
+        m.addMainListener(metrics);
+        m.configure().addConfiguration(new PipelineBeans(config, resources, metrics));
         return m;
     }
 

@@ -55,9 +55,18 @@ public final class PipelineBeans implements CamelConfiguration {
     private final PipelineConfig config;
     private final List<AutoCloseable> resources;
 
+    private final io.videopipeline.transcode.ProgressListener progress;
+
     public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources) {
+        this(config, resources, io.videopipeline.transcode.ProgressListener.NONE);
+    }
+
+    /** @param progress told about every ffmpeg job's progress (metrics) */
+    public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources,
+                         io.videopipeline.transcode.ProgressListener progress) {
         this.config = config;
         this.resources = resources;
+        this.progress = progress;
     }
 
     @Override
@@ -147,7 +156,7 @@ public final class PipelineBeans implements CamelConfiguration {
         String backend = config.get("pipeline.transcoder", "ffmpeg");
         try {
             return switch (backend) {
-                case "ffmpeg" -> new FfmpegTranscoder(s3, ffmpegSettings(config));
+                case "ffmpeg" -> new FfmpegTranscoder(s3, ffmpegSettings(config), progress);
                 case "elastictranscoder" -> new ElasticTranscoderTranscoder(aws.elasticTranscoder(), s3,
                         new ElasticTranscoderSettings(config.require("pipeline.elastictranscoder.pipeline-id"),
                                 config.require("pipeline.buckets.transcoded")));
