@@ -64,6 +64,8 @@ final class PipelineRig implements AutoCloseable {
     private final List<String> outputs = new ArrayList<>();
     private S3Client s3;
     private SqsClient sqs;
+    private String accessKey = "test";
+    private String secretKey = "test";
 
     PipelineRig(Path work) throws IOException {
         this.work = work;
@@ -97,6 +99,13 @@ final class PipelineRig implements AutoCloseable {
         return this;
     }
 
+    /** Credentials the separately started cloud accepts (and the only ones): before {@link #startSeparateCloud}. */
+    PipelineRig credentials(String accessKey, String secretKey) {
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
+        return this;
+    }
+
     PipelineRig env(String name, String value) {
         env.put(name, value);
         return this;
@@ -120,6 +129,8 @@ final class PipelineRig implements AutoCloseable {
                 "--set", "pipeline.localcloud.port=" + cloudPort,
                 "--set", "pipeline.localcloud.smtp-port=" + smtpPort,
                 "--set", "pipeline.localcloud.data-dir=" + dataDir,
+                "--set", "pipeline.aws.access-key=" + accessKey,
+                "--set", "pipeline.aws.secret-key=" + secretKey,
                 "--set", "pipeline.provision.visibility-timeout-seconds=" + settings.get("pipeline.provision.visibility-timeout-seconds"),
                 // the ET backend's own transcodes are not used here; keep its ffmpeg out of our work dir
                 "--set", "pipeline.ffmpeg.work-dir=" + work.resolve("cloud-ffmpeg"));
@@ -139,8 +150,8 @@ final class PipelineRig implements AutoCloseable {
         settings.put("pipeline.mail.transport", "smtp");
         settings.put("pipeline.mail.host", "127.0.0.1");
         settings.put("pipeline.mail.port", String.valueOf(smtpPort));
-        env.put("AWS_ACCESS_KEY_ID", "test");
-        env.put("AWS_SECRET_ACCESS_KEY", "test");
+        env.put("AWS_ACCESS_KEY_ID", accessKey);
+        env.put("AWS_SECRET_ACCESS_KEY", secretKey);
         env.put("AWS_REGION", "us-east-1");
     }
 
@@ -233,7 +244,7 @@ final class PipelineRig implements AutoCloseable {
     S3Client s3() {
         if (s3 == null) {
             s3 = S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                     .forcePathStyle(true).httpClientBuilder(ApacheHttpClient.builder()).build();
         }
         return s3;
@@ -242,7 +253,7 @@ final class PipelineRig implements AutoCloseable {
     SqsClient sqs() {
         if (sqs == null) {
             sqs = SqsClient.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                     .httpClientBuilder(ApacheHttpClient.builder()).build();
         }
         return sqs;
