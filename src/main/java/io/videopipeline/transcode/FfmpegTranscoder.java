@@ -181,6 +181,12 @@ public final class FfmpegTranscoder implements Transcoder {
                 metadata.put(META_SOURCE_ETAG, job.inputETag());
             }
             metadata.put(META_PRESET, output.preset().name());
+            if (ExistingOutputs.writtenFor(s3, job, job.outputBucket(), output)) {
+                // written by an earlier attempt that died before the rest: leave it (and its notification) alone
+                LOG.info("Keeping s3://{}/{}: written for this upload by an earlier attempt", job.outputBucket(),
+                        LogText.safe(output.key()));
+                continue;
+            }
             try {
                 uploader.upload(files.get(i).file(), job.outputBucket(), output.key(), CONTENT_TYPE, metadata);
             } catch (IOException | SdkException e) {

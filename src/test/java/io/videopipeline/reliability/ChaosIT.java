@@ -87,13 +87,15 @@ class ChaosIT {
                         + ", queues " + rig.queueDepths() + "\n" + rig.allOutput() + "\n---- local cloud:\n"
                         + rig.cloudOutput();
             }
+            // read the cloud's state before stopping: in co-located mode the cloud stops with the pipeline
+            List<String> actual = rig.transcodedKeys();
+            Map<String, Integer> depths = rig.queueDepths();
             assertThat(rig.terminate(Duration.ofSeconds(30))).isIn(0, 143);
 
             List<String> subjects = rig.mailSubjects();
             Map<String, Long> mailsPerRendition = subjects.stream()
                     .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
             long duplicated = mailsPerRendition.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum();
-            List<String> actual = rig.transcodedKeys();
             long lost = keys.stream().filter(k -> !actual.containsAll(PipelineRig.expectedKeys(List.of(k)))).count();
             System.out.printf("CHAOS seed=%d uploads=%d kills=%d colocated=%s phases=%s orphan-ffmpeg=%d mails=%d"
                             + " duplicated-mails=%d incomplete-uploads=%d seconds=%d%n", SEED, UPLOADS, KILLS, COLOCATED,
@@ -101,12 +103,15 @@ class ChaosIT {
             assertThat(incomplete).as("%s", incomplete).isNull();
 
             assertThat(actual).as("objects of the transcoded bucket").containsExactlyElementsOf(expected);
+            if (duplicated > 0) {
+                System.out.println("duplicated mails; pipeline output:\n" + rig.allOutput());
+            }
             assertThat(subjects).as("one mail per rendition").hasSize(3 * UPLOADS).doesNotHaveDuplicates();
             for (String key : expected.stream().filter(k -> k.endsWith(".mp4")).toList()) {
                 String file = key.substring(key.lastIndexOf('/') + 1);
                 assertThat(subjects).as("mail for %s", key).anyMatch(s -> s.contains(file + " ("));
             }
-            assertThat(rig.queueDepths()).allSatisfy((queue, depth) -> assertThat(depth).as(queue).isZero());
+            assertThat(depths).allSatisfy((queue, depth) -> assertThat(depth).as(queue).isZero());
             assertThat(rig.tempFiles()).as("temp files in the ffmpeg work dir").isEmpty();
             assertThat(rig.strayFfmpeg()).isEmpty();
             assertThat(orphans).as("ffmpeg processes that outlived a SIGKILLed jar").isZero();

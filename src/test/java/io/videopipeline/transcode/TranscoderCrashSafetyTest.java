@@ -103,9 +103,14 @@ class TranscoderCrashSafetyTest {
         String missing = job.outputs().get(2).key();
         s3.deleteObject(d -> d.bucket(TRANSCODED).key(missing));
 
+        String keptETag = s3.headObject(h -> h.bucket(TRANSCODED).key(job.outputs().get(0).key())).eTag();
+
         TranscodeResult redelivered = transcoder.submit(job);
 
         assertThat(redelivered.skipped()).isFalse();
+        // only the missing one is uploaded: the others are not re-written (no second notification, no second mail)
+        assertThat(redelivered.outputsWritten()).containsExactly(missing);
+        assertThat(s3.headObject(h -> h.bucket(TRANSCODED).key(job.outputs().get(0).key())).eTag()).isEqualTo(keptETag);
         assertThat(keysUnder("crash/half-done/")).containsExactlyInAnyOrderElementsOf(
                 job.outputs().stream().map(TranscodeOutput::key).toList());
         for (TranscodeOutput output : job.outputs()) {
