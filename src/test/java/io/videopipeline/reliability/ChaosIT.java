@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Crash safety end to end: uploads arrive while the packaged jar is SIGKILLed at seeded random moments (while
  * ffmpeg runs, while the fan-out runs, or at a random time) and restarted on the same data dir. In the end
  * every upload has exactly its three renditions, three metadata files and three mail markers, each rendition was
- * mailed exactly once, no other object exists, every queue and DLQ is empty and no temp file or ffmpeg is left.
+ * mailed once (twice at most when a kill fell between the SMTP server's acceptance and the mail marker: mail is
+ * at-least-once across a crash, see MailLedger), no other object exists, every queue and DLQ is empty and no temp file or ffmpeg is left.
  *
  * <p>{@code -Dchaos.seed}, {@code -Dchaos.uploads}, {@code -Dchaos.kills} change the run (failsafe argLine).
  */
@@ -103,10 +104,12 @@ class ChaosIT {
             assertThat(incomplete).as("%s", incomplete).isNull();
 
             assertThat(actual).as("objects of the transcoded bucket").containsExactlyElementsOf(expected);
-            if (duplicated > 0) {
-                System.out.println("duplicated mails; pipeline output:\n" + rig.allOutput());
-            }
-            assertThat(subjects).as("one mail per rendition").hasSize(3 * UPLOADS).doesNotHaveDuplicates();
+            // Mail is at-least-once across a crash (MailLedger): a kill between the SMTP server's "accepted" and
+            // the marker PUT sends that one mail again. The kill points aim at the fan-out, so this window is hit
+            // now and then; anything beyond one extra mail per such kill would be a bug.
+            assertThat(mailsPerRendition).as("mails per rendition").allSatisfy((s, n) -> assertThat(n).isBetween(1L, 2L));
+            assertThat(duplicated).as("repeated mails").isLessThanOrEqualTo(phases.getOrDefault("fan-out", 0));
+            assertThat(mailsPerRendition).hasSize(3 * UPLOADS);
             for (String key : expected.stream().filter(k -> k.endsWith(".mp4")).toList()) {
                 String file = key.substring(key.lastIndexOf('/') + 1);
                 assertThat(subjects).as("mail for %s", key).anyMatch(s -> s.contains(file + " ("));
