@@ -95,6 +95,7 @@ public final class AwsClients implements AutoCloseable {
                         // Standard mode: exponential back-off with jitter on throttling, 5xx and I/O errors.
                         .retryStrategy(RetryMode.STANDARD)
                         .apiCallAttemptTimeout(Duration.ofMinutes(2))
+                        .addExecutionInterceptor(AwsRetryCounter.INSTANCE)
                         .build());
         builder.httpClientBuilder(ApacheHttpClient.builder().maxConnections(64)
                 .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(70)));

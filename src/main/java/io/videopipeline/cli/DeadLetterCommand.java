@@ -73,9 +73,15 @@ public final class DeadLetterCommand {
         }
         String from = url(queue + "-dlq");
         String to = url(queue);
+        // Only what is parked now: with the pipeline running, a message that still fails is dead-lettered again
+        // within seconds, and "until the DLQ is empty" would move it back and forth for ever.
+        int parked = Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(from)
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
         int moved = 0;
-        while (true) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(from).maxNumberOfMessages(10)
+        while (moved < parked) {
+            int wanted = Math.min(10, parked - moved);
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(from).maxNumberOfMessages(wanted)
                     .visibilityTimeout(60).waitTimeSeconds(1)).messages();
             if (batch.isEmpty()) {
                 break;

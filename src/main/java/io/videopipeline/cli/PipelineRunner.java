@@ -84,6 +84,11 @@ public final class PipelineRunner {
         // own lookup would let an environment variable beat --set.
         m.addOverrideProperty("camel.component.properties.environment-variable-mode", "0");
         m.configure().withRoutesIncludePattern(include);
+        // SIGTERM: stop consuming, give in-flight exchanges this long, then stop them; an unfinished message is
+        // not deleted and comes back after its visibility timeout. ffmpeg children get the same grace.
+        int grace = config.getInt("pipeline.shutdown.grace-seconds", 30);
+        m.addOverrideProperty("camel.main.shutdown-timeout", String.valueOf(grace));
+        io.videopipeline.transcode.FfmpegProcess.setShutdownGrace(java.time.Duration.ofSeconds(grace + 2L));
         if (config.getBoolean("pipeline.routes.live-reload", false)) {
             m.configure().withRoutesReloadEnabled(true)
                     .withRoutesReloadDirectory(routesDir.toString())
@@ -92,7 +97,9 @@ public final class PipelineRunner {
                     .withRoutesReloadRemoveAllRoutes(false);
         }
         m.addMainListener(new StartupSummary(config, startedNanos));
-        m.configure().addConfiguration(new PipelineBeans(config, resources));
+        io.videopipeline.routing.PipelineMetrics metrics = new io.videopipeline.routing.PipelineMetrics();
+        m.addMainListener(metrics);
+        m.configure().addConfiguration(new PipelineBeans(config, resources, metrics));
         return m;
     }
 

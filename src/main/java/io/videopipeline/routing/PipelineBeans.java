@@ -11,6 +11,7 @@ import io.videopipeline.notify.EmailNotifier;
 import io.videopipeline.notify.JobStateIntake;
 import io.videopipeline.notify.LinkMaker;
 import io.videopipeline.notify.LinkSettings;
+import io.videopipeline.notify.MailLedger;
 import io.videopipeline.notify.MailSettings;
 import io.videopipeline.notify.MailTemplates;
 import io.videopipeline.notify.RenditionMail;
@@ -55,9 +56,18 @@ public final class PipelineBeans implements CamelConfiguration {
     private final PipelineConfig config;
     private final List<AutoCloseable> resources;
 
+    private final io.videopipeline.transcode.ProgressListener progress;
+
     public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources) {
+        this(config, resources, io.videopipeline.transcode.ProgressListener.NONE);
+    }
+
+    /** @param progress told about every ffmpeg job's progress (metrics) */
+    public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources,
+                         io.videopipeline.transcode.ProgressListener progress) {
         this.config = config;
         this.resources = resources;
+        this.progress = progress;
     }
 
     @Override
@@ -95,6 +105,7 @@ public final class PipelineBeans implements CamelConfiguration {
                 Duration.ofSeconds(config.getInt("pipeline.metadata.presign-seconds", 300)))));
         bind(camel, "emailNotifier", emailNotifier(s3, presigner));
         bind(camel, "jobStateIntake", new JobStateIntake());
+        bind(camel, "mailLedger", new MailLedger(s3));
         configureSmtp(camel);
     }
 
@@ -156,7 +167,7 @@ public final class PipelineBeans implements CamelConfiguration {
         String backend = config.get("pipeline.transcoder", "ffmpeg");
         try {
             return switch (backend) {
-                case "ffmpeg" -> new FfmpegTranscoder(s3, ffmpegSettings(config));
+                case "ffmpeg" -> new FfmpegTranscoder(s3, ffmpegSettings(config), progress);
                 case "elastictranscoder" -> new ElasticTranscoderTranscoder(aws.elasticTranscoder(), s3,
                         new ElasticTranscoderSettings(config.require("pipeline.elastictranscoder.pipeline-id"),
                                 config.require("pipeline.buckets.transcoded")));

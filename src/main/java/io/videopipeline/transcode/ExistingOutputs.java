@@ -25,29 +25,38 @@ public final class ExistingOutputs {
      * @throws TranscodeFailedException if S3 cannot be asked (other than "not found")
      */
     public static boolean allWrittenFor(S3Client s3, TranscodeJob job, String outputBucket) {
-        if (job.inputETag() == null || job.inputETag().isEmpty()) {
-            return false; // nothing to compare with: transcode again rather than guess
-        }
         for (TranscodeOutput output : job.outputs()) {
-            HeadObjectResponse head;
-            try {
-                head = s3.headObject(HeadObjectRequest.builder().bucket(outputBucket).key(output.key()).build());
-            } catch (NoSuchKeyException e) {
-                return false;
-            } catch (S3Exception e) {
-                if (e.statusCode() == 404) {
-                    return false;
-                }
-                throw new TranscodeFailedException("cannot check existing output s3://" + outputBucket + "/"
-                        + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
-            } catch (SdkException e) {
-                throw new TranscodeFailedException("cannot check existing output s3://" + outputBucket + "/"
-                        + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
-            }
-            if (!job.inputETag().equals(head.metadata().get(FfmpegTranscoder.META_SOURCE_ETAG))) {
+            if (!writtenFor(s3, job, outputBucket, output)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Whether one output exists with {@code source-etag} equal to the job's ETag. A job redone after a crash
+     * between its uploads uses this to upload only the outputs that are missing: re-writing the others would
+     * notify (and mail, and probe) them a second time.
+     */
+    public static boolean writtenFor(S3Client s3, TranscodeJob job, String outputBucket, TranscodeOutput output) {
+        if (job.inputETag() == null || job.inputETag().isEmpty()) {
+            return false; // nothing to compare with: transcode again rather than guess
+        }
+        HeadObjectResponse head;
+        try {
+            head = s3.headObject(HeadObjectRequest.builder().bucket(outputBucket).key(output.key()).build());
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw new TranscodeFailedException("cannot check existing output s3://" + outputBucket + "/"
+                    + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
+        } catch (SdkException e) {
+            throw new TranscodeFailedException("cannot check existing output s3://" + outputBucket + "/"
+                    + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
+        }
+        return job.inputETag().equals(head.metadata().get(FfmpegTranscoder.META_SOURCE_ETAG));
     }
 }

@@ -49,6 +49,63 @@ public final class FfmpegProcess {
         this.progressLogInterval = progressLogInterval;
     }
 
+    /**
+     * A shutdown hook cannot run on SIGKILL (or an OOM kill), and the kernel does not end a dead parent's children:
+     * an orphaned ffmpeg would keep a core busy and write into a dead job's temp dir. On Linux the child is
+     * therefore started through util-linux {@code setpriv --pdeathsig KILL}, which asks the kernel to kill it
+     * when the thread that started it ends; {@link #execute} waits for the child on that very thread, so this
+     * happens only when the JVM dies. Without setpriv the command runs as given.
+     */
+    private static final List<String> ORPHAN_GUARD = orphanGuard();
+
+    private static List<String> orphanGuard() {
+        java.nio.file.Path setpriv = java.nio.file.Path.of("/usr/bin/setpriv");
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
+                || !java.nio.file.Files.isExecutable(setpriv)) {
+            return List.of();
+        }
+        List<String> guard = List.of(setpriv.toString(), "--pdeathsig", "KILL", "--");
+        try {
+            Process probe = new ProcessBuilder(concat(guard, List.of("true"))).redirectErrorStream(true).start();
+            probe.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            if (probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+                return guard;
+            }
+            probe.destroyForcibly();
+        } catch (IOException e) {
+            // not usable here (e.g. a seccomp profile refusing prctl): run children unguarded
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.warn("{} --pdeathsig does not work here: an ffmpeg may outlive a SIGKILLed JVM", setpriv);
+        return List.of();
+    }
+
+    /** The command behind the orphan guard; a program that cannot be found is left to fail to start as itself. */
+    static List<String> guarded(List<String> command) {
+        return ORPHAN_GUARD.isEmpty() || command.isEmpty() || !executable(command.get(0)) ? command
+                : concat(ORPHAN_GUARD, command);
+    }
+
+    private static boolean executable(String program) {
+        if (program.contains("/")) {
+            return java.nio.file.Files.isExecutable(java.nio.file.Path.of(program));
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     /** Number of ffmpeg/ffprobe processes started by this JVM that are still running (for tests and health). */
     public static int running() {
         RUNNING.removeIf(p -> !p.isAlive());
@@ -81,7 +138,7 @@ public final class FfmpegProcess {
         String object = "s3://" + bucket + "/" + LogText.safe(key);
         Process process;
         try {
-            process = new ProcessBuilder(command).start();
+            process = new ProcessBuilder(guarded(command)).start();
         } catch (IOException e) {
             throw new TranscodeFailedException(label + " could not be started for " + object + ": " + e.getMessage(),
                     bucket, key, e);
@@ -152,8 +209,29 @@ public final class FfmpegProcess {
         }
     }
 
+    /**
+     * How long the JVM's shutdown waits for running ffmpeg processes before killing them. JVM shutdown hooks run
+     * concurrently, so without this wait the reaper would kill a transcode at the first moment of a SIGTERM,
+     * while Camel's own hook is still giving in-flight work its grace period ({@code pipeline.shutdown.grace-seconds}).
+     */
+    private static volatile Duration shutdownGrace = Duration.ZERO;
+
+    public static void setShutdownGrace(Duration grace) {
+        shutdownGrace = grace == null || grace.isNegative() ? Duration.ZERO : grace;
+    }
+
     private static void killAll() {
+        long deadline = System.nanoTime() + shutdownGrace.toNanos();
+        while (System.nanoTime() < deadline && running() > 0) {
+            try {
+                Thread.sleep(100); // the reaper has nothing else to wait on: the processes belong to job threads
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
         for (Process process : RUNNING) {
+            LOG.warn("Killing {} (pid {}) left running at JVM shutdown", process.info().command().orElse("process"),
+                    process.pid());
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }

@@ -85,6 +85,7 @@ public final class FfmpegTranscoder implements Transcoder {
         checkBinary(settings.ffmpegPath(), "ffmpeg", "pipeline.ffmpeg.path");
         checkBinary(settings.ffprobePath(), "ffprobe", "pipeline.ffprobe.path");
         checkWorkDir(settings.workDir());
+        sweepDeadJobs(settings.workDir(), processStart());
         this.process = new FfmpegProcess(settings.timeout(), settings.progressLogInterval());
         this.probe = new FfmpegProbe(settings.ffprobePath(), process);
         this.command = new FfmpegCommand(settings);
@@ -180,6 +181,12 @@ public final class FfmpegTranscoder implements Transcoder {
                 metadata.put(META_SOURCE_ETAG, job.inputETag());
             }
             metadata.put(META_PRESET, output.preset().name());
+            if (ExistingOutputs.writtenFor(s3, job, job.outputBucket(), output)) {
+                // written by an earlier attempt that died before the rest: leave it (and its notification) alone
+                LOG.info("Keeping s3://{}/{}: written for this upload by an earlier attempt", job.outputBucket(),
+                        LogText.safe(output.key()));
+                continue;
+            }
             try {
                 uploader.upload(files.get(i).file(), job.outputBucket(), output.key(), CONTENT_TYPE, metadata);
             } catch (IOException | SdkException e) {
@@ -260,6 +267,37 @@ public final class FfmpegTranscoder implements Transcoder {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking " + name + " at '" + path + "'", e);
         }
+    }
+
+    /**
+     * Deletes the temp dirs ({@code ffmpeg-*}) of jobs that died with an earlier process (kill -9, power loss):
+     * the {@code finally} that normally removes them never ran. Only dirs last modified before this process
+     * started are touched, so the work dir must belong to one process at a time (the default under
+     * {@code java.io.tmpdir} of a container or host does; give each replica on one host its own).
+     *
+     * @return how many dirs were removed
+     */
+    static int sweepDeadJobs(Path workDir, java.time.Instant before) {
+        int removed = 0;
+        try (Stream<Path> dirs = Files.list(workDir)) {
+            for (Path dir : dirs.filter(p -> p.getFileName().toString().startsWith(BACKEND + "-")
+                    && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
+                if (Files.getLastModifiedTime(dir).toInstant().isBefore(before)) {
+                    deleteRecursively(dir);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not sweep dead jobs' temp dirs in {}: {}", workDir, e.toString());
+        }
+        if (removed > 0) {
+            LOG.info("Removed {} temp dir(s) of jobs that died with an earlier process from {}", removed, workDir);
+        }
+        return removed;
+    }
+
+    private static java.time.Instant processStart() {
+        return ProcessHandle.current().info().startInstant().orElseGet(java.time.Instant::now);
     }
 
     private static void checkWorkDir(Path workDir) {
