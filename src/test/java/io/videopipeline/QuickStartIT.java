@@ -85,7 +85,9 @@ class QuickStartIT {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+            // notify-email's "mailed" markers sit beside the renditions; the user-facing files are the rest
+            return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+                    .filter(n -> !n.endsWith(".mailed")).toList();
         } catch (IOException e) {
             return List.of();
         }
