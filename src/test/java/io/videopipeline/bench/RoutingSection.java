@@ -71,10 +71,16 @@ final class RoutingSection {
         }
         variants.add(variant("maxMessagesPerPoll=10, greedy", batched, 10));
 
-        int events = env.pick("routing.events", 200, 1000);
+        int events = env.pick("routing.events", 300, 1000);
         int reps = env.pick("routing.reps", 1, 3);
         int cap = env.pick("routing.cap-seconds", 15, 30);
         List<Integer> consumers = env.pickList("routing.consumers", List.of(1, 4), List.of(1, 4));
+        // Warm-up (JIT, connection pools) of both sides, not reported.
+        Variant warm = variants.get(variants.size() - 1);
+        fill(1000);
+        runRoute(warm, 1, 1000, 60);
+        fill(1000);
+        runSdkLoop(warm.batch(), 1, 1000, 60);
         for (Variant v : variants) {
             for (int c : consumers) {
                 measure(v, c, events, reps, cap, "");
@@ -82,6 +88,7 @@ final class RoutingSection {
         }
         // Scaling with the queue depth: is the cost per event flat?
         List<Integer> depths = env.pickList("routing.depths", List.of(1000), List.of(1000, 10000));
+        // (100k: -Dbench.routing.depths=1000,10000,100000 — about 10 more minutes here)
         Variant fast = variants.stream().filter(v -> v.name().startsWith(greedy ? "as shipped" : "with greedy"))
                 .findFirst().orElseThrow();
         for (int n : depths) {
@@ -112,17 +119,21 @@ final class RoutingSection {
         List<Double> serverCpu = new ArrayList<>();
         int routeCount = 0;
         for (int r = 0; r < reps; r++) {
-            // interleaved, so drift of the machine's load hits both sides alike
-            fill(events);
-            double s0 = Procs.cpuMsWithChildren(cloud.process.pid());
-            routeCount = runRoute(v, consumers, events, capSeconds);
-            serverCpu.add((Procs.cpuMsWithChildren(cloud.process.pid()) - s0) / Math.max(1, routeCount));
-            routeRate.add(JobRecorder.INSTANCE.rate());
-            routeCpu.add(JobRecorder.INSTANCE.cpuMsPerEvent());
-            fill(events);
-            runSdkLoop(v.batch(), consumers, events, capSeconds);
-            sdkRate.add(JobRecorder.INSTANCE.rate());
-            sdkCpu.add(JobRecorder.INSTANCE.cpuMsPerEvent());
+            // interleaved, alternating which goes first, so drift of the machine's load hits both sides alike
+            for (int side = 0; side < 2; side++) {
+                fill(events);
+                if ((side + r) % 2 == 0) {
+                    double s0 = Procs.cpuMsWithChildren(cloud.process.pid());
+                    routeCount = runRoute(v, consumers, events, capSeconds);
+                    serverCpu.add((Procs.cpuMsWithChildren(cloud.process.pid()) - s0) / Math.max(1, routeCount));
+                    routeRate.add(JobRecorder.INSTANCE.rate());
+                    routeCpu.add(JobRecorder.INSTANCE.cpuMsPerEvent());
+                } else {
+                    runSdkLoop(v.batch(), consumers, events, capSeconds);
+                    sdkRate.add(JobRecorder.INSTANCE.rate());
+                    sdkCpu.add(JobRecorder.INSTANCE.cpuMsPerEvent());
+                }
+            }
         }
         String what = v.name() + ", " + consumers + " consumer" + (consumers > 1 ? "s" : "") + suffix;
         String capped = routeCount < events ? "; route stopped at the " + capSeconds + " s cap after " + routeCount
