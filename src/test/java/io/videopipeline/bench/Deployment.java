@@ -144,7 +144,7 @@ final class Deployment {
 
         @Override
         public void close() throws InterruptedException {
-            process.close();
+            process.kill();
         }
     }
 }

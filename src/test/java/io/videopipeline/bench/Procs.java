@@ -217,6 +217,15 @@ final class Procs {
             return out.length() > 4000 ? out.substring(out.length() - 4000) : out;
         }
 
+        /**
+         * SIGKILL (and its children): for runners whose shutdown is not being measured — a graceful stop waits
+         * for the routes' in-flight 20 s SQS long polls.
+         */
+        void kill() throws InterruptedException {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor();
+        }
+
         @Override
         public void close() throws InterruptedException {
             if (process.isAlive()) {

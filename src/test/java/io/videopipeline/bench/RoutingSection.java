@@ -73,7 +73,7 @@ final class RoutingSection {
 
         int events = env.pick("routing.events", 300, 1000);
         int reps = env.pick("routing.reps", 1, 3);
-        int cap = env.pick("routing.cap-seconds", 15, 30);
+        int cap = env.pick("routing.cap-seconds", 10, 30);
         List<Integer> consumers = env.pickList("routing.consumers", List.of(1, 4), List.of(1, 4));
         // Warm-up (JIT, connection pools) of both sides, not reported.
         Variant warm = variants.get(variants.size() - 1);

@@ -59,7 +59,9 @@ final class StartupSection {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
                 TimerFloorApp.class.getName(), String.valueOf(port));
         try (Procs.Jar p = Procs.Jar.startCommand(cmd, dir, "startup-floor-" + rep)) {
-            return p.awaitHttp200("http://127.0.0.1:" + port + "/observe/health/ready", 120);
+            double ready = p.awaitHttp200("http://127.0.0.1:" + port + "/observe/health/ready", 120);
+            p.kill();
+            return ready;
         }
     }
 
@@ -75,6 +77,7 @@ final class StartupSection {
         try (Procs.Jar p = Procs.Jar.start(env.jar(), cwd, "startup-local", List.of(), args)) {
             double ready = p.awaitHttp200("http://127.0.0.1:" + port + "/observe/health/ready", 180);
             double routes = p.secondsToLine("Routes started");
+            p.kill();
             return new double[] {ready, routes};
         }
     }
