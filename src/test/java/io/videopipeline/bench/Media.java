@@ -34,9 +34,9 @@ final class Media {
         return cached(dir, "mandelbrot-grain-1920x1080-" + seconds + "s.mov", out -> List.of(FFMPEG,
                 "-v", "error", "-y",
                 "-f", "lavfi", "-i", "mandelbrot=s=640x360:r=30,scale=1920:1080:flags=bicubic,"
-                        + "noise=alls=14:allf=t,hue=H=0.2*t,trim=duration=" + seconds,
+                        + "noise=alls=8:allf=t,hue=H=0.2*t,trim=duration=" + seconds,
                 "-f", "lavfi", "-i", "anoisesrc=c=pink:a=0.2:d=" + seconds,
-                "-c:v", "libx264", "-preset", "ultrafast", "-crf", "18", "-pix_fmt", "yuv420p",
+                "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-pix_fmt", "yuv420p",
                 "-c:a", "aac", "-b:a", "192k", "-shortest", out.toString()));
     }
 

@@ -52,7 +52,7 @@ final class TranscodeSection {
             clips.add(new Clip("testsrc2 1080p 10 s", Media.testPattern(env.mediaDir(), 10, 1920, 1080), reps));
             clips.add(new Clip("mandelbrot+grain 1080p 10 s", Media.realWorld(env.mediaDir(), 10), reps));
             clips.add(new Clip("testsrc2 1080p 60 s", Media.testPattern(env.mediaDir(), 60, 1920, 1080),
-                    env.pick("transcode.long-reps", 1, 2)));
+                    env.pick("transcode.long-reps", 1, 1)));
             int longest = env.pick("transcode.longest", 0, 0);
             if (longest > 0) {
                 clips.add(new Clip("testsrc2 1080p " + longest + " s",
