@@ -68,7 +68,12 @@ class PipelineBench {
     @Test
     @Order(2)
     void routing() throws Exception {
-        section("routing", () -> new RoutingSection(env, report, cloud, dir("routing")).run());
+        section("routing", () -> {
+            Path dir = dir("routing");
+            try (LogToFile log = new LogToFile(dir.resolve("in-jvm-runner.log"))) {
+                new RoutingSection(env, report, cloud, dir).run();
+            }
+        });
     }
 
     @Test
