@@ -82,13 +82,19 @@ final class BenchReport {
         e.printStackTrace(System.out);
     }
 
+    /**
+     * results.md/.json; a run of some sections only ({@code -Dbench.only=a,b}) writes results-a-b.md/.json so it
+     * does not replace a full run's table.
+     */
     synchronized void write() throws IOException {
         Files.createDirectories(dir);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("machine", machine);
         json.put("rows", rows);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("results.json").toFile(), json);
-        Files.writeString(dir.resolve("results.md"), markdown());
+        String only = System.getProperty("bench.only", "").trim().replaceAll("[^a-z,]", "");
+        String name = only.isEmpty() ? "results" : "results-" + only.replace(',', '-');
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(name + ".json").toFile(), json);
+        Files.writeString(dir.resolve(name + ".md"), markdown());
     }
 
     String markdown() {
