@@ -98,7 +98,7 @@ final class MemorySection {
                     if (System.nanoTime() > deadline || !runner.process.process.isAlive()) {
                         throw new IllegalStateException(name + ": pipeline did not finish:\n" + runner.process.tail());
                     }
-                    Thread.sleep(250);
+                    Thread.sleep(1000);
                 }
                 cloud.s3.deleteObject(b -> b.bucket("video-upload").key(key));
                 for (String w : wanted) {

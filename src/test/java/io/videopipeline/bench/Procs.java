@@ -196,6 +196,23 @@ final class Procs {
             return Double.NaN;
         }
 
+        /** Wall-clock times (from the logback HH:mm:ss.SSS prefix) of the log lines containing every marker. */
+        List<java.time.LocalTime> lineTimes(String... markers) {
+            List<java.time.LocalTime> times = new ArrayList<>();
+            lines:
+            for (String line : output().split("\n")) {
+                for (String m : markers) {
+                    if (!line.contains(m)) {
+                        continue lines;
+                    }
+                }
+                if (line.length() > 12 && line.charAt(2) == ':') {
+                    times.add(java.time.LocalTime.parse(line.substring(0, 12)));
+                }
+            }
+            return times;
+        }
+
         /** Polls a URL until it answers 200; returns the seconds since the process was started. */
         double awaitHttp200(String url, long timeoutSeconds) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
