@@ -32,6 +32,7 @@ import io.videopipeline.transcode.cloud.LambdaTranscoder;
 import io.videopipeline.transcode.cloud.MediaConvertSettings;
 import io.videopipeline.transcode.cloud.MediaConvertTranscoder;
 import io.videopipeline.transcode.Transcoder;
+import io.videopipeline.transcode.TranscoderProvider;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.mail.MailComponent;
@@ -180,8 +181,12 @@ public final class PipelineBeans implements CamelConfiguration {
                         LambdaSettings.of(config.require("pipeline.lambda.function"),
                                 config.get("pipeline.lambda.invocation-type", "RequestResponse"),
                                 config.get("pipeline.aws.region", "us-east-1")));
-                default -> throw new UserError(UserError.CONFIG, "pipeline.transcoder='" + backend
-                        + "' is unknown: choose ffmpeg, elastictranscoder, mediaconvert or lambda");
+                default -> java.util.ServiceLoader.load(TranscoderProvider.class).stream()
+                        .map(java.util.ServiceLoader.Provider::get)
+                        .filter(p -> p.name().equals(backend)).findFirst()
+                        .map(p -> p.create(s3, config))
+                        .orElseThrow(() -> new UserError(UserError.CONFIG, "pipeline.transcoder='" + backend
+                                + "' is unknown: choose ffmpeg, elastictranscoder, mediaconvert or lambda"));
             };
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UserError(UserError.CONFIG, "transcoder '" + backend + "': " + e.getMessage(), e);

@@ -1,0 +1,150 @@
+package io.videopipeline.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The shipped jar as users run it: {@code java -jar video-pipeline.jar localcloud} (filesystem storage in a temp
+ * dir, random ports, provisioned) and runners in the {@code aws} profile pointed at it, each its own process so
+ * that CPU and memory are the runner's alone.
+ */
+final class Deployment {
+
+    private Deployment() {
+    }
+
+    static final class Cloud implements AutoCloseable {
+        final Procs.Jar process;
+        final URI endpoint;
+        final int smtpPort;
+        final Path dataDir;
+        final S3Client s3;
+        final SqsClient sqs;
+
+        private Cloud(Procs.Jar process, URI endpoint, int smtpPort, Path dataDir) {
+            this.process = process;
+            this.endpoint = endpoint;
+            this.smtpPort = smtpPort;
+            this.dataDir = dataDir;
+            this.s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
+                    .credentialsProvider(credentials()).httpClient(ApacheHttpClient.builder().maxConnections(64).build())
+                    .build();
+            this.sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                    .credentialsProvider(credentials()).httpClient(ApacheHttpClient.builder().maxConnections(64).build())
+                    .build();
+        }
+
+        static Cloud start(BenchEnv env, Path dir) throws IOException, InterruptedException {
+            Path data = dir.resolve("data");
+            Files.createDirectories(data);
+            Procs.Jar p = Procs.Jar.start(env.jar(), dir, "localcloud", List.of(), List.of("localcloud",
+                    "--config", env.configDir().toString(),
+                    "--set", "pipeline.localcloud.port=0", "--set", "pipeline.localcloud.smtp-port=0",
+                    "--set", "pipeline.localcloud.data-dir=" + data,
+                    "--set", "pipeline.ffmpeg.work-dir=" + dir.resolve("et-work")));
+            try {
+                Matcher m = p.awaitLine("AWS_ENDPOINT_URL=(\\S+) .*SMTP 127\\.0\\.0\\.1:(\\d+)", 120);
+                return new Cloud(p, URI.create(m.group(1)), Integer.parseInt(m.group(2)), data);
+            } catch (RuntimeException | InterruptedException e) {
+                p.close();
+                throw e;
+            }
+        }
+
+        S3Presigner presigner(URI base) {
+            return S3Presigner.builder().endpointOverride(base).region(Region.US_EAST_1).credentialsProvider(credentials())
+                    .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                            .pathStyleAccessEnabled(true).build()).build();
+        }
+
+        String queueUrl(String name) {
+            return sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+        }
+
+        long mails() throws IOException {
+            Path mail = dataDir.resolve("mail");
+            if (!Files.isDirectory(mail)) {
+                return 0;
+            }
+            try (var files = Files.list(mail)) {
+                return files.filter(f -> f.toString().endsWith(".eml")).count();
+            }
+        }
+
+        /** Settings that point a runner (profile aws) at this cloud. */
+        List<String> runnerSettings() {
+            return List.of("pipeline.aws.endpoint-url=" + endpoint, "pipeline.aws.access-key=test",
+                    "pipeline.aws.secret-key=test", "pipeline.aws.force-path-style=true",
+                    "pipeline.mail.host=127.0.0.1", "pipeline.mail.port=" + smtpPort);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            s3.close();
+            sqs.close();
+            process.close();
+        }
+    }
+
+    static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+    }
+
+    /** A runner process in profile aws against {@code cloud}; ready when /observe/health/ready answers 200. */
+    static final class Runner implements AutoCloseable {
+        final Procs.Jar process;
+        final int managementPort;
+        final double readySeconds;
+
+        private Runner(Procs.Jar process, int managementPort, double readySeconds) {
+            this.process = process;
+            this.managementPort = managementPort;
+            this.readySeconds = readySeconds;
+        }
+
+        static Runner start(BenchEnv env, Cloud cloud, Path dir, String name, List<String> jvmArgs,
+                            Map<String, String> settings) throws IOException, InterruptedException {
+            int port = Procs.freePort();
+            List<String> args = new ArrayList<>(List.of("run", "--profile", "aws",
+                    "--routes", env.routesDir().toString(), "--config", env.configDir().toString()));
+            List<String> sets = new ArrayList<>(cloud.runnerSettings());
+            sets.add("camel.management.port=" + port);
+            sets.add("pipeline.ffmpeg.work-dir=" + dir.resolve("work-" + name));
+            settings.forEach((k, v) -> sets.add(k + "=" + v));
+            for (String s : sets) {
+                args.add("--set");
+                args.add(s);
+            }
+            Procs.Jar p = Procs.Jar.start(env.jar(), dir, name, jvmArgs, args);
+            try {
+                double ready = p.awaitHttp200("http://127.0.0.1:" + port + "/observe/health/ready", 180);
+                return new Runner(p, port, ready);
+            } catch (RuntimeException | InterruptedException e) {
+                p.close();
+                throw e;
+            }
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.kill();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.videopipeline.bench;
+
+import io.videopipeline.transcode.PresetCatalog;
+import io.videopipeline.transcode.Preset;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * 6. Throughput under load: N small uploads at once through the whole pipeline (runner process, every route) —
+ * time from the first PUT to the last effect (3 renditions, 3 metadata files and 3 mails per upload) — against
+ * the sum of bare ffmpeg times for the same clips, with pipeline.transcode.concurrency 1 (shipped) and 2.
+ */
+final class LoadSection {
+    private static final String SECTION = "6 load";
+
+    private final BenchEnv env;
+    private final BenchReport report;
+    private final Deployment.Cloud cloud;
+    private final Path dir;
+    private final TranscodeSection transcode;
+
+    LoadSection(BenchEnv env, BenchReport report, Deployment.Cloud cloud, Path dir) {
+        this.env = env;
+        this.report = report;
+        this.cloud = cloud;
+        this.dir = dir;
+        this.transcode = new TranscodeSection(env, report, cloud, dir);
+    }
+
+    void run() throws Exception {
+        int n = env.pick("load.uploads", 10, 50);
+        Path clip = Media.testPattern(env.mediaDir(), 2, 640, 360);
+        List<Preset> presets = PresetCatalog.load(env.configDir().resolve("presets.yaml")).presets();
+        List<Double> bare = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            bare.add(transcode.bare(clip, presets)[0]);
+        }
+        double bareSum = bare.stream().mapToDouble(Double::doubleValue).sum();
+        for (int concurrency : env.pickList("load.concurrency", List.of(1, 2), List.of(1, 2))) {
+            double[] got = viaPipeline(clip, n, concurrency, presets.size());
+            report.add(SECTION, n + " uploads at once → last effect, transcode.concurrency=" + concurrency, "s",
+                    Stats.of(got[0]), "sum of " + n + " bare ffmpeg runs", Stats.of(bareSum),
+                    BenchReport.Target.AT_MOST_1_10, String.format("%d renditions + %d metadata + %d mails; runner"
+                            + " CPU %.0f s; bare ffmpeg per clip median %.2f s (2 s 640x360 clip)",
+                            n * presets.size(), n * presets.size(), n * presets.size(), got[1], Stats.of(bare).median()));
+        }
+    }
+
+    /** {seconds to the last effect, runner CPU seconds}. */
+    private double[] viaPipeline(Path clip, int n, int concurrency, int renditions) throws Exception {
+        String prefix = "bench-load-c" + concurrency + "-" + System.currentTimeMillis() + "/";
+        try (Deployment.Runner runner = Deployment.Runner.start(env, cloud, dir, "load-runner-c" + concurrency,
+                List.of(), Map.of("pipeline.transcode.concurrency", String.valueOf(concurrency)))) {
+            long mails0 = cloud.mails();
+            double cpu0 = Procs.cpuMsWithChildren(runner.pid());
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, 16));
+            long t0 = System.nanoTime();
+            java.time.LocalTime start = java.time.LocalTime.now();
+            try {
+                List<Future<?>> puts = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    String key = prefix + "clip-" + i + ".mov";
+                    puts.add(pool.submit(() -> cloud.s3.putObject(b -> b.bucket("video-upload").key(key),
+                            RequestBody.fromFile(clip))));
+                }
+                for (Future<?> f : puts) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            long deadline = t0 + 3_600_000_000_000L;
+            int want = n * renditions;
+            while (true) {
+                List<String> keys = cloud.s3.listObjectsV2Paginator(b -> b.bucket("video-transcoded").prefix(prefix))
+                        .contents().stream().map(o -> o.key()).toList();
+                long mp4 = keys.stream().filter(k -> k.endsWith(".mp4")).count();
+                long json = keys.stream().filter(k -> k.endsWith(".json")).count();
+                if (mp4 >= want && json >= want && cloud.mails() - mails0 >= want) {
+                    break;
+                }
+                if (System.nanoTime() > deadline || !runner.process.process.isAlive()) {
+                    throw new IllegalStateException("load: " + mp4 + " renditions, " + json + " metadata, "
+                            + (cloud.mails() - mails0) + " mails of " + want + ":\n" + runner.process.tail());
+                }
+                // coarse on purpose: listing S3 costs the local cloud CPU the pipeline is using
+                Thread.sleep(1000);
+            }
+            // the last effect's own time, from the runner's log (mail sent, metadata written, renditions written)
+            java.time.LocalTime last = start;
+            // (a fresh runner per run: every mail it logged is one of this run's; mail lines name only the file)
+            List<java.time.LocalTime> times = new ArrayList<>(runner.process.lineTimes("Mail sent"));
+            times.addAll(runner.process.lineTimes("Metadata s3://", prefix));
+            times.addAll(runner.process.lineTimes("wrote [", prefix));
+            for (java.time.LocalTime t : times) {
+                last = t.isAfter(last) ? t : last;
+            }
+            double seconds = java.time.Duration.between(start, last).toNanos() / 1e9;
+            return new double[] {seconds, (Procs.cpuMsWithChildren(runner.pid()) - cpu0) / 1000};
+        }
+    }
+}
