@@ -70,6 +70,20 @@ final class Deployment {
                             .pathStyleAccessEnabled(true).build()).build();
         }
 
+        /**
+         * Empties every pipeline queue (and its DLQ): a runner must not inherit events of objects an earlier
+         * measurement created and deleted (their retries would compete with what is being measured).
+         */
+        void purgeQueues() throws InterruptedException {
+            for (String q : List.of("video-upload-events", "transcoded-video-email", "transcoded-video-acl",
+                    "transcoded-video-metadata")) {
+                for (String name : List.of(q, q + "-dlq")) {
+                    sqs.purgeQueue(b -> b.queueUrl(queueUrl(name)));
+                }
+            }
+            Thread.sleep(200);
+        }
+
         String queueUrl(String name) {
             return sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
         }
@@ -117,6 +131,7 @@ final class Deployment {
 
         static Runner start(BenchEnv env, Cloud cloud, Path dir, String name, List<String> jvmArgs,
                             Map<String, String> settings) throws IOException, InterruptedException {
+            cloud.purgeQueues();
             int port = Procs.freePort();
             List<String> args = new ArrayList<>(List.of("run", "--profile", "aws",
                     "--routes", env.routesDir().toString(), "--config", env.configDir().toString()));
