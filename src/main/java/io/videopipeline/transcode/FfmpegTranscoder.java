@@ -55,6 +55,8 @@ public final class FfmpegTranscoder implements Transcoder {
 
     public static final String BACKEND = "ffmpeg";
     public static final String META_SOURCE_BUCKET = "source-bucket";
+    /** The lock file a running job holds inside its temp dir. */
+    static final String OWNER_LOCK = ".owner.lock";
     public static final String META_SOURCE_KEY = "source-key";
     public static final String META_SOURCE_ETAG = "source-etag";
     public static final String META_PRESET = "preset";
@@ -104,8 +106,14 @@ public final class FfmpegTranscoder implements Transcoder {
             return new TranscodeResult(BACKEND, jobId, List.of(), true);
         }
         Path dir;
+        java.nio.channels.FileChannel owner;
         try {
             dir = Files.createTempDirectory(settings.workDir(), jobId + "-");
+            // Held for the job's life; the OS drops it when this process dies, which is how a later
+            // sweep tells a dead job's dir from a live one (see sweepDeadJobs).
+            owner = java.nio.channels.FileChannel.open(dir.resolve(OWNER_LOCK),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            owner.lock();
         } catch (IOException e) {
             throw new TranscodeFailedException("cannot create a temp dir in " + settings.workDir() + " for " + object
                     + ": " + e, bucket, key, e);
@@ -142,6 +150,15 @@ public final class FfmpegTranscoder implements Transcoder {
                     e);
         } finally {
             deleteRecursively(dir);
+            closeQuietly(owner);
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("Closing a job lock failed: {}", e.toString());
         }
     }
 
@@ -271,9 +288,11 @@ public final class FfmpegTranscoder implements Transcoder {
 
     /**
      * Deletes the temp dirs ({@code ffmpeg-*}) of jobs that died with an earlier process (kill -9, power loss):
-     * the {@code finally} that normally removes them never ran. Only dirs last modified before this process
-     * started are touched, so the work dir must belong to one process at a time (the default under
-     * {@code java.io.tmpdir} of a container or host does; give each replica on one host its own).
+     * the {@code finally} that normally removes them never ran. A running job holds a lock on its dir's
+     * {@value #OWNER_LOCK} file and the OS releases it when the process dies, so a dir whose lock can be taken
+     * is dead, whatever the clocks say, and replicas sharing a work dir never remove each other's live jobs.
+     * A dir without the lock file (a crash between creating the dir and locking it) goes once it is older
+     * than {@code before}.
      *
      * @return how many dirs were removed
      */
@@ -282,7 +301,7 @@ public final class FfmpegTranscoder implements Transcoder {
         try (Stream<Path> dirs = Files.list(workDir)) {
             for (Path dir : dirs.filter(p -> p.getFileName().toString().startsWith(BACKEND + "-")
                     && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
-                if (Files.getLastModifiedTime(dir).toInstant().isBefore(before)) {
+                if (isDead(dir, before)) {
                     deleteRecursively(dir);
                     removed++;
                 }
@@ -294,6 +313,26 @@ public final class FfmpegTranscoder implements Transcoder {
             LOG.info("Removed {} temp dir(s) of jobs that died with an earlier process from {}", removed, workDir);
         }
         return removed;
+    }
+
+    private static boolean isDead(Path dir, java.time.Instant before) throws IOException {
+        Path lockFile = dir.resolve(OWNER_LOCK);
+        if (!Files.exists(lockFile)) {
+            return Files.getLastModifiedTime(dir).toInstant().isBefore(before);
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return false; // another process's live job
+            }
+            lock.release();
+            return true;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return false; // a live job of this process
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false; // finished and removed meanwhile
+        }
     }
 
     private static java.time.Instant processStart() {

@@ -86,12 +86,24 @@ class TranscoderCrashSafetyTest {
         Path live = Files.createDirectories(work.resolve("ffmpeg-fedcba9876543210-7"));
         Path foreign = Files.createDirectories(work.resolve("not-ours"));
         Files.setLastModifiedTime(foreign, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+        // A job that died a moment ago (its lock file is fresh, but nobody holds the lock): removed, whatever the clocks say.
+        Path justDied = Files.createDirectories(work.resolve("ffmpeg-1111111111111111-1"));
+        Files.writeString(justDied.resolve(FfmpegTranscoder.OWNER_LOCK), "");
+        // A running job holds its lock: kept.
+        Path running = Files.createDirectories(work.resolve("ffmpeg-2222222222222222-2"));
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
+                running.resolve(FfmpegTranscoder.OWNER_LOCK), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = channel.lock()) {
 
-        transcoder(work, ProgressListener.NONE);
+            transcoder(work, ProgressListener.NONE);
 
-        assertThat(dead.getParent()).doesNotExist();
-        assertThat(live).isDirectory();
-        assertThat(foreign).isDirectory();
+            assertThat(dead.getParent()).doesNotExist();
+            assertThat(justDied).doesNotExist();
+            assertThat(running).isDirectory();
+            assertThat(live).isDirectory();
+            assertThat(foreign).isDirectory();
+        }
     }
 
     @Test
@@ -169,7 +181,8 @@ class TranscoderCrashSafetyTest {
         assertThat(seen).isNotEmpty().allSatisfy(p -> {
             assertThat(p.normalize().startsWith(work)).as("%s inside %s", p, work).isTrue();
             // temp names come from a hash of the job, never from the key
-            assertThat(work.relativize(p).toString()).matches("ffmpeg-[0-9a-f]{16}-\\d+(/(source\\.mov|out(/\\d-[a-z0-9-]+\\.mp4)?))?");
+            assertThat(work.relativize(p).toString())
+                    .matches("ffmpeg-[0-9a-f]{16}-\\d+(/(source\\.mov|\\.owner\\.lock|out(/\\d-[a-z0-9-]+\\.mp4)?))?");
         });
         assertThat(listFiles(sandbox)).containsExactly(sandbox.resolve("jail"), work);
         assertThat(Path.of("/escape")).doesNotExist();
