@@ -8,14 +8,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +61,6 @@ public final class FfmpegTranscoder implements Transcoder {
     public static final String CONTENT_TYPE = "video/mp4";
 
     private static final Logger LOG = LoggerFactory.getLogger(FfmpegTranscoder.class);
-    private static final Pattern SAFE_EXTENSION = Pattern.compile("[A-Za-z0-9]{1,10}");
 
     private final S3Client s3;
     private final FfmpegSettings settings;
@@ -120,7 +117,7 @@ public final class FfmpegTranscoder implements Transcoder {
         }
         long started = System.nanoTime();
         try {
-            Path input = dir.resolve("source" + extension(key));
+            Path input = dir.resolve("source" + TempFiles.extension(key));
             download(job, input);
             FfmpegProbe.MediaInfo info = probe.probe(input, bucket, key);
             LOG.info("Transcoding {} (job {}): {} {}x{}, {}, audio: {}, into {} outputs", object, jobId,
@@ -149,7 +146,7 @@ public final class FfmpegTranscoder implements Transcoder {
             throw new TranscodeFailedException("local file error while transcoding " + object + ": " + e, bucket, key,
                     e);
         } finally {
-            deleteRecursively(dir);
+            TempFiles.deleteRecursively(dir);
             closeQuietly(owner);
         }
     }
@@ -235,28 +232,6 @@ public final class FfmpegTranscoder implements Transcoder {
         }
     }
 
-    /** The key's extension if it is plainly alphanumeric (a demuxer hint for ffmpeg), else none. */
-    private static String extension(String key) {
-        String file = key.substring(key.lastIndexOf('/') + 1);
-        int dot = file.lastIndexOf('.');
-        String ext = dot > 0 ? file.substring(dot + 1) : "";
-        return SAFE_EXTENSION.matcher(ext).matches() ? "." + ext : "";
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    LOG.warn("Could not delete temp file {}: {}", path, e.toString());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("Could not clean up temp dir {}: {}", dir, e.toString());
-        }
-    }
-
     /** Runs {@code binary -version}; a clear message if it is missing or broken. */
     static void checkBinary(String path, String name, String property) {
         String hint = "install it with 'apt-get install ffmpeg' or set " + property;
@@ -302,7 +277,7 @@ public final class FfmpegTranscoder implements Transcoder {
             for (Path dir : dirs.filter(p -> p.getFileName().toString().startsWith(BACKEND + "-")
                     && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
                 if (isDead(dir, before)) {
-                    deleteRecursively(dir);
+                    TempFiles.deleteRecursively(dir);
                     removed++;
                 }
             }

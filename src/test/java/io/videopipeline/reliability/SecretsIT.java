@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code localcloud/LocalCloudS3Test}, {@code LocalCloudSqsTest} and {@code LocalCloudAwsCliTest}.
  */
 class SecretsIT {
-    private static final String ACCESS_KEY = "AKIAPIPELINETEST0001";
+    private static final String ACCESS_KEY = "TESTKEYPIPELINE00001";
     private static final String SECRET_KEY = "wJalrXUtnFEMI-s3cret-K3y-abc123";
     private static final String MAIL_PASSWORD = "S3cr3t-xyz";
 

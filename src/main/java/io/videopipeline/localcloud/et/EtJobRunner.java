@@ -1,5 +1,7 @@
 package io.videopipeline.localcloud.et;
 
+import io.videopipeline.transcode.TempFiles;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.videopipeline.transcode.FfmpegCommand;
@@ -15,13 +17,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -71,7 +70,6 @@ final class EtJobRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(EtJobRunner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern SAFE_EXTENSION = Pattern.compile("[A-Za-z0-9]{1,10}");
 
     private final S3Client s3;
     private final FfmpegSettings settings;
@@ -108,7 +106,7 @@ final class EtJobRunner {
                     + ": " + e, e);
         }
         try {
-            Path input = dir.resolve("source" + extension(inputKey));
+            Path input = dir.resolve("source" + TempFiles.extension(inputKey));
             download(inputBucket, inputKey, input);
             FfmpegProbe.MediaInfo info;
             try {
@@ -155,7 +153,7 @@ final class EtJobRunner {
         } catch (IOException e) {
             throw new Failure(9000, "Internal Service Error", "local file error: " + e, e);
         } finally {
-            deleteRecursively(dir);
+            TempFiles.deleteRecursively(dir);
         }
     }
 
@@ -283,24 +281,4 @@ final class EtJobRunner {
         return nl < 0 ? message : message.substring(0, nl);
     }
 
-    private static String extension(String key) {
-        String file = key.substring(key.lastIndexOf('/') + 1);
-        int dot = file.lastIndexOf('.');
-        String ext = dot > 0 ? file.substring(dot + 1) : "";
-        return SAFE_EXTENSION.matcher(ext).matches() ? "." + ext : "";
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    LOG.warn("Could not delete temp file {}: {}", path, e.toString());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("Could not clean up temp dir {}: {}", dir, e.toString());
-        }
-    }
 }
