@@ -1,18 +1,13 @@
 package io.videopipeline.localcloud;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -56,13 +51,7 @@ final class BucketOwnershipControls {
         }
         if (dir != null) {
             try {
-                Path tmp = dir.resolve(bucket + ".xml.tmp");
-                Files.writeString(tmp, toXml(objectOwnership));
-                try {
-                    Files.move(tmp, file(bucket), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file(bucket), StandardCopyOption.REPLACE_EXISTING);
-                }
+                BucketConfigFiles.writeAtomically(file(bucket), toXml(objectOwnership).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not write the ownership controls of bucket " + bucket + " to " + dir, e);
             }
@@ -94,12 +83,7 @@ final class BucketOwnershipControls {
     static String parse(byte[] xml) {
         Document document;
         try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setNamespaceAware(true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setExpandEntityReferences(false);
-            document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml));
+            document = BucketConfigFiles.parseXml(xml);
         } catch (Exception e) {
             throw new IllegalArgumentException("OwnershipControls is not well-formed XML: " + e.getMessage());
         }

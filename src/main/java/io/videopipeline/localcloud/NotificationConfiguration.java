@@ -1,14 +1,11 @@
 package io.videopipeline.localcloud;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -72,12 +69,7 @@ record NotificationConfiguration(List<Destination> destinations) {
     static NotificationConfiguration parse(byte[] xml) throws InvalidConfigurationException {
         Document document;
         try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setNamespaceAware(true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setExpandEntityReferences(false);
-            document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml));
+            document = BucketConfigFiles.parseXml(xml);
         } catch (Exception e) {
             throw new InvalidConfigurationException("MalformedXML",
                     "The XML you provided was not well-formed or did not validate against our published schema");

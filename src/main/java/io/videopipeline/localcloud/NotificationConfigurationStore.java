@@ -3,10 +3,8 @@ package io.videopipeline.localcloud;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,13 +36,7 @@ final class NotificationConfigurationStore {
         }
         if (dir != null) {
             try {
-                Path tmp = dir.resolve(bucket + ".xml.tmp");
-                Files.write(tmp, configuration.toXmlBytes());
-                try {
-                    Files.move(tmp, file(bucket), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file(bucket), StandardCopyOption.REPLACE_EXISTING);
-                }
+                BucketConfigFiles.writeAtomically(file(bucket), configuration.toXmlBytes());
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not write the notification configuration of bucket " + bucket + " to " + dir, e);
             }
