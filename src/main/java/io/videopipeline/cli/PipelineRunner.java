@@ -99,6 +99,8 @@ public final class PipelineRunner {
         m.addMainListener(new StartupSummary(config, startedNanos));
         io.videopipeline.routing.PipelineMetrics metrics = new io.videopipeline.routing.PipelineMetrics();
         m.addMainListener(metrics);
+        m.addMainListener(new io.videopipeline.routing.QueueMetrics(
+                java.time.Duration.ofSeconds(config.getInt("pipeline.metrics.queue-depth-interval-seconds", 15))));
         m.configure().addConfiguration(new PipelineBeans(config, resources, metrics));
         return m;
     }

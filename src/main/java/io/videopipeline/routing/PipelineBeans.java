@@ -21,6 +21,7 @@ import io.videopipeline.permissions.AclUpdater;
 import io.videopipeline.transcode.FfmpegSettings;
 import io.videopipeline.transcode.Preset;
 import io.videopipeline.transcode.FfmpegTranscoder;
+import io.videopipeline.transcode.StaleUploadSweeper;
 import io.videopipeline.transcode.KeyFilter;
 import io.videopipeline.transcode.OutputKeys;
 import io.videopipeline.transcode.PresetCatalog;
@@ -168,7 +169,11 @@ public final class PipelineBeans implements CamelConfiguration {
         String backend = config.get("pipeline.transcoder", "ffmpeg");
         try {
             return switch (backend) {
-                case "ffmpeg" -> new FfmpegTranscoder(s3, ffmpegSettings(config), progress);
+                case "ffmpeg" -> {
+                    FfmpegTranscoder ffmpeg = new FfmpegTranscoder(s3, ffmpegSettings(config), progress);
+                    sweepStaleUploads(s3);
+                    yield ffmpeg;
+                }
                 case "elastictranscoder" -> new ElasticTranscoderTranscoder(aws.elasticTranscoder(), s3,
                         new ElasticTranscoderSettings(config.require("pipeline.elastictranscoder.pipeline-id"),
                                 config.require("pipeline.buckets.transcoded")));
@@ -191,6 +196,19 @@ public final class PipelineBeans implements CamelConfiguration {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UserError(UserError.CONFIG, "transcoder '" + backend + "': " + e.getMessage(), e);
         }
+    }
+
+    /** In the background: a start must not wait on S3 listing a bucket's unfinished uploads. */
+    private void sweepStaleUploads(S3Client s3) {
+        int hours = config.getInt("pipeline.transcode.abort-stale-uploads-after-hours", 24);
+        if (hours <= 0) {
+            return;
+        }
+        StaleUploadSweeper sweeper = new StaleUploadSweeper(s3, config.require("pipeline.buckets.transcoded"),
+                Duration.ofHours(hours), java.time.Clock.systemUTC());
+        Thread sweep = new Thread(sweeper::sweep, "stale-upload-sweep");
+        sweep.setDaemon(true);
+        sweep.start();
     }
 
     public static FfmpegSettings ffmpegSettings(PipelineConfig config) {

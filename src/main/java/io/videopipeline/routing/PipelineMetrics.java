@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.videopipeline.aws.AwsRetryCounter;
 import io.videopipeline.transcode.ProgressListener;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
@@ -36,8 +37,12 @@ public final class PipelineMetrics extends MainListenerSupport implements Progre
     }
 
     @Override
-    public void afterStart(BaseMainSupport main) {
-        MeterRegistry registry = main.getCamelContext().getRegistry().findSingleByType(MeterRegistry.class);
+    public void afterConfigure(BaseMainSupport main) {
+        WhenStarted.run(main.getCamelContext(), this::register);
+    }
+
+    private void register(CamelContext context) {
+        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
         if (registry == null) {
             LOG.debug("No meter registry (camel.metrics.enabled=false): pipeline meters not registered");
             return;

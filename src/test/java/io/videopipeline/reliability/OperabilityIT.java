@@ -20,6 +20,11 @@ class OperabilityIT {
 
     private static final String DEAD_LETTERED = "pipeline_dead_lettered_total\\{[^}]*queue=\"video-upload-events-dlq\"[^}]*}";
 
+    private static final String QUEUE_LAG =
+            "pipeline_queue_lag_seconds_count\\{[^}]*queue=\"video-upload-events\"[^}]*}";
+    private static final String DLQ_DEPTH =
+            "pipeline_queue_messages\\{[^}]*queue=\"video-upload-events-dlq\",state=\"visible\"[^}]*}";
+
     @TempDir
     Path work;
 
@@ -27,6 +32,7 @@ class OperabilityIT {
     void healthMetricsDeadLettersAndTheDlqCommand() throws Exception {
         Path clip = PipelineRig.clip(work.resolve("clips/one.mov"), 1);
         try (PipelineRig rig = new PipelineRig(work.resolve("run"))) {
+            rig.set("pipeline.metrics.queue-depth-interval-seconds", "1");
             rig.start();
             assertThat(rig.status("/observe/health/live")).isEqualTo(200);
             assertThat(rig.status("/observe/health/ready")).isEqualTo(200);
@@ -46,7 +52,12 @@ class OperabilityIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> rig.queueDepths().get("video-upload-events-dlq") == 1);
             String metrics = rig.get("/observe/metrics");
             assertThat(metrics).containsPattern(DEAD_LETTERED + " 1\\.0")
-                    .contains("camel_exchanges_total{").contains("routeId=\"transcode-video\"");
+                    .contains("camel_exchanges_total{").contains("routeId=\"transcode-video\"")
+                    // queue lag: each message's wait was timed once, the upload's and the poison's
+                    .containsPattern(QUEUE_LAG + " [2-9]");
+            // backlog: the DLQ's depth as SQS reports it, read in the background
+            await().atMost(Duration.ofSeconds(30)).until(() -> rig.get("/observe/metrics").matches(
+                    "(?s).*" + DLQ_DEPTH + " 1\\.0.*"));
 
             // dlq list shows it with the reason the route recorded; redrive puts it back (and it comes back).
             String list = dlq(rig, "list");
