@@ -157,9 +157,15 @@ final class Deployment {
             return process.pid();
         }
 
+        /**
+         * SIGTERM, as users stop it, so its consumers finish their long polls. A SIGKILLed runner leaves its
+         * ReceiveMessage calls waiting in the local cloud for up to 20 s; the next message on each queue is handed to
+         * one of them, written to a dead connection, and stays invisible for the visibility timeout (300 s) — that
+         * was the "lost" rendition (really 300 s late) of the first concurrency-2 load runs.
+         */
         @Override
         public void close() throws InterruptedException {
-            process.kill();
+            process.close();
         }
     }
 }
