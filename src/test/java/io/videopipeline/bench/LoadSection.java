@@ -97,7 +97,7 @@ final class LoadSection {
             // (a fresh runner per run: every mail it logged is one of this run's; mail lines name only the file)
             List<java.time.LocalTime> times = new ArrayList<>(runner.process.lineTimes("Mail sent"));
             times.addAll(runner.process.lineTimes("Metadata s3://", prefix));
-            times.addAll(runner.process.lineTimes("wrote [", prefix));
+            times.addAll(runner.process.lineTimes("outputs written now [", prefix));
             for (java.time.LocalTime t : times) {
                 last = t.isAfter(last) ? t : last;
             }

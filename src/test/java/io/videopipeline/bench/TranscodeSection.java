@@ -115,7 +115,7 @@ final class TranscodeSection {
 
     /**
      * {wall s, cpu s} from the finished PUT to the third rendition being in S3: the end is the timestamp of the
-     * route's "wrote [...]" log line (written after the last upload), found by reading the runner's log every
+     * route's "job ...: outputs written now [...]" log line (routes/transcode-video.yaml, after the last upload), found by reading the runner's log every
      * 250 ms — polling S3 instead (HEAD 404s) would load the local cloud, on the cores ffmpeg is using.
      */
     private double[] viaRoute(Deployment.Runner runner, Clip clip, int rep) throws Exception {
@@ -128,7 +128,7 @@ final class TranscodeSection {
         java.time.LocalTime put = java.time.LocalTime.now();
         long deadline = System.nanoTime() + 1_800_000_000_000L;
         List<java.time.LocalTime> done;
-        while ((done = runner.process.lineTimes("job ", "wrote [", outputs.get(0))).isEmpty()) {
+        while ((done = runner.process.lineTimes("job ", "outputs written now [", outputs.get(0))).isEmpty()) {
             if (System.nanoTime() > deadline || !runner.process.process.isAlive()) {
                 throw new IllegalStateException("no renditions of " + key + ":\n" + runner.process.tail());
             }
