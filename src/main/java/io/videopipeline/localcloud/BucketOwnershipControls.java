@@ -1,13 +1,7 @@
 package io.videopipeline.localcloud;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -25,15 +19,12 @@ final class BucketOwnershipControls {
     static final Set<String> VALUES = Set.of("BucketOwnerPreferred", "ObjectWriter", BUCKET_OWNER_ENFORCED);
     private static final String XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
 
-    private final Path dir;
-    private final Map<String, String> ownership = new ConcurrentHashMap<>();
+    private final BucketDocumentStore<String> ownership;
 
     /** @param dir where the controls are written, or null to keep them in memory only */
     BucketOwnershipControls(Path dir) {
-        this.dir = dir;
-        if (dir != null) {
-            load();
-        }
+        this.ownership = new BucketDocumentStore<>("ownership controls", dir,
+                value -> toXml(value).getBytes(java.nio.charset.StandardCharsets.UTF_8), BucketOwnershipControls::parse);
     }
 
     /** The bucket's ObjectOwnership, or null when it has no ownership controls. */
@@ -49,25 +40,11 @@ final class BucketOwnershipControls {
         if (!VALUES.contains(objectOwnership)) {
             throw new IllegalArgumentException("ObjectOwnership must be one of " + VALUES + ", was " + objectOwnership);
         }
-        if (dir != null) {
-            try {
-                BucketConfigFiles.writeAtomically(file(bucket), toXml(objectOwnership).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException("Could not write the ownership controls of bucket " + bucket + " to " + dir, e);
-            }
-        }
         ownership.put(bucket, objectOwnership);
     }
 
     void remove(String bucket) {
         ownership.remove(bucket);
-        if (dir != null) {
-            try {
-                Files.deleteIfExists(file(bucket));
-            } catch (IOException e) {
-                throw new UncheckedIOException("Could not delete the ownership controls of bucket " + bucket, e);
-            }
-        }
     }
 
     static String toXml(String objectOwnership) {
@@ -103,28 +80,4 @@ final class BucketOwnershipControls {
         }
         return value;
     }
-
-    private Path file(String bucket) {
-        // Bucket names are validated by S3Proxy (letters, digits, '.', '-', '_'), so they are safe file names.
-        return dir.resolve(bucket + ".xml");
-    }
-
-    private void load() {
-        try {
-            Files.createDirectories(dir);
-            try (var files = Files.list(dir)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    String name = file.getFileName().toString();
-                    if (name.endsWith(".xml")) {
-                        ownership.put(name.substring(0, name.length() - 4), parse(Files.readAllBytes(file)));
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not read bucket ownership controls from " + dir, e);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("Unreadable bucket ownership controls in " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
 }
