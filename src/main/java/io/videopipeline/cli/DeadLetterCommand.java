@@ -1,5 +1,6 @@
 package io.videopipeline.cli;
 
+import io.videopipeline.aws.AwsErrors;
 import io.videopipeline.aws.AwsClients;
 import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.PipelineConfig;
@@ -7,7 +8,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -99,7 +100,10 @@ public final class DeadLetterCommand {
     private String url(String queue) {
         try {
             return sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
-        } catch (QueueDoesNotExistException e) {
+        } catch (SqsException e) {
+            if (!AwsErrors.isMissing(e)) { // by code: moto's "queue does not exist" is a plain SqsException
+                throw e;
+            }
             throw new UserError(UserError.CONFIG, "queue '" + queue + "' does not exist: run 'provision' first");
         }
     }

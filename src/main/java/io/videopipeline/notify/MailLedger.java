@@ -1,5 +1,6 @@
 package io.videopipeline.notify;
 
+import io.videopipeline.aws.AwsErrors;
 import io.videopipeline.event.ObjectEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,7 @@ public final class MailLedger {
         } catch (NoSuchKeyException e) {
             return true;
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            if (AwsErrors.isMissing(e)) {
                 return true;
             }
             throw e;

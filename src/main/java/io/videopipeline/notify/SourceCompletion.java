@@ -1,5 +1,6 @@
 package io.videopipeline.notify;
 
+import io.videopipeline.aws.AwsErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -94,7 +95,7 @@ public final class SourceCompletion {
         } catch (NoSuchKeyException e) {
             return false;
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) { // HEAD has no body, so some SDK paths only carry the status
+            if (AwsErrors.isMissing(e)) { // HEAD has no body, so some SDK paths only carry the status
                 return false;
             }
             throw e;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.videopipeline.aws.AwsErrors;
 import io.videopipeline.provision.Change.Action;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +23,6 @@ import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.FilterRuleName;
 import software.amazon.awssdk.services.s3.model.GetBucketNotificationConfigurationResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
 import software.amazon.awssdk.services.s3.model.NotificationConfigurationFilter;
 import software.amazon.awssdk.services.s3.model.QueueConfiguration;
@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.Topic;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * Creates every resource of DESIGN.md §1 — two buckets, four work queues with dead-letter queues, the topic, the
@@ -126,10 +126,8 @@ public final class Provisioner {
             try {
                 s3.headBucket(r -> r.bucket(name));
                 return;
-            } catch (NoSuchBucketException e) {
-                // create it below
             } catch (S3Exception e) {
-                if (e.statusCode() != 404) {
+                if (!AwsErrors.isMissing(e)) {
                     throw new IllegalStateException("Bucket " + name + " cannot be used (HTTP " + e.statusCode()
                             + (e.statusCode() == 403 ? ": it exists and belongs to someone else, or access is denied"
                             : "") + "): " + e.getMessage(), e);
@@ -409,8 +407,12 @@ public final class Provisioner {
             }
             try {
                 return sqs.getQueueUrl(r -> r.queueName(name)).queueUrl();
-            } catch (QueueDoesNotExistException e) {
-                return null;
+            } catch (SqsException e) {
+                // By code, not by class: moto's JSON answer reaches us as a plain SqsException (AwsErrors.isMissing).
+                if (AwsErrors.isMissing(e)) {
+                    return null;
+                }
+                throw e;
             }
         }
 

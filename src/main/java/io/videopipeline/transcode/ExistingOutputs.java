@@ -1,5 +1,6 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.aws.AwsErrors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -48,7 +49,7 @@ public final class ExistingOutputs {
         } catch (NoSuchKeyException e) {
             return false;
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            if (AwsErrors.isMissing(e)) {
                 return false;
             }
             throw new TranscodeFailedException("cannot check existing output s3://" + outputBucket + "/"

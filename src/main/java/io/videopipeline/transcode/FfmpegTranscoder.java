@@ -1,5 +1,6 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.aws.AwsErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -172,7 +173,7 @@ public final class FfmpegTranscoder implements Transcoder {
             throw new SourceMissingException("s3://" + bucket + "/" + LogText.safe(key)
                     + " does not exist (deleted since the upload event?)", bucket, key, e);
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            if (AwsErrors.isMissing(e)) {
                 throw new SourceMissingException("s3://" + bucket + "/" + LogText.safe(key) + " cannot be found: "
                         + e.awsErrorDetails().errorCode(), bucket, key, e);
             }

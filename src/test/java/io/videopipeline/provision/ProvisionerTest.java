@@ -1,12 +1,23 @@
 package io.videopipeline.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.videopipeline.localcloud.sns.SnsService;
 import io.videopipeline.localcloud.sns.SnsHttpAdapter;
+import com.sun.net.httpserver.HttpServer;
+import io.videopipeline.aws.AwsErrors;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -52,6 +63,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * Provisioner against ElasticMQ, our SNS and S3Proxy, all through the real SDK clients. S3Proxy has no bucket
@@ -240,6 +252,99 @@ class ProvisionerTest {
                 "a read-only call");
         assertThat(sqs.listQueues(r -> r.queueNamePrefix("c-")).queueUrls()).isEmpty();
         assertThat(sns.listTopics().topics()).noneMatch(t -> t.topicArn().endsWith(":c-transcoded-video-notifications"));
+    }
+
+    /**
+     * moto's answer to GetQueueUrl for a queue that does not exist, byte for byte as moto 5.x serialises it for SQS's
+     * JSON protocol (moto/core/serialize.py: BaseJSONSerializer with the awsQueryCompatible trait; header values as
+     * moto's tests/test_sqs/test_sqs.py checks them). SDK 2.40.2 answers it with a plain SqsException, not
+     * QueueDoesNotExistException.
+     */
+    @Test
+    void aMissingQueueIsRecognisedInMotosWireAnswer() throws Exception {
+        ProvisionSettings settings = settings("m-");
+        List<String> rewritten = new CopyOnWriteArrayList<>();
+        try (MotoStyleSqs moto = new MotoStyleSqs(sqsEndpoint, rewritten);
+             SqsClient motoSqs = SqsClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
+                     .credentialsProvider(CREDENTIALS).httpClient(ApacheHttpClient.create()).build()) {
+            Provisioner provisioner = new Provisioner(withNotifications(s3, new ConcurrentHashMap<>()), motoSqs, sns,
+                    settings);
+
+            // What the SDK makes of moto's answer: the reason this test exists.
+            assertThatThrownBy(() -> motoSqs.getQueueUrl(r -> r.queueName("m-nothing-here")))
+                    .isInstanceOf(SqsException.class)
+                    .satisfies(e -> assertThat(AwsErrors.isMissing(e)).isTrue());
+            assertThat(provisioner.plan()).filteredOn(c -> c.kind().equals("queue")).hasSize(8);
+            List<Change> applied = provisioner.apply();
+
+            assertThat(applied).filteredOn(c -> c.kind().equals("queue")).hasSize(8);
+            assertThat(rewritten).contains("m-video-upload-events", "m-video-upload-events-dlq");
+            assertThat(motoSqs.getQueueUrl(r -> r.queueName("m-video-upload-events")).queueUrl()).isNotBlank();
+            assertThat(provisioner.apply()).isEmpty();
+        }
+    }
+
+    /**
+     * SQS in front of ElasticMQ that answers a failed GetQueueUrl the way moto does; everything else passes through
+     * unchanged. JDK HTTP server on 127.0.0.1, a random port.
+     */
+    static final class MotoStyleSqs implements AutoCloseable {
+        private static final String MOTO_BODY = "{\"__type\": \"com.amazonaws.sqs#QueueDoesNotExist\", "
+                + "\"message\": \"The specified queue does not exist.\", "
+                + "\"Message\": \"The specified queue does not exist.\"}";
+        private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "expect",
+                "upgrade", "transfer-encoding", "keep-alive");
+        private final HttpServer server;
+        private final HttpClient http = HttpClient.newHttpClient();
+
+        MotoStyleSqs(URI target, List<String> rewritten) throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", exchange -> {
+                try (exchange) {
+                    byte[] body = exchange.getRequestBody().readAllBytes();
+                    HttpRequest.Builder forward = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI()))
+                            .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+                    exchange.getRequestHeaders().forEach((name, values) -> {
+                        if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                            values.forEach(v -> forward.header(name, v));
+                        }
+                    });
+                    HttpResponse<byte[]> answer = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+                    String operation = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+                    if ("AmazonSQS.GetQueueUrl".equals(operation) && answer.statusCode() >= 400) {
+                        rewritten.add(JSON.readTree(body).path("QueueName").asText());
+                        byte[] moto = MOTO_BODY.getBytes(StandardCharsets.UTF_8);
+                        exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
+                        exchange.getResponseHeaders().add("X-Amzn-Errortype", "com.amazonaws.sqs#QueueDoesNotExist");
+                        exchange.getResponseHeaders().add("x-amzn-query-error",
+                                "AWS.SimpleQueueService.NonExistentQueue;Sender");
+                        exchange.getResponseHeaders().add("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+                        exchange.sendResponseHeaders(400, moto.length);
+                        exchange.getResponseBody().write(moto);
+                        return;
+                    }
+                    answer.headers().map().forEach((name, values) -> {
+                        if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT)) && !name.startsWith(":")) {
+                            values.forEach(v -> exchange.getResponseHeaders().add(name, v));
+                        }
+                    });
+                    exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
+                    exchange.getResponseBody().write(answer.body());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            server.start();
+        }
+
+        URI endpoint() {
+            return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.videopipeline.transcode.cloud;
 
+import io.videopipeline.aws.AwsErrors;
 import io.videopipeline.transcode.ExistingOutputs;
 import io.videopipeline.transcode.FfmpegTranscoder;
 import io.videopipeline.transcode.LogText;
@@ -25,7 +26,6 @@ import software.amazon.awssdk.services.elastictranscoder.model.CreateJobResponse
 import software.amazon.awssdk.services.elastictranscoder.model.IncompatibleVersionException;
 import software.amazon.awssdk.services.elastictranscoder.model.JobInput;
 import software.amazon.awssdk.services.elastictranscoder.model.LimitExceededException;
-import software.amazon.awssdk.services.elastictranscoder.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.elastictranscoder.model.ValidationException;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -163,7 +163,7 @@ public final class ElasticTranscoderTranscoder implements Transcoder {
             int status = aws.statusCode();
             String what;
             boolean transientFailure;
-            if (e instanceof ResourceNotFoundException) {
+            if (AwsErrors.isMissing(e)) {
                 what = "the pipeline or a preset does not exist";
                 transientFailure = false;
             } else if (e instanceof ValidationException) {

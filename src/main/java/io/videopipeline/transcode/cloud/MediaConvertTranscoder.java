@@ -1,5 +1,6 @@
 package io.videopipeline.transcode.cloud;
 
+import io.videopipeline.aws.AwsErrors;
 import io.videopipeline.transcode.TranscodeJob;
 import io.videopipeline.transcode.TranscodeOutput;
 import io.videopipeline.transcode.TranscodeResult;
@@ -18,7 +19,6 @@ import software.amazon.awssdk.services.mediaconvert.model.CreateJobResponse;
 import software.amazon.awssdk.services.mediaconvert.model.ForbiddenException;
 import software.amazon.awssdk.services.mediaconvert.model.InternalServerErrorException;
 import software.amazon.awssdk.services.mediaconvert.model.MediaConvertException;
-import software.amazon.awssdk.services.mediaconvert.model.NotFoundException;
 import software.amazon.awssdk.services.mediaconvert.model.TooManyRequestsException;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -107,7 +107,7 @@ public final class MediaConvertTranscoder implements Transcoder {
                 || e instanceof ConflictException) {
             return true;
         }
-        if (e instanceof BadRequestException || e instanceof ForbiddenException || e instanceof NotFoundException) {
+        if (e instanceof BadRequestException || e instanceof ForbiddenException || AwsErrors.isMissing(e)) {
             return false;
         }
         int status = e.statusCode();

@@ -60,7 +60,7 @@ final class S3Checks {
         } catch (NoSuchKeyException e) {
             return null;
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            if (AwsErrors.isMissing(e)) {
                 return null; // HEAD has no body: NoSuchBucket and NoSuchKey both arrive as a bare 404
             }
             throw failure(what, bucket, key, job, e);
