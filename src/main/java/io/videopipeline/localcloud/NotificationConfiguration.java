@@ -114,6 +114,8 @@ record NotificationConfiguration(List<Destination> destinations) {
                         for (Element rule : children(s3Key)) {
                             String name = text(rule, "Name");
                             String value = text(rule, "Value");
+                            // Either spelling, as S3 takes it: AWS documents "prefix"/"suffix", the SDK v2's
+                            // FilterRuleName sends "Prefix"/"Suffix". Answered (toXml) the way S3 answers: capitalised.
                             if ("prefix".equalsIgnoreCase(name) && prefix == null) {
                                 prefix = value;
                             } else if ("suffix".equalsIgnoreCase(name) && suffix == null) {

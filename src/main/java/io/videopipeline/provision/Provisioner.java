@@ -10,6 +10,7 @@ import io.videopipeline.provision.Change.Action;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,7 +22,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
 import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.s3.model.FilterRule;
-import software.amazon.awssdk.services.s3.model.FilterRuleName;
 import software.amazon.awssdk.services.s3.model.GetBucketNotificationConfigurationResponse;
 import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
 import software.amazon.awssdk.services.s3.model.NotificationConfigurationFilter;
@@ -51,6 +51,7 @@ public final class Provisioner {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String OBJECT_CREATED = "s3:ObjectCreated:*";
     static final int DEAD_LETTER_RETENTION = 1_209_600;
+    static final String SUFFIX_RULE = "suffix";
     private static final Set<QueueAttributeName> UNKEPT_BY_EMULATORS = Set.of(
             QueueAttributeName.MAXIMUM_MESSAGE_SIZE, QueueAttributeName.MESSAGE_RETENTION_PERIOD, QueueAttributeName.POLICY);
 
@@ -176,8 +177,10 @@ public final class Provisioner {
             TopicConfiguration.Builder wanted = TopicConfiguration.builder().id(settings.topic()).topicArn(topicArn)
                     .eventsWithStrings(OBJECT_CREATED);
             if (!suffix.isEmpty()) {
+                // "suffix" as AWS documents it, not the SDK's FilterRuleName.SUFFIX ("Suffix"): S3 takes either,
+                // moto only the lower-case name.
                 wanted.filter(NotificationConfigurationFilter.builder().key(S3KeyFilter.builder().filterRules(
-                        FilterRule.builder().name(FilterRuleName.SUFFIX).value(suffix).build()).build()).build());
+                        FilterRule.builder().name(SUFFIX_RULE).value(suffix).build()).build()).build());
             }
             Map<String, String> wantedRules = suffix.isEmpty() ? Map.of() : Map.of("suffix", suffix);
             NotificationConfiguration current = notifications(settings.transcodedBucket());
@@ -209,18 +212,33 @@ public final class Provisioner {
                 return NotificationConfiguration.builder().build();
             }
             GetBucketNotificationConfigurationResponse r = s3.getBucketNotificationConfiguration(b -> b.bucket(bucket));
-            return NotificationConfiguration.builder().queueConfigurations(r.queueConfigurations())
-                    .topicConfigurations(r.topicConfigurations())
-                    .lambdaFunctionConfigurations(r.lambdaFunctionConfigurations())
+            // Configurations of others are sent back as they are, but with the rule names lower-cased: S3 answers
+            // "Prefix"/"Suffix", and an S3 that accepts only the documented spelling (moto) would refuse those.
+            return NotificationConfiguration.builder()
+                    .queueConfigurations(r.queueConfigurations().stream()
+                            .map(q -> q.toBuilder().filter(lowerCased(q.filter())).build()).toList())
+                    .topicConfigurations(r.topicConfigurations().stream()
+                            .map(t -> t.toBuilder().filter(lowerCased(t.filter())).build()).toList())
+                    .lambdaFunctionConfigurations(r.lambdaFunctionConfigurations().stream()
+                            .map(l -> l.toBuilder().filter(lowerCased(l.filter())).build()).toList())
                     .eventBridgeConfiguration(r.eventBridgeConfiguration()).build();
         }
 
-        /** Key filter rules as lower-case name → value (S3 answers "Suffix" for "suffix"). */
+        private NotificationConfigurationFilter lowerCased(NotificationConfigurationFilter filter) {
+            if (filter == null || filter.key() == null || !filter.key().hasFilterRules()) {
+                return filter;
+            }
+            return filter.toBuilder().key(filter.key().toBuilder().filterRules(filter.key().filterRules().stream()
+                    .map(rule -> rule.toBuilder().name(rule.nameAsString().toLowerCase(Locale.ROOT)).build())
+                    .toList()).build()).build();
+        }
+
+        /** Key filter rules as lower-case name → value (S3 answers "Suffix" for "suffix": the same rule). */
         private Map<String, String> rules(NotificationConfigurationFilter filter) {
             Map<String, String> rules = new LinkedHashMap<>();
             if (filter != null && filter.key() != null) {
                 for (FilterRule rule : filter.key().filterRules()) {
-                    rules.put(rule.nameAsString().toLowerCase(), rule.value());
+                    rules.put(rule.nameAsString().toLowerCase(Locale.ROOT), rule.value());
                 }
             }
             return rules;

@@ -50,6 +50,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.FilterRule;
+import software.amazon.awssdk.services.s3.model.FilterRuleName;
 import software.amazon.awssdk.services.s3.model.GetBucketNotificationConfigurationRequest;
 import software.amazon.awssdk.services.s3.model.GetBucketNotificationConfigurationResponse;
 import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
@@ -377,6 +379,75 @@ class ProvisionerTest {
                     assertThat(t.filter().key().filterRules()).singleElement().satisfies(rule ->
                             assertThat(rule.value()).isEqualTo(".mp4"));
                 });
+                assertThat(provisioner.apply()).isEmpty();
+            }
+        }
+    }
+
+    /**
+     * The filter rule names on the wire: lower-case as AWS documents them (moto accepts nothing else), also for the
+     * configurations of others that provision sends back; the local cloud takes both spellings and answers S3's
+     * "Suffix", and a re-run sees no change.
+     */
+    @Nested
+    class FilterRuleNames {
+        @RegisterExtension
+        final LocalCloudExtension cloud = new LocalCloudExtension(b -> b.builtInSns().smtp(0));
+
+        @Test
+        void filterRulesGoOutLowerCaseAndAReRunChangesNothing() throws Exception {
+            ProvisionSettings settings = settings("f-");
+            List<String> sentXml = new CopyOnWriteArrayList<>();
+            try (SnsClient cloudSns = SnsClient.builder().endpointOverride(cloud.endpoint()).region(cloud.region())
+                    .credentialsProvider(cloud.credentials()).httpClient(ApacheHttpClient.create()).build();
+                 S3Client capturingS3 = S3Client.builder().endpointOverride(cloud.endpoint()).region(cloud.region())
+                         .credentialsProvider(cloud.credentials()).forcePathStyle(true)
+                         .httpClient(ApacheHttpClient.create())
+                         .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
+                             @Override
+                             public void beforeTransmission(Context.BeforeTransmission context,
+                                                            ExecutionAttributes attributes) {
+                                 if (context.request() instanceof PutBucketNotificationConfigurationRequest) {
+                                     context.requestBody().ifPresent(body -> {
+                                         try (var in = body.contentStreamProvider().newStream()) {
+                                             sentXml.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                                         } catch (IOException e) {
+                                             throw new java.io.UncheckedIOException(e);
+                                         }
+                                     });
+                                 }
+                             }
+                         })).build()) {
+                Provisioner provisioner = new Provisioner(capturingS3, cloud.sqs(), cloudSns, settings);
+                provisioner.apply();
+
+                assertThat(sentXml).hasSize(2);
+                assertThat(sentXml.get(1)).contains("<Name>suffix</Name><Value>.mp4</Value>").doesNotContain("Suffix");
+                // What the local cloud kept, answered in S3's spelling: a re-run sees the same rule.
+                assertThat(cloud.s3().getBucketNotificationConfiguration(r -> r.bucket("f-video-transcoded"))
+                        .topicConfigurations()).singleElement().satisfies(t -> assertThat(t.filter().key().filterRules())
+                        .singleElement().satisfies(rule -> {
+                            assertThat(rule.nameAsString()).isEqualTo("Suffix");
+                            assertThat(rule.value()).isEqualTo(".mp4");
+                        }));
+                assertThat(provisioner.apply()).isEmpty();
+                assertThat(provisioner.plan()).isEmpty();
+
+                // Someone else's configuration, put with the SDK's "Prefix" (the local cloud takes that spelling
+                // too), replaces ours: provision puts ours back and sends theirs with the documented name.
+                String otherQueueArn = "arn:aws:sqs:us-east-1:000000000000:f-transcoded-video-acl-dlq";
+                cloud.s3().putBucketNotificationConfiguration(r -> r.bucket("f-video-upload").notificationConfiguration(
+                        n -> n.queueConfigurations(QueueConfiguration.builder().id("theirs").queueArn(otherQueueArn)
+                                .eventsWithStrings("s3:ObjectCreated:Put").filter(f -> f.key(k -> k.filterRules(
+                                        FilterRule.builder().name(FilterRuleName.PREFIX).value("incoming/").build())))
+                                .build())));
+                sentXml.clear();
+                assertThat(provisioner.apply()).extracting(Change::kind).containsExactly("bucket-notification");
+                assertThat(sentXml).singleElement().satisfies(xml -> assertThat(xml)
+                        .contains("<Name>prefix</Name><Value>incoming/</Value>").doesNotContain("<Name>Prefix</Name>"));
+                assertThat(cloud.s3().getBucketNotificationConfiguration(r -> r.bucket("f-video-upload"))
+                        .queueConfigurations()).extracting(QueueConfiguration::id)
+                        .containsExactlyInAnyOrder("theirs", settings.uploadQueue());
                 assertThat(provisioner.apply()).isEmpty();
             }
         }
