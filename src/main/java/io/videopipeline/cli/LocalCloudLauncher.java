@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.elastictranscoder.ElasticTranscoderClient;
 import software.amazon.awssdk.services.elastictranscoder.model.Notifications;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -62,43 +61,30 @@ final class LocalCloudLauncher {
             overrides.put("pipeline.mail.starttls", "false");
         }
         PipelineConfig pointed = config.withOverrides(overrides);
-        if (pointed.getBoolean("pipeline.provision.on-start", false)) {
+        // The local Elastic Transcoder pipeline notifies the job-events topic: report-job-state runs, and provision
+        // makes its queue, dead-letter queue and topic as it would in the aws profile with the route enabled.
+        boolean localEtPipeline = "elastictranscoder".equals(pointed.get("pipeline.transcoder"))
+                && pointed.get("pipeline.elastictranscoder.pipeline-id", "").isBlank();
+        if (localEtPipeline) {
+            pointed = pointed.withOverrides(Map.of("pipeline.job-events.enabled", "true"));
+        }
+        if (pointed.getBoolean("pipeline.provision.on-start", false) || localEtPipeline) {
             ProvisionCommand.run(pointed, AwsSettings.from(pointed), false);
         }
-        if ("elastictranscoder".equals(pointed.get("pipeline.transcoder"))
-                && pointed.get("pipeline.elastictranscoder.pipeline-id", "").isBlank()) {
-            String topicArn = jobEvents(pointed);
+        if (localEtPipeline) {
             pointed = pointed.withOverrides(Map.of(
-                    "pipeline.elastictranscoder.pipeline-id", localPipeline(pointed, topicArn),
-                    "pipeline.job-events.enabled", "true"));
+                    "pipeline.elastictranscoder.pipeline-id", localPipeline(pointed, jobEventsTopicArn(pointed))));
         }
         return pointed;
     }
 
-    /**
-     * The topic the local pipeline notifies and the queue (with its DLQ) the report-job-state route reads,
-     * subscribed to it; every call is idempotent. Returns the topic ARN.
-     */
-    private static String jobEvents(PipelineConfig config) {
+    /** The ARN of the job-events topic provision made. */
+    private static String jobEventsTopicArn(PipelineConfig config) {
+        String name = config.require("pipeline.topic.job-events");
         try (AwsClients clients = new AwsClients(AwsSettings.from(config))) {
-            String queue = config.require("pipeline.queues.job-events");
-            var sqs = clients.sqs();
-            String dlqUrl = sqs.createQueue(b -> b.queueName(queue + "-dlq")).queueUrl();
-            String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                    .attributes().get(QueueAttributeName.QUEUE_ARN);
-            String url = sqs.createQueue(b -> b.queueName(queue).attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
-                    "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":"
-                            + config.getInt("pipeline.retry.max-receives", 5) + "}"))).queueUrl();
-            String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-                    .attributes().get(QueueAttributeName.QUEUE_ARN);
-            var sns = clients.sns();
-            String topicArn = sns.createTopic(b -> b.name(config.require("pipeline.topic.job-events"))).topicArn();
-            boolean subscribed = sns.listSubscriptionsByTopicPaginator(b -> b.topicArn(topicArn)).subscriptions().stream()
-                    .anyMatch(sub -> queueArn.equals(sub.endpoint()));
-            if (!subscribed) {
-                sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
-            }
-            return topicArn;
+            return clients.sns().listTopicsPaginator(b -> { }).topics().stream().map(t -> t.topicArn())
+                    .filter(arn -> arn.endsWith(":" + name)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("topic " + name + " was not provisioned"));
         }
     }
 

@@ -37,7 +37,16 @@ public final class ProvisionCommand {
                 config.getInt("pipeline.provision.visibility-timeout-seconds", 300),
                 ".mp4",
                 KeyFilter.csv(config.get("pipeline.provision.email-subscriptions", "")),
-                true);
+                true)
+                // what the optional routes use (send-mail by SNS, report-job-state); MediaConvert's job events come
+                // by an EventBridge rule, not a topic
+                .withMailTopic("sns".equals(config.get("pipeline.mail.transport", "smtp"))
+                        ? config.require("pipeline.mail.sns-topic") : "")
+                .withJobEvents(config.getBoolean("pipeline.job-events.enabled", false)
+                                ? config.require("pipeline.queues.job-events") : "",
+                        config.getBoolean("pipeline.job-events.enabled", false)
+                                && !"mediaconvert".equals(config.get("pipeline.transcoder", "ffmpeg"))
+                                ? config.require("pipeline.topic.job-events") : "");
     }
 
     /** Applies (or, dry, only plans) and logs one line per change; returns the changes. */

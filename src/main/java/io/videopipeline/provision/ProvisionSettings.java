@@ -18,9 +18,16 @@ import java.util.Objects;
  * @param maximumMessageSize       SQS MaximumMessageSize in bytes; S3 events are at most 64 KB (65536)
  * @param visibilityTimeoutSeconds SQS VisibilityTimeout of the work queues
  * @param transcodedSuffix         only keys with this suffix notify the topic (".mp4")
- * @param emailSubscriptions       addresses subscribed to the topic by email (may be empty)
+ * @param emailSubscriptions       addresses subscribed by email (may be empty): to the mail topic if there is one,
+ *                                 else to the topic (the seed's raw S3 events)
  * @param bucketNotifications      whether to configure the two bucket notifications (false when the S3 in use
  *                                 cannot, or when they are managed elsewhere)
+ * @param mailTopic                topic (name or ARN) the send-mail route publishes to with
+ *                                 {@code pipeline.mail.transport=sns}; empty when mails go another way
+ * @param jobEventsQueue           queue of the report-job-state route ({@code pipeline.job-events.enabled}), with a
+ *                                 dead-letter queue; empty when the route is off
+ * @param jobEventsTopic           topic an Elastic Transcoder pipeline notifies, subscribed by {@code jobEventsQueue};
+ *                                 empty when there is none (off, or MediaConvert, whose events come by EventBridge)
  */
 public record ProvisionSettings(
         String uploadBucket,
@@ -36,7 +43,10 @@ public record ProvisionSettings(
         int visibilityTimeoutSeconds,
         String transcodedSuffix,
         List<String> emailSubscriptions,
-        boolean bucketNotifications) {
+        boolean bucketNotifications,
+        String mailTopic,
+        String jobEventsQueue,
+        String jobEventsTopic) {
 
     public ProvisionSettings {
         requireName("uploadBucket", uploadBucket);
@@ -66,6 +76,22 @@ public record ProvisionSettings(
                         + address);
             }
         }
+        mailTopic = mailTopic == null ? "" : mailTopic.trim();
+        jobEventsQueue = jobEventsQueue == null ? "" : jobEventsQueue.trim();
+        jobEventsTopic = jobEventsTopic == null ? "" : jobEventsTopic.trim();
+        if (jobEventsQueue.isEmpty() && !jobEventsTopic.isEmpty()) {
+            throw new IllegalArgumentException("ProvisionSettings.jobEventsTopic needs a jobEventsQueue to deliver to");
+        }
+    }
+
+    /** The settings without a mail topic or job events (the pipeline of DESIGN.md §1 alone). */
+    public ProvisionSettings(String uploadBucket, String transcodedBucket, String uploadQueue, String emailQueue,
+                             String aclQueue, String metadataQueue, String topic, String deadLetterSuffix,
+                             int maxReceiveCount, int maximumMessageSize, int visibilityTimeoutSeconds,
+                             String transcodedSuffix, List<String> emailSubscriptions, boolean bucketNotifications) {
+        this(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue, topic, deadLetterSuffix,
+                maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds, transcodedSuffix, emailSubscriptions,
+                bucketNotifications, "", "", "");
     }
 
     private static void requireName(String field, String value) {
@@ -92,18 +118,44 @@ public record ProvisionSettings(
     public ProvisionSettings withEmailSubscriptions(List<String> addresses) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffix, addresses, bucketNotifications);
+                transcodedSuffix, addresses, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic);
     }
 
     public ProvisionSettings withBucketNotifications(boolean enabled) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffix, emailSubscriptions, enabled);
+                transcodedSuffix, emailSubscriptions, enabled, mailTopic, jobEventsQueue, jobEventsTopic);
     }
 
     public ProvisionSettings withVisibilityTimeoutSeconds(int seconds) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, seconds, transcodedSuffix,
-                emailSubscriptions, bucketNotifications);
+                emailSubscriptions, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic);
+    }
+
+    /** With the topic mails are published to ({@code pipeline.mail.transport=sns}); empty for none. */
+    public ProvisionSettings withMailTopic(String nameOrArn) {
+        return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
+                topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
+                transcodedSuffix, emailSubscriptions, bucketNotifications, nameOrArn, jobEventsQueue, jobEventsTopic);
+    }
+
+    /** With the report-job-state queue and (empty for none) the topic feeding it. */
+    public ProvisionSettings withJobEvents(String queue, String topicName) {
+        return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
+                topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
+                transcodedSuffix, emailSubscriptions, bucketNotifications, mailTopic, queue, topicName);
+    }
+
+    public boolean hasMailTopic() {
+        return !mailTopic.isEmpty();
+    }
+
+    public boolean hasJobEvents() {
+        return !jobEventsQueue.isEmpty();
+    }
+
+    public boolean hasJobEventsTopic() {
+        return !jobEventsTopic.isEmpty();
     }
 }

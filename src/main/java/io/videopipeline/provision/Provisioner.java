@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3KeyFilter;
 import software.amazon.awssdk.services.s3.model.TopicConfiguration;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.SnsException;
 import software.amazon.awssdk.services.sns.model.Topic;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -38,8 +39,9 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 /**
  * Creates every resource of DESIGN.md §1 — two buckets, four work queues with dead-letter queues, the topic, the
  * topic's SQS (and optional email) subscriptions, the access policies S3 and SNS need, and the two bucket
- * notifications — through the AWS SDK v2 clients it is given, so it runs unchanged against the local cloud,
- * LocalStack or AWS.
+ * notifications — and what the optional routes use: the mail topic ({@code pipeline.mail.transport=sns}) and the
+ * report-job-state queue with its dead-letter queue and topic. Through the AWS SDK v2 clients it is given, so it runs
+ * unchanged against the local cloud, LocalStack, moto or AWS.
  *
  * <p>Each step reads the current state first and changes only what differs; the answer lists what was created or
  * updated, so a second run answers with an empty list. {@link #plan()} is the dry run: it only reads
@@ -93,16 +95,27 @@ public final class Provisioner {
         List<Change> execute() {
             bucket(settings.uploadBucket());
             bucket(settings.transcodedBucket());
-            topic();
+            topicArn = topic(settings.topic());
+            // Only what the configured routes use: send-mail publishes here with pipeline.mail.transport=sns.
+            String mailTopicArn = settings.hasMailTopic() ? mailTopic(settings.mailTopic()) : null;
+            String jobEventsTopicArn = settings.hasJobEventsTopic() ? topic(settings.jobEventsTopic()) : null;
             for (String queue : settings.workQueues()) {
                 deadLetterQueue(queue + settings.deadLetterSuffix());
                 workQueue(queue);
             }
-            for (String queue : settings.fanOutQueues()) {
-                sqsSubscription(queue);
+            if (settings.hasJobEvents()) {
+                deadLetterQueue(settings.jobEventsQueue() + settings.deadLetterSuffix());
+                jobEventsQueue(jobEventsTopicArn);
             }
+            for (String queue : settings.fanOutQueues()) {
+                sqsSubscription(topicArn, settings.topic(), queue);
+            }
+            if (jobEventsTopicArn != null) {
+                sqsSubscription(jobEventsTopicArn, settings.jobEventsTopic(), settings.jobEventsQueue());
+            }
+            // People who want the mails: on the mail topic if mails go by SNS, else the seed's raw S3 events.
             for (String address : settings.emailSubscriptions()) {
-                emailSubscription(address);
+                emailSubscription(mailTopicArn != null ? mailTopicArn : topicArn, address);
             }
             topicPolicy();
             if (settings.bucketNotifications()) {
@@ -246,15 +259,42 @@ public final class Provisioner {
 
         // ---------------------------------------------------------------------------------- SNS
 
-        private void topic() {
-            String name = settings.topic();
+        /** The topic's ARN, created if there is no topic of that name. */
+        private String topic(String name) {
             Optional<String> existing = findTopic(name);
             if (existing.isPresent()) {
-                topicArn = existing.get();
-                return;
+                return existing.get();
             }
-            topicArn = dryRun ? placeholderArn("sns", name) : sns.createTopic(r -> r.name(name)).topicArn();
-            record(Action.CREATE, "topic", topicArn, "");
+            String arn = dryRun ? placeholderArn("sns", name) : sns.createTopic(r -> r.name(name)).topicArn();
+            record(Action.CREATE, "topic", arn, "");
+            return arn;
+        }
+
+        /**
+         * pipeline.mail.sns-topic may be a name or an ARN. An ARN is checked as it is (it may be another account's
+         * topic that lets us publish); a missing one is created by its name, which must then give that ARN.
+         */
+        private String mailTopic(String nameOrArn) {
+            if (!nameOrArn.startsWith("arn:")) {
+                return topic(nameOrArn);
+            }
+            try {
+                sns.getTopicAttributes(r -> r.topicArn(nameOrArn));
+                return nameOrArn;
+            } catch (SnsException e) {
+                if (!AwsErrors.isMissing(e)) {
+                    throw e;
+                }
+            }
+            String name = nameOrArn.substring(nameOrArn.lastIndexOf(':') + 1);
+            String arn = dryRun ? nameOrArn : sns.createTopic(r -> r.name(name)).topicArn();
+            if (!arn.equals(nameOrArn)) {
+                throw new IllegalStateException("pipeline.mail.sns-topic names " + nameOrArn + ", which does not exist;"
+                        + " creating it here gave " + arn + " (another account or region?): create it there, or"
+                        + " give its name");
+            }
+            record(Action.CREATE, "topic", arn, "");
+            return arn;
         }
 
         private Optional<String> findTopic(String name) {
@@ -267,7 +307,7 @@ public final class Provisioner {
             ObjectNode statement = allowStatement("AllowS3PublishFrom-" + settings.transcodedBucket(), "s3.amazonaws.com",
                     "SNS:Publish", null, bucketArn, "ArnLike");
             completeStatement(statement, topicArn);
-            String current = topicExists() ? sns.getTopicAttributes(r -> r.topicArn(topicArn)).attributes().get("Policy")
+            String current = topicExists(topicArn) ? sns.getTopicAttributes(r -> r.topicArn(topicArn)).attributes().get("Policy")
                     : null;
             merged(current, topicArn, statement).ifPresent(policy -> {
                 if (!dryRun) {
@@ -277,20 +317,21 @@ public final class Provisioner {
             });
         }
 
-        private boolean topicExists() {
-            return !(dryRun && changes.stream().anyMatch(c -> c.kind().equals("topic")));
+        /** False only in a dry run for a topic this run would create (it cannot be read). */
+        private boolean topicExists(String arn) {
+            return !(dryRun && changes.stream().anyMatch(c -> c.kind().equals("topic") && c.resource().equals(arn)));
         }
 
-        private void sqsSubscription(String queue) {
+        private void sqsSubscription(String topic, String topicName, String queue) {
             String queueArn = queueArns.get(queue);
-            Optional<software.amazon.awssdk.services.sns.model.Subscription> existing = subscriptions().stream()
+            Optional<software.amazon.awssdk.services.sns.model.Subscription> existing = subscriptions(topic).stream()
                     .filter(s -> "sqs".equals(s.protocol()) && queueArn.equals(s.endpoint())).findFirst();
             if (existing.isEmpty()) {
                 if (!dryRun) {
-                    sns.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn)
+                    sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(queueArn)
                             .attributes(Map.of("RawMessageDelivery", "false")).returnSubscriptionArn(true));
                 }
-                record(Action.CREATE, "subscription", queue, "sqs " + queueArn + " on " + settings.topic()
+                record(Action.CREATE, "subscription", queue, "sqs " + queueArn + " on " + topicName
                         + " (RawMessageDelivery false)");
                 return;
             }
@@ -306,23 +347,23 @@ public final class Provisioner {
             }
         }
 
-        private void emailSubscription(String address) {
-            boolean present = subscriptions().stream()
+        private void emailSubscription(String topic, String address) {
+            boolean present = subscriptions(topic).stream()
                     .anyMatch(s -> "email".equals(s.protocol()) && address.equalsIgnoreCase(s.endpoint()));
             if (!present) {
                 if (!dryRun) {
-                    sns.subscribe(r -> r.topicArn(topicArn).protocol("email").endpoint(address));
+                    sns.subscribe(r -> r.topicArn(topic).protocol("email").endpoint(address));
                 }
                 // On AWS the address gets a confirmation mail; until it is clicked the subscription is pending.
-                record(Action.CREATE, "subscription", address, "email on " + settings.topic());
+                record(Action.CREATE, "subscription", address, "email on " + topic.substring(topic.lastIndexOf(':') + 1));
             }
         }
 
-        private List<software.amazon.awssdk.services.sns.model.Subscription> subscriptions() {
-            if (!topicExists()) {
+        private List<software.amazon.awssdk.services.sns.model.Subscription> subscriptions(String topic) {
+            if (!topicExists(topic)) {
                 return List.of();
             }
-            return sns.listSubscriptionsByTopicPaginator(r -> r.topicArn(topicArn)).subscriptions().stream().toList();
+            return sns.listSubscriptionsByTopicPaginator(r -> r.topicArn(topic)).subscriptions().stream().toList();
         }
 
         // ---------------------------------------------------------------------------------- SQS
@@ -334,20 +375,39 @@ public final class Provisioner {
         }
 
         private void workQueue(String name) {
-            String dlqArn = queueArns.get(name + settings.deadLetterSuffix());
-            ObjectNode redrive = JSON.createObjectNode();
-            redrive.put("deadLetterTargetArn", dlqArn);
-            redrive.put("maxReceiveCount", settings.maxReceiveCount());
             Map<QueueAttributeName, String> wanted = new LinkedHashMap<>();
             wanted.put(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(settings.visibilityTimeoutSeconds()));
             wanted.put(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, String.valueOf(settings.maximumMessageSize()));
-            wanted.put(QueueAttributeName.REDRIVE_POLICY, redrive.toString());
+            wanted.put(QueueAttributeName.REDRIVE_POLICY, redrivePolicy(name));
             ObjectNode statement = name.equals(settings.uploadQueue())
                     ? allowStatement("AllowS3SendFrom-" + settings.uploadBucket(), "s3.amazonaws.com", "sqs:SendMessage",
                     null, "arn:aws:s3:::" + settings.uploadBucket(), "ArnLike")
                     : allowStatement("AllowSnsSendFrom-" + settings.topic(), "sns.amazonaws.com", "sqs:SendMessage",
                     null, topicArn, "ArnEquals");
             ensureQueue(name, wanted, statement);
+        }
+
+        /**
+         * The report-job-state queue: redrive and visibility as a work queue's; no 64 KB cap (MediaConvert's
+         * EventBridge events are not S3 events). Its policy lets the job-events topic deliver, when there is one;
+         * MediaConvert's EventBridge rule is not made here (config/aws/cloudformation.yaml makes it).
+         */
+        private void jobEventsQueue(String jobEventsTopicArn) {
+            String name = settings.jobEventsQueue();
+            Map<QueueAttributeName, String> wanted = new LinkedHashMap<>();
+            wanted.put(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(settings.visibilityTimeoutSeconds()));
+            wanted.put(QueueAttributeName.REDRIVE_POLICY, redrivePolicy(name));
+            ObjectNode statement = jobEventsTopicArn == null ? null : allowStatement("AllowSnsSendFrom-"
+                    + settings.jobEventsTopic(), "sns.amazonaws.com", "sqs:SendMessage", null, jobEventsTopicArn,
+                    "ArnEquals");
+            ensureQueue(name, wanted, statement);
+        }
+
+        private String redrivePolicy(String queue) {
+            ObjectNode redrive = JSON.createObjectNode();
+            redrive.put("deadLetterTargetArn", queueArns.get(queue + settings.deadLetterSuffix()));
+            redrive.put("maxReceiveCount", settings.maxReceiveCount());
+            return redrive.toString();
         }
 
         /**
