@@ -177,7 +177,8 @@ class CloudFormationTemplateTest {
         Map<String, String> subscribed = new LinkedHashMap<>();
         resources.forEach((name, body) -> {
             Map<String, Object> resource = map(body);
-            if ("AWS::SNS::Subscription".equals(resource.get("Type")) && "sqs".equals(properties(resource).get("Protocol"))) {
+            if ("AWS::SNS::Subscription".equals(resource.get("Type")) && "sqs".equals(properties(resource).get("Protocol"))
+                    && !name.startsWith("JobEvents")) { // the optional report-job-state wiring: checked below
                 Map<String, Object> props = properties(resource);
                 String queue = getAttResource(props.get("Endpoint"), "Arn");
                 subscribed.put(resolve(properties(map(resources.get(queue))).get("QueueName")),
@@ -199,7 +200,8 @@ class CloudFormationTemplateTest {
         Set<String> work = new TreeSet<>();
         resources.forEach((name, body) -> {
             Map<String, Object> resource = map(body);
-            if (!"AWS::SQS::Queue".equals(resource.get("Type")) || !properties(resource).containsKey("RedrivePolicy")) {
+            if (!"AWS::SQS::Queue".equals(resource.get("Type")) || !properties(resource).containsKey("RedrivePolicy")
+                    || resource.containsKey("Condition")) { // optional queues: checked below
                 return;
             }
             Map<String, Object> props = properties(resource);
@@ -248,6 +250,147 @@ class CloudFormationTemplateTest {
         }
         assertThat(fromJson).isEqualTo(fromTemplate);
         assertThat(standalone.toString()).doesNotContain("\"Action\":\"*\"").doesNotContain("s3:*").doesNotContain("sqs:*");
+    }
+
+    @Test
+    void theOptionalNamesAreTheShippedConfigsAndTheProvisionersWithBothOptionsOn() {
+        io.videopipeline.config.PipelineConfig config = io.videopipeline.config.PipelineConfig.load(Path.of("config"),
+                "aws", Map.of(), Map.of("pipeline.mail.transport", "sns", "pipeline.job-events.enabled", "true",
+                        "pipeline.transcoder", "elastictranscoder"));
+        ProvisionSettings provisioned = io.videopipeline.cli.ProvisionCommand.settings(config);
+        assertThat(defaultOf("MailTopicName")).isEqualTo(provisioned.mailTopic());
+        assertThat(defaultOf("JobEventsQueueName")).isEqualTo(provisioned.jobEventsQueue());
+        assertThat(defaultOf("JobEventsTopicName")).isEqualTo(provisioned.jobEventsTopic());
+        assertThat(defaultOf("JobEvents")).isEqualTo(config.withOverrides(Map.of("pipeline.job-events.enabled",
+                "false")).get("pipeline.job-events.enabled"));
+        // MediaConvert's job events come by EventBridge: no topic, in the template as in the provisioner.
+        assertThat(io.videopipeline.cli.ProvisionCommand.settings(config.withOverrides(Map.of("pipeline.transcoder",
+                "mediaconvert"))).hasJobEventsTopic()).isFalse();
+        assertThat(io.videopipeline.cli.ProvisionCommand.settings(config.withOverrides(Map.of("pipeline.mail.transport",
+                "smtp", "pipeline.job-events.enabled", "false"))))
+                .satisfies(p -> assertThat(p.hasMailTopic() || p.hasJobEvents()).isFalse());
+    }
+
+    @Test
+    void theMailTopicExistsAndMayBePublishedToOnlyWithSnsMail() {
+        assertThat(conditions.get("UseSnsMail")).isEqualTo(Map.of("Fn::Equals", List.of(Map.of("Ref", "MailTransport"), "sns")));
+        Map<String, Object> mailTopic = map(resources.get("MailTopic"));
+        assertThat(mailTopic).containsEntry("Type", "AWS::SNS::Topic").containsEntry("Condition", "UseSnsMail");
+        assertThat(resolve(properties(mailTopic).get("TopicName"))).isEqualTo("transcoded-video-mail");
+        Map<String, Object> publish = conditionalStatements("UseSnsMail").get("PublishMail");
+        assertThat(publish.get("Action")).isEqualTo("sns:Publish");
+        assertThat(refTarget(publish.get("Resource"))).isEqualTo("MailTopic");
+        assertThat(unconditionalActions()).noneMatch(a -> a.startsWith("sns:"));
+    }
+
+    @Test
+    void theJobEventsQueueWithItsDeadLetterQueueTopicAndPolicyExistOnlyWhenEnabled() {
+        assertThat(conditions.get("UseJobEvents")).isEqualTo(Map.of("Fn::Equals", List.of(Map.of("Ref", "JobEvents"), "true")));
+        Map<String, Object> queue = resourceNamed("AWS::SQS::Queue", "transcode-job-events");
+        assertThat(queue).containsEntry("Condition", "UseJobEvents");
+        Map<String, Object> redrive = map(properties(queue).get("RedrivePolicy"));
+        assertThat(resolve(redrive.get("maxReceiveCount"))).isEqualTo(String.valueOf(DEFAULTS.maxReceiveCount()));
+        Map<String, Object> dlq = map(resources.get(getAttResource(redrive.get("deadLetterTargetArn"), "Arn")));
+        assertThat(dlq).containsEntry("Condition", "UseJobEvents");
+        assertThat(resolve(properties(dlq).get("QueueName"))).isEqualTo("transcode-job-events" + DEFAULTS.deadLetterSuffix());
+        assertThat(properties(dlq).get("MessageRetentionPeriod")).isEqualTo(Provisioner.DEAD_LETTER_RETENTION);
+        // Elastic Transcoder (and anything not MediaConvert): a topic, subscribed in SNS envelopes.
+        assertThat(map(resources.get("JobEventsTopic"))).containsEntry("Condition", "JobEventsByTopic");
+        assertThat(resolve(properties(map(resources.get("JobEventsTopic"))).get("TopicName")))
+                .isEqualTo("transcode-job-notifications");
+        Map<String, Object> subscription = map(resources.get(subscriptionFor("transcode-job-events")));
+        assertThat(subscription).containsEntry("Condition", "JobEventsByTopic");
+        assertThat(refTarget(properties(subscription).get("TopicArn"))).isEqualTo("JobEventsTopic");
+        assertThat(properties(subscription).get("RawMessageDelivery")).isEqualTo(false);
+        // MediaConvert: an EventBridge rule targeting the queue.
+        Map<String, Object> rule = map(resources.get("JobEventsRule"));
+        assertThat(rule).containsEntry("Type", "AWS::Events::Rule").containsEntry("Condition", "JobEventsByRule");
+        assertThat(getAttResource(map(list(properties(rule).get("Targets")).get(0)).get("Arn"), "Arn"))
+                .isEqualTo("JobEventsQueue");
+        // The queue's policy lets exactly that topic or rule send.
+        Map<String, Object> policy = map(resources.get(policyResourceFor("AWS::SQS::QueuePolicy", "JobEventsQueue")));
+        assertThat(policy).containsEntry("Condition", "UseJobEvents");
+        List<?> choice = list(map(list(map(properties(policy).get("PolicyDocument")).get("Statement")).get(0)).get("Fn::If"));
+        assertThat(choice.get(0)).isEqualTo("JobEventsByTopic");
+        assertThat(map(map(choice.get(1)).get("Principal")).get("Service")).isEqualTo("sns.amazonaws.com");
+        assertThat(refTarget(map(map(map(choice.get(1)).get("Condition")).get("ArnEquals")).get("aws:SourceArn")))
+                .isEqualTo("JobEventsTopic");
+        assertThat(map(map(choice.get(2)).get("Principal")).get("Service")).isEqualTo("events.amazonaws.com");
+        // The runner may consume that queue and park in its DLQ, only when enabled.
+        Map<String, Map<String, Object>> iam = conditionalStatements("UseJobEvents");
+        assertThat(getAttResource(iam.get("ConsumeJobEvents").get("Resource"), "Arn")).isEqualTo("JobEventsQueue");
+        assertThat(getAttResource(iam.get("ParkJobEventsInDeadLetterQueue").get("Resource"), "Arn"))
+                .isEqualTo("JobEventsDeadLetterQueue");
+    }
+
+    /** The standalone policies for the optional routes: the template's conditional statements, the default names. */
+    @Test
+    void theOptionalStandalonePoliciesAreTheTemplatesConditionalStatements() throws IOException {
+        Map<Path, String> files = Map.of(Path.of("config", "aws", "iam-policy-mail-sns.json"), "UseSnsMail",
+                Path.of("config", "aws", "iam-policy-job-events.json"), "UseJobEvents");
+        for (Map.Entry<Path, String> file : files.entrySet()) {
+            JsonNode standalone = new ObjectMapper().readTree(file.getKey().toFile());
+            Map<String, Set<String>> fromJson = new LinkedHashMap<>();
+            for (JsonNode statement : standalone.get("Statement")) {
+                fromJson.put(statement.get("Sid").asText(), actions(statement.get("Action")));
+                String resource = statement.get("Resource").asText();
+                assertThat(resource).as("%s %s", file.getKey(), statement.get("Sid"))
+                        .matches("\\*|arn:aws:(sns|sqs):\\$\\{Region}:\\$\\{AccountId}:"
+                                + "(transcoded-video-mail|transcode-job-events|transcode-job-events-dlq)");
+            }
+            Map<String, Set<String>> fromTemplate = new LinkedHashMap<>();
+            conditionalStatements(file.getValue()).forEach((sid, statement) -> fromTemplate.put(sid,
+                    statement.get("Action") instanceof List<?> l ? l.stream().map(String::valueOf)
+                            .collect(Collectors.toCollection(TreeSet::new)) : new TreeSet<>(Set.of((String) statement.get("Action")))));
+            assertThat(fromJson).as("%s", file.getKey()).isEqualTo(fromTemplate);
+        }
+        String base = Files.readString(POLICY);
+        assertThat(base).doesNotContain("sns:").doesNotContain("transcode-job-events");
+    }
+
+    private static Set<String> actions(JsonNode action) {
+        Set<String> actions = new TreeSet<>();
+        if (action.isArray()) {
+            action.forEach(a -> actions.add(a.asText()));
+        } else {
+            actions.add(action.asText());
+        }
+        return actions;
+    }
+
+    /** The runner policy's statements under {@code !If [condition, statement, !Ref AWS::NoValue]}, by Sid. */
+    private static Map<String, Map<String, Object>> conditionalStatements(String condition) {
+        Map<String, Map<String, Object>> found = new LinkedHashMap<>();
+        for (Object statement : list(map(properties(resourceOfType("AWS::IAM::ManagedPolicy")).get("PolicyDocument"))
+                .get("Statement"))) {
+            List<?> choice = list(map(statement).get("Fn::If"));
+            if (!choice.isEmpty() && condition.equals(choice.get(0))) {
+                assertThat(choice.get(2)).isEqualTo(Map.of("Ref", "AWS::NoValue"));
+                Map<String, Object> s = map(choice.get(1));
+                found.put((String) s.get("Sid"), s);
+            }
+        }
+        assertThat(found).as("statements under %s", condition).isNotEmpty();
+        return found;
+    }
+
+    private static Set<String> unconditionalActions() {
+        Set<String> actions = new TreeSet<>();
+        for (Object statement : list(map(properties(resourceOfType("AWS::IAM::ManagedPolicy")).get("PolicyDocument"))
+                .get("Statement"))) {
+            Object action = map(statement).get("Action");
+            if (map(statement).containsKey("Fn::If")) {
+                continue;
+            }
+            if (action instanceof Map<?, ?> chosen) {
+                list(chosen.get("Fn::If")).stream().skip(1).forEach(a -> list(a).forEach(x -> actions.add(String.valueOf(x))));
+            } else if (action instanceof List<?> l) {
+                l.forEach(a -> actions.add(String.valueOf(a)));
+            } else {
+                actions.add(String.valueOf(action));
+            }
+        }
+        return actions;
     }
 
     // ---- parsing: CloudFormation's short-form tags become the long form ({"Ref": x}, {"Fn::Sub": y}) ----
