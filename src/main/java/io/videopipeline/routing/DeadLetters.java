@@ -37,22 +37,31 @@ public final class DeadLetters {
     public static final String REASON = "pipelineError";
 
     /**
-     * Sends the dead letter of this exchange to the queue named by the exchange property {@code deadLetterQueue},
-     * naming the route the exchange came from (the failed pipeline route, not the dead-letter helper route).
-     * Fails (and so leaves the message on its queue) if SQS does not take it: a message is never lost.
+     * The dead letter of this exchange, for the queue named by its property {@code deadLetterQueue}, naming the
+     * route the exchange came from (the failed pipeline route, not the dead-letter helper route). For one record
+     * of a split, the letter is kept with the message instead and null returned: it is sent when the message is
+     * done ({@link ReceivedMessage#requireEveryRecordDone}), so a message that comes back for another record's
+     * transient failure does not park this one twice. A letter kept that way comes back here as the body, and is
+     * returned as it is.
      */
-    public void send(Exchange exchange) {
+    public DeadLetter park(Exchange exchange) {
+        if (exchange.getMessage().getBody() instanceof DeadLetter kept) {
+            return kept;
+        }
         String queue = exchange.getProperty(QUEUE, String.class);
         if (queue == null || queue.isBlank()) {
             throw new IllegalStateException("route " + exchange.getFromRouteId() + " sets no deadLetterQueue");
         }
-        String reason = exchange.getProperty(REASON, String.class);
-        String route = exchange.getFromRouteId();
-        String body = received.deadLetterBody(exchange);
-        Map<String, MessageAttributeValue> attributes = attributes(ReceivedMessage.originalAttributes(exchange),
-                reason, route);
-        String url = queueUrls.computeIfAbsent(queue, q -> sqs.getQueueUrl(b -> b.queueName(q)).queueUrl());
-        sqs.sendMessage(b -> b.queueUrl(url).messageBody(body).messageAttributes(attributes));
+        DeadLetter letter = new DeadLetter(queue, received.deadLetterBody(exchange),
+                attributes(ReceivedMessage.originalAttributes(exchange), exchange.getProperty(REASON, String.class),
+                        exchange.getFromRouteId()));
+        return received.keepUntilDone(exchange, letter) ? null : letter;
+    }
+
+    /** Sends a letter. Fails (and so leaves the message on its queue) if SQS does not take it: never lost. */
+    public void send(DeadLetter letter) {
+        String url = queueUrls.computeIfAbsent(letter.queue(), q -> sqs.getQueueUrl(b -> b.queueName(q)).queueUrl());
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody(letter.body()).messageAttributes(letter.attributes()));
     }
 
     /**

@@ -4,6 +4,7 @@ import io.videopipeline.event.ObjectEvent;
 import io.videopipeline.event.S3EventIntake;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
@@ -34,6 +35,11 @@ public final class ReceivedMessage {
     public static final String RECORD = "pipelineRecord";
     /** Records of this message whose work failed transiently ({@link AtomicInteger}, shared with the split). */
     static final String PENDING = "pipelineRecordsPending";
+    /**
+     * Dead letters of records, sent only once the message is done ({@code List<DeadLetter>}, shared with the
+     * split); the routes send them after {@link #requireEveryRecordDone}.
+     */
+    public static final String DEAD_LETTERS = "pipelineDeadLetters";
 
     private final S3EventIntake intake;
 
@@ -52,6 +58,7 @@ public final class ReceivedMessage {
         own.keySet().forEach(exchange.getMessage()::removeHeader);
         exchange.getMessage().removeHeader(Sqs2Constants.MESSAGE_ATTRIBUTES);
         exchange.setProperty(PENDING, new AtomicInteger());
+        exchange.setProperty(DEAD_LETTERS, new CopyOnWriteArrayList<DeadLetter>());
     }
 
     /** Keeps the message (see {@link #keep}) and returns its object events, each once, for the split. */
@@ -77,12 +84,31 @@ public final class ReceivedMessage {
         }
     }
 
-    /** After the split: fails the exchange (the message stays on its queue) if a record is to be retried. */
+    /**
+     * After the split: fails the exchange (the message stays on its queue, and the records' dead letters are
+     * dropped: they are made again when it comes back) if a record is to be retried. Otherwise the records' dead
+     * letters (exchange property {@link #DEAD_LETTERS}) are to be sent, and then the message may be deleted.
+     */
     public void requireEveryRecordDone(Exchange exchange) {
         AtomicInteger pending = exchange.getProperty(PENDING, AtomicInteger.class);
         if (pending != null && pending.get() > 0) {
+            List<?> letters = exchange.getProperty(DEAD_LETTERS, List.class);
+            if (letters != null) {
+                letters.clear();
+            }
             throw new RecordsPendingException(pending.get());
         }
+    }
+
+    /** Keeps a record's dead letter with its message; false if the exchange is not a record (send it now). */
+    boolean keepUntilDone(Exchange exchange, DeadLetter letter) {
+        @SuppressWarnings("unchecked")
+        List<DeadLetter> letters = exchange.getProperty(DEAD_LETTERS, List.class);
+        if (letters == null || !isRecord(exchange)) {
+            return false;
+        }
+        letters.add(letter);
+        return true;
     }
 
     /**
