@@ -4,6 +4,7 @@ import io.videopipeline.aws.AwsErrors;
 import io.videopipeline.aws.AwsClients;
 import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.PipelineConfig;
+import io.videopipeline.routing.DeadLetters;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -33,8 +34,12 @@ public final class DeadLetterCommand {
     }
 
     public static void run(PipelineConfig config, AwsSettings aws, List<String> args) {
-        List<String> queues = List.of(config.require("pipeline.queues.upload-events"), config.require("pipeline.queues.email"),
-                config.require("pipeline.queues.acl"), config.require("pipeline.queues.metadata"));
+        List<String> queues = new java.util.ArrayList<>(List.of(config.require("pipeline.queues.upload-events"),
+                config.require("pipeline.queues.email"), config.require("pipeline.queues.acl"),
+                config.require("pipeline.queues.metadata")));
+        if (config.getBoolean("pipeline.job-events.enabled", false)) {
+            queues.add(config.require("pipeline.queues.job-events")); // report-job-state dead-letters too
+        }
         try (AwsClients clients = new AwsClients(aws)) {
             DeadLetterCommand command = new DeadLetterCommand(clients.sqs(), queues, System.out);
             String verb = args.isEmpty() ? "list" : args.get(0);
@@ -83,12 +88,13 @@ public final class DeadLetterCommand {
         while (moved < parked) {
             int wanted = Math.min(10, parked - moved);
             List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(from).maxNumberOfMessages(wanted)
-                    .visibilityTimeout(60).waitTimeSeconds(1)).messages();
+                    .visibilityTimeout(60).waitTimeSeconds(1).messageAttributeNames("All")).messages();
             if (batch.isEmpty()) {
                 break;
             }
             for (Message m : batch) {
-                sqs.sendMessage(b -> b.queueUrl(to).messageBody(m.body()));
+                // As the original was sent: its body and its own attributes, without what the dead-letter step added
+                sqs.sendMessage(b -> b.queueUrl(to).messageBody(m.body()).messageAttributes(originalAttributes(m)));
                 sqs.deleteMessage(b -> b.queueUrl(from).receiptHandle(m.receiptHandle()));
                 moved++;
             }
@@ -106,6 +112,14 @@ public final class DeadLetterCommand {
             }
             throw new UserError(UserError.CONFIG, "queue '" + queue + "' does not exist: run 'provision' first");
         }
+    }
+
+    /** A dead letter's attributes less {@code pipeline-error} and {@code pipeline-route}. */
+    static Map<String, MessageAttributeValue> originalAttributes(Message m) {
+        Map<String, MessageAttributeValue> own = new java.util.TreeMap<>(m.messageAttributes());
+        own.remove(DeadLetters.ERROR);
+        own.remove(DeadLetters.ROUTE);
+        return own;
     }
 
     private static String attribute(Message m, String name) {

@@ -13,11 +13,12 @@ import java.util.Objects;
  * @param size      object size in bytes; null for events without one (deletions)
  * @param eTag      entity tag without quotes; null for events without one
  * @param sequencer S3's per-key ordering token (hex, compare as equal-length strings); may be null
- * @param eventTime when S3 says the event happened
+ * @param eventTime when the sender says the event happened, as the text it sent (the pipeline never uses it, so
+ *                  its format is not checked: moto 5.2.1 sends it without a zone); may be null
  * @param versionId object version on a versioned bucket, otherwise null
  */
 public record ObjectEvent(String eventName, String bucket, String key, Long size, String eTag, String sequencer,
-                          Instant eventTime, String versionId) {
+                          String eventTime, String versionId) {
 
     public ObjectEvent {
         Objects.requireNonNull(eventName, "eventName");
@@ -25,8 +26,30 @@ public record ObjectEvent(String eventName, String bucket, String key, Long size
         Objects.requireNonNull(key, "key");
     }
 
+    /** For callers holding the time as an instant (it is kept as ISO-8601 text). */
+    public ObjectEvent(String eventName, String bucket, String key, Long size, String eTag, String sequencer,
+                       Instant eventTime, String versionId) {
+        this(eventName, bucket, key, size, eTag, sequencer, eventTime == null ? null : eventTime.toString(),
+                versionId);
+    }
+
     /** {@code ObjectCreated:*}: Put, Post, Copy and CompleteMultipartUpload all mean "a new object to process". */
     public boolean isObjectCreated() {
         return eventName.startsWith("ObjectCreated:");
+    }
+
+    /**
+     * Whether both describe the same event of the same object version: everything but the event time, which a
+     * copied record may change without making it new work.
+     */
+    public boolean sameObjectEvent(ObjectEvent other) {
+        return eventName.equals(other.eventName) && bucket.equals(other.bucket) && key.equals(other.key)
+                && Objects.equals(size, other.size) && Objects.equals(eTag, other.eTag)
+                && Objects.equals(sequencer, other.sequencer) && Objects.equals(versionId, other.versionId);
+    }
+
+    /** With the ETag S3 reports for the object now (events without one: EventBridge without it, hand-made ones). */
+    public ObjectEvent withETag(String newETag) {
+        return new ObjectEvent(eventName, bucket, key, size, newETag, sequencer, eventTime, versionId);
     }
 }

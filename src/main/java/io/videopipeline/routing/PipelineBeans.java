@@ -92,8 +92,13 @@ public final class PipelineBeans implements CamelConfiguration {
         bind(camel, "amazonSnsClient", aws.sns());
 
         bind(camel, "failurePolicy", new FailurePolicy(config.getInt("pipeline.retry.max-receives", 5)));
-        bind(camel, "eventIntake", new S3EventIntake());
-        bind(camel, "transcodePlanner", transcodePlanner());
+        S3EventIntake intake = new S3EventIntake(S3EventIntake.DEFAULT_MAX_BODY_CHARS,
+                config.getInt("pipeline.intake.max-records", S3EventIntake.DEFAULT_MAX_RECORDS));
+        bind(camel, "eventIntake", intake);
+        ReceivedMessage received = new ReceivedMessage(intake);
+        bind(camel, "receivedMessage", received);
+        bind(camel, "deadLetters", new DeadLetters(aws.sqs(), received));
+        bind(camel, "transcodePlanner", transcodePlanner(s3));
         bind(camel, "transcoder", transcoder(aws, s3));
 
         S3Presigner presigner = aws.s3Presigner();
@@ -142,13 +147,13 @@ public final class PipelineBeans implements CamelConfiguration {
                 EmailNotifier.Mode.parse(config.get("pipeline.mail.mode", "per-rendition")));
     }
 
-    private TranscodePlanner transcodePlanner() {
+    private TranscodePlanner transcodePlanner(S3Client s3) {
         OutputKeys keys = outputKeys();
         KeyFilter filter = new KeyFilter(
                 KeyFilter.csv(config.get("pipeline.transcode.include-prefixes", "")),
                 KeyFilter.csv(config.get("pipeline.transcode.exclude-prefixes", "")),
                 KeyFilter.csv(config.get("pipeline.transcode.suffixes", "")));
-        return new TranscodePlanner(filter, keys, presets(), config.require("pipeline.buckets.transcoded"));
+        return new TranscodePlanner(filter, keys, presets(), config.require("pipeline.buckets.transcoded"), s3);
     }
 
     private OutputKeys outputKeys() {

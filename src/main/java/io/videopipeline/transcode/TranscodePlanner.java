@@ -2,6 +2,10 @@ package io.videopipeline.transcode;
 
 import io.videopipeline.event.ObjectEvent;
 import org.slf4j.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
@@ -18,12 +22,20 @@ public final class TranscodePlanner {
     private final OutputKeys outputKeys;
     private final List<Preset> presets;
     private final String outputBucket;
+    private final S3Client s3;
 
     public TranscodePlanner(KeyFilter filter, OutputKeys outputKeys, List<Preset> presets, String outputBucket) {
+        this(filter, outputKeys, presets, outputBucket, null);
+    }
+
+    /** @param s3 asked for the ETag of an event that has none (null: never asked) */
+    public TranscodePlanner(KeyFilter filter, OutputKeys outputKeys, List<Preset> presets, String outputBucket,
+                            S3Client s3) {
         this.filter = filter;
         this.outputKeys = outputKeys;
         this.presets = List.copyOf(presets);
         this.outputBucket = outputBucket;
+        this.s3 = s3;
     }
 
     /** False, with one log line saying why, for events that are acknowledged without work. */
@@ -39,7 +51,40 @@ public final class TranscodePlanner {
         return rejection.isEmpty();
     }
 
+    /**
+     * The job for an event. An event without an ETag (hand-made, or an EventBridge event without one) gets the
+     * object's current ETag by HeadObject first: the idempotency check ({@link ExistingOutputs}) compares outputs
+     * with it, and without one every redelivery or copy of the event transcoded again.
+     *
+     * @throws SourceMissingException if the object is gone
+     */
     public TranscodeJob plan(ObjectEvent event) {
-        return outputKeys.jobFor(event, outputBucket, presets);
+        ObjectEvent known = event;
+        if (s3 != null && (event.eTag() == null || event.eTag().isEmpty())) {
+            known = event.withETag(currentETag(event));
+        }
+        return outputKeys.jobFor(known, outputBucket, presets);
+    }
+
+    private String currentETag(ObjectEvent event) {
+        String where = "s3://" + event.bucket() + "/" + LogText.safe(event.key());
+        try {
+            String etag = s3.headObject(b -> b.bucket(event.bucket()).key(event.key()).versionId(event.versionId()))
+                    .eTag();
+            return etag == null ? null : etag.replace("\"", "");
+        } catch (NoSuchKeyException e) {
+            throw new SourceMissingException(where + " does not exist (deleted since the upload event?)",
+                    event.bucket(), event.key(), e);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) { // HEAD has no body: NoSuchBucket and NoSuchKey are both a bare 404
+                throw new SourceMissingException(where + " does not exist (deleted since the upload event?)",
+                        event.bucket(), event.key(), e);
+            }
+            throw new TranscodeFailedException("cannot read the ETag of " + where + ": " + e.getMessage(),
+                    event.bucket(), event.key(), e);
+        } catch (SdkException e) {
+            throw new TranscodeFailedException("cannot read the ETag of " + where + ": " + e.getMessage(),
+                    event.bucket(), event.key(), e);
+        }
     }
 }

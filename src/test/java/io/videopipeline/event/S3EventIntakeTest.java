@@ -150,7 +150,7 @@ class S3EventIntakeTest {
 
     @Test
     void oversizedBodyIsPoisonBeforeParsing() {
-        S3EventIntake small = new S3EventIntake(1024);
+        S3EventIntake small = new S3EventIntake(1024, S3EventIntake.DEFAULT_MAX_RECORDS);
         String body = "{\"Records\":[" + "\"x\",".repeat(400) + "\"x\"]}";
 
         assertThatThrownBy(() -> small.parse(body))
@@ -183,6 +183,118 @@ class S3EventIntakeTest {
                 .isExactlyInstanceOf(PoisonMessageException.class)
                 .hasMessageNotContaining("\n")
                 .hasMessageContaining("evil\\u000d\\u000aINFO");
+    }
+
+    // ---- issue 14.3: lenient where the pipeline does not care ---------------------------------------------
+
+    @Test
+    void motosEventTimeWithoutAZoneIsKeptAsText() {
+        // moto 5.2.1's S3 notification: eventTime without a zone; the pipeline never uses it
+        String body = resource("s3-put-2.1.json").replace("2019-09-03T19:37:27.192Z", "2026-12-02T01:00:56.440390");
+
+        ObjectEvent event = intake.parse(body).get(0);
+
+        assertThat(event.eventTime()).isEqualTo("2026-12-02T01:00:56.440390");
+        assertThat(event.key()).isEqualTo("my video.mp4");
+        assertThat(event.eTag()).isEqualTo("b21b84d653bb07b05b1e6b33684dc11b");
+    }
+
+    @Test
+    void fieldsThePipelineDoesNotUseAreNotValidated() {
+        String body = resource("s3-put-2.1.json").replace("\"eventTime\": \"2019-09-03T19:37:27.192Z\"",
+                "\"eventTime\": 17, \"awsRegion\": [], \"userIdentity\": \"someone\"");
+
+        assertThat(intake.parse(body)).extracting(ObjectEvent::key).containsExactly("my video.mp4");
+    }
+
+    @Test
+    void whatThePipelineUsesIsStillValidated() {
+        String noName = resource("s3-put-2.1.json").replace("\"eventName\": \"ObjectCreated:Put\"", "\"eventName\": \"\"");
+        String etagNumber = resource("s3-put-2.1.json").replace("\"b21b84d653bb07b05b1e6b33684dc11b\"", "42");
+
+        assertThatThrownBy(() -> intake.parse(noName)).isExactlyInstanceOf(PoisonMessageException.class)
+                .hasMessageContaining("eventName is empty");
+        assertThatThrownBy(() -> intake.parse(etagNumber)).isExactlyInstanceOf(PoisonMessageException.class)
+                .hasMessageContaining("eTag is a number");
+    }
+
+    // ---- issue 13.4: bounded work per message ---------------------------------------------------------------
+
+    @Test
+    void moreRecordsThanTheLimitArePoison() {
+        String record = firstRecord(resource("s3-put-2.1.json"));
+        String eleven = "{\"Records\":[" + String.join(",", java.util.Collections.nCopies(11, record)) + "]}";
+        String ten = "{\"Records\":[" + String.join(",", java.util.Collections.nCopies(10, record)) + "]}";
+
+        assertThatThrownBy(() -> intake.parse(eleven)).isExactlyInstanceOf(PoisonMessageException.class)
+                .hasMessage("Records holds 11 records, more than the limit of 10 (pipeline.intake.max-records;"
+                        + " S3 sends one per message)");
+        // ten copies of one record: within the limit, and one piece of work
+        assertThat(intake.parse(ten)).hasSize(1);
+    }
+
+    @Test
+    void aRecordRepeatedWithAnotherEventTimeIsStillOneEvent() {
+        String body = resource("s3-multi-record.json");
+        List<ObjectEvent> events = intake.parse(body);
+        String doubled = body.replaceFirst("\"Records\": \\[", "\"Records\": [" + firstRecord(body)
+                .replace("2019-09-03T19:37:27.192Z", "2020-01-01T00:00:00Z") + ",");
+
+        List<ObjectEvent> parsed = intake.parse(doubled);
+        assertThat(parsed).hasSameSizeAs(events);
+        for (int i = 0; i < events.size(); i++) {
+            assertThat(parsed.get(i).sameObjectEvent(events.get(i))).as("record %d", i).isTrue();
+        }
+    }
+
+    // ---- issue 13.1/13.3: a dead letter holds the failed record alone, in its own wrapping -------------------
+
+    @Test
+    void theEnvelopeOfASingleRecordMessageIsTheBodyByteForByte() {
+        String body = resource("s3-put-2.1.json");
+        String sns = resource("sns-wrapped.json");
+        String eventBridge = resource("eventbridge-object-created.json");
+
+        assertThat(intake.envelopeFor(body, intake.parse(body).get(0))).isSameAs(body);
+        assertThat(intake.envelopeFor(sns, intake.parse(sns).get(0))).isSameAs(sns);
+        assertThat(intake.envelopeFor(eventBridge, intake.parse(eventBridge).get(0))).isSameAs(eventBridge);
+    }
+
+    @Test
+    void theEnvelopeOfOneRecordOfManyKeepsEverythingButTheOtherRecords() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String body = resource("s3-multi-record.json");
+        List<ObjectEvent> events = intake.parse(body);
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(body);
+
+        for (int i = 0; i < events.size(); i++) {
+            String one = intake.envelopeFor(body, events.get(i));
+            var expected = root.deepCopy();
+            expected.set("Records", json.createArrayNode().add(root.get("Records").get(i)));
+            assertThat(json.readTree(one)).isEqualTo(expected);
+            assertThat(intake.parse(one)).containsExactly(events.get(i));
+
+            // the same inside SNS: every field of the notification kept, Message holding the one record
+            var sns = json.createObjectNode().put("Type", "Notification").put("MessageId", "m1")
+                    .put("Message", body).put("Signature", "sig");
+            var snsOne = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+                    intake.envelopeFor(sns.toString(), events.get(i)));
+            assertThat(snsOne.get("MessageId").asText()).isEqualTo("m1");
+            assertThat(snsOne.get("Signature").asText()).isEqualTo("sig");
+            assertThat(json.readTree(snsOne.get("Message").asText())).isEqualTo(expected);
+        }
+    }
+
+    private static String firstRecord(String body) {
+        int start = body.indexOf('{', body.indexOf('['));
+        int depth = 0;
+        for (int i = start; i < body.length(); i++) {
+            depth += body.charAt(i) == '{' ? 1 : body.charAt(i) == '}' ? -1 : 0;
+            if (depth == 0) {
+                return body.substring(start, i + 1);
+            }
+        }
+        throw new IllegalArgumentException("no record");
     }
 
     private static String jsonString(String raw) {
