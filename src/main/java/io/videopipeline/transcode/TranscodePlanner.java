@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * Decides whether an upload event is work for the transcode-video route and, if so, which job:
- * only ObjectCreated events for keys the filter accepts, outputs named by {@link OutputKeys}.
+ * only ObjectCreated events for keys the filter accepts, outputs named by {@link OutputKeys}. An event for any
+ * bucket but the upload bucket is refused ({@link ForeignObjectException}, permanent).
  */
 public final class TranscodePlanner {
     private static final Logger LOG = LoggerFactory.getLogger(TranscodePlanner.class);
@@ -18,16 +19,31 @@ public final class TranscodePlanner {
     private final OutputKeys outputKeys;
     private final List<Preset> presets;
     private final String outputBucket;
+    private final String uploadBucket;
 
-    public TranscodePlanner(KeyFilter filter, OutputKeys outputKeys, List<Preset> presets, String outputBucket) {
+    /**
+     * @param uploadBucket the only bucket whose objects are transcoded ({@code pipeline.buckets.upload})
+     */
+    public TranscodePlanner(KeyFilter filter, OutputKeys outputKeys, List<Preset> presets, String uploadBucket,
+                            String outputBucket) {
+        this.uploadBucket = java.util.Objects.requireNonNull(uploadBucket, "uploadBucket");
         this.filter = filter;
         this.outputKeys = outputKeys;
         this.presets = List.copyOf(presets);
         this.outputBucket = outputBucket;
     }
 
-    /** False, with one log line saying why, for events that are acknowledged without work. */
+    /**
+     * False, with one log line saying why, for events that are acknowledged without work.
+     *
+     * @throws ForeignObjectException the event names another bucket than the upload bucket
+     */
     public boolean wanted(ObjectEvent event) {
+        if (!uploadBucket.equals(event.bucket())) {
+            throw new ForeignObjectException("transcode-video refuses s3://" + LogText.safe(event.bucket()) + "/"
+                    + LogText.safe(event.key()) + ": only objects in the upload bucket '" + uploadBucket
+                    + "' (pipeline.buckets.upload) are transcoded");
+        }
         if (!event.isObjectCreated()) {
             LOG.info("Skipping {} of s3://{}/{}: only ObjectCreated events start a transcode",
                     event.eventName(), event.bucket(), LogText.safe(event.key()));
