@@ -82,7 +82,7 @@ class FfmpegCommandTest {
         List<String> cmd = command.build(IN, List.of(new FfmpegCommand.Output(p720, Path.of("/o/a.mp4"))), true);
 
         assertThat(cmd).contains("-map", "[o0]");
-        assertThat(cmd.get(12)).startsWith("[0:v:0]split=1[v0];[v0]fps=30000/1001,");
+        assertThat(cmd.get(cmd.indexOf("-filter_complex") + 1)).startsWith("[0:v:0]split=1[v0];[v0]fps=30000/1001,");
     }
 
     @Test
