@@ -19,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import io.videopipeline.transcode.LogText;
+import io.videopipeline.transcode.MediaGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -35,6 +37,12 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  *
  * <p>The presigned URL is a bearer credential until it expires: it is passed to ffprobe only, and
  * removed from ffprobe's error output before that goes into an exception or the log.
+ *
+ * <p>The bytes behind the URL are untrusted (anyone who can write to the bucket or the queue chooses them):
+ * ffprobe reads them only as MP4 ({@code -f mp4} and a format allow-list of that one demuxer), may use only the
+ * URL's own protocols ({@code http,tcp} or {@code https,tls,tcp}), and refuses frames over the pixel limit. An
+ * HLS playlist stored as {@code .mp4} would otherwise make it fetch whatever URLs the playlist names. Only
+ * objects in the transcoded bucket (under the output prefix) are touched.
  */
 public final class MetadataExtractor {
 
@@ -86,6 +94,12 @@ public final class MetadataExtractor {
             throw new IllegalArgumentException("extract-metadata: bucket and key are required (got bucket="
                     + bucket + ", key=" + key + ")");
         }
+        if (!settings.bucket().equals(bucket) || !key.startsWith(settings.keyPrefix())) {
+            throw new io.videopipeline.transcode.ForeignObjectException("extract-metadata refuses s3://"
+                    + LogText.safe(bucket) + "/" + LogText.safe(key) + ": only renditions in the transcoded bucket '"
+                    + settings.bucket() + "'" + (settings.keyPrefix().isEmpty() ? "" : " under '"
+                    + settings.keyPrefix() + "'") + " are probed");
+        }
         if (!handles(key)) {
             LOG.debug("extract-metadata: skipping s3://{}/{} (not .mp4)", bucket, key);
             return MetadataResult.skipped(bucket, key);
@@ -120,8 +134,54 @@ public final class MetadataExtractor {
     }
 
     private ObjectNode probe(String url, String bucket, String key) {
-        List<String> command = List.of(settings.ffprobe(), "-v", "error", "-print_format", "json",
-                "-show_format", "-show_streams", url);
+        String object = "s3://" + bucket + "/" + LogText.safe(key);
+        String protocols = MediaGuard.protocolsFor(url);
+        List<String> command = new ArrayList<>(List.of(settings.ffprobe(), "-hide_banner", "-v", "error"));
+        command.addAll(MediaGuard.inputOptions(protocols, List.of(MediaGuard.MP4_DEMUXER), settings.maxPixels()));
+        command.addAll(List.of("-f", "mp4", "-print_format", "json", "-show_format", "-show_streams", url));
+        Run run = run(command, object);
+        String errors = redact(new String(run.stderr(), StandardCharsets.UTF_8), url);
+        if (run.exit() != 0) {
+            if (looksTransient(errors)) {
+                throw new MetadataExtractionException("ffprobe could not read " + object + " (exit " + run.exit()
+                        + "): " + errors, true);
+            }
+            throw new MetadataExtractionException("ffprobe could not read " + object + " as MP4 (exit " + run.exit()
+                    + "; ffmpeg detects its format as '" + detectedFormat(protocols, url, object) + "'): " + errors,
+                    false);
+        }
+        try {
+            JsonNode parsed = json.readTree(run.stdout());
+            if (!(parsed instanceof ObjectNode node) || !node.path("streams").isArray()) {
+                throw new MetadataExtractionException("ffprobe printed no stream list for " + object + ": " + errors,
+                        false);
+            }
+            return node;
+        } catch (IOException e) {
+            throw new MetadataExtractionException("Cannot read ffprobe's output for " + object + ": "
+                    + e.getMessage(), false);
+        }
+    }
+
+    /**
+     * What the refused bytes are, for the reason: a run that allows no demuxer and logs the probe's verdict
+     * ({@link MediaGuard#namingCommand}); it reads the probe buffer and nothing the content names.
+     */
+    private String detectedFormat(String protocols, String url, String object) {
+        try {
+            Run run = run(MediaGuard.namingCommand(settings.ffprobe(), protocols, url), object);
+            return MediaGuard.detectedFormat(
+                    new String(run.stderr(), StandardCharsets.UTF_8).lines().toList());
+        } catch (MetadataExtractionException e) {
+            return "unknown";
+        }
+    }
+
+    private record Run(int exit, byte[] stdout, byte[] stderr) {
+    }
+
+    /** Runs ffprobe with a closed stdin, killing it (and its children) after the timeout. */
+    private Run run(List<String> command, String object) {
         Process process;
         try {
             process = new ProcessBuilder(command).start();
@@ -140,27 +200,17 @@ public final class MetadataExtractor {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 throw new MetadataExtractionException("ffprobe timed out after " + settings.timeout()
-                        + " reading s3://" + bucket + "/" + key + "; killed", true);
+                        + " reading " + object + "; killed", true);
             }
-            String errors = redact(new String(stderr.get(), StandardCharsets.UTF_8), url);
-            if (process.exitValue() != 0) {
-                throw new MetadataExtractionException("ffprobe could not read s3://" + bucket + "/" + key
-                        + " (exit " + process.exitValue() + "): " + errors, looksTransient(errors));
-            }
-            JsonNode parsed = json.readTree(stdout.get());
-            if (!(parsed instanceof ObjectNode object) || !object.path("streams").isArray()) {
-                throw new MetadataExtractionException("ffprobe printed no stream list for s3://" + bucket + "/"
-                        + key + ": " + errors, false);
-            }
-            return object;
+            return new Run(process.exitValue(), stdout.get(), stderr.get());
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new MetadataExtractionException("Interrupted while probing s3://" + bucket + "/" + key, true);
-        } catch (ExecutionException | IOException e) {
+            throw new MetadataExtractionException("Interrupted while probing " + object, true);
+        } catch (ExecutionException e) {
             process.destroyForcibly();
-            throw new MetadataExtractionException("Cannot read ffprobe's output for s3://" + bucket + "/" + key
-                    + ": " + e.getMessage(), false);
+            throw new MetadataExtractionException("Cannot read ffprobe's output for " + object + ": "
+                    + e.getMessage(), false);
         }
     }
 

@@ -12,8 +12,20 @@ import java.util.Objects;
  * @param presignLifetime lifetime of the presigned GET ffprobe reads through
  *                        ({@code pipeline.metadata.presign-lifetime}); must outlast {@code timeout},
  *                        because ffprobe opens a new ranged request whenever it seeks
+ * @param bucket          the only bucket this step reads and writes: the transcoded bucket
+ *                        ({@code pipeline.buckets.transcoded})
+ * @param keyPrefix       the only keys it works on: the literal start of the output key pattern (empty for the
+ *                        default pattern, i.e. the whole bucket)
+ * @param maxPixels       ffprobe's {@code -max_pixels} ({@code pipeline.transcode.max-pixels})
  */
-public record MetadataSettings(String ffprobe, Duration timeout, Duration presignLifetime) {
+public record MetadataSettings(String ffprobe, Duration timeout, Duration presignLifetime, String bucket,
+                               String keyPrefix, long maxPixels) {
+
+    /** The transcoded bucket's default name (DESIGN.md §6), whole bucket, the default pixel limit. */
+    public MetadataSettings(String ffprobe, Duration timeout, Duration presignLifetime) {
+        this(ffprobe, timeout, presignLifetime, "video-transcoded", "",
+                io.videopipeline.transcode.InputLimits.DEFAULTS.maxPixels());
+    }
 
     public MetadataSettings {
         if (ffprobe == null || ffprobe.isBlank()) {
@@ -21,6 +33,13 @@ public record MetadataSettings(String ffprobe, Duration timeout, Duration presig
         }
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(presignLifetime, "presignLifetime");
+        if (bucket == null || bucket.isBlank()) {
+            throw new IllegalArgumentException("MetadataSettings: the transcoded bucket is required");
+        }
+        keyPrefix = keyPrefix == null ? "" : keyPrefix;
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("MetadataSettings: maxPixels must be positive, got " + maxPixels);
+        }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("MetadataSettings: timeout must be positive, got " + timeout);
         }

@@ -21,7 +21,7 @@ public final class FailurePolicy {
     }
 
     public boolean isPermanent(Exchange exchange) {
-        return isPermanent(caught(exchange));
+        return isPermanent(caught(exchange), receiveCount(exchange));
     }
 
     /**
@@ -30,9 +30,17 @@ public final class FailurePolicy {
      * retried, and the receive count bounds how often.
      */
     public static boolean isPermanent(Throwable failure) {
+        return isPermanent(failure, 0);
+    }
+
+    /**
+     * The same, on the message's {@code receiveCount}-th receive: a failure may allow fewer receives than the
+     * queue's redrive count ({@link ClassifiedFailure#isTransientOnReceive}; a transcode timeout allows two).
+     */
+    static boolean isPermanent(Throwable failure, int receiveCount) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ClassifiedFailure classified) {
-                return !classified.isTransient();
+                return !classified.isTransientOnReceive(receiveCount);
             }
             if (t instanceof SdkException) {
                 return AwsErrors.kind(t) == AwsErrors.Kind.PERMANENT;
@@ -43,6 +51,12 @@ public final class FailurePolicy {
 
     /** True on the receive after which SQS would move the message to the DLQ without a reason. */
     public boolean isLastReceive(Exchange exchange) {
+        int count = receiveCount(exchange);
+        return count > 0 && count >= maxReceives;
+    }
+
+    /** SQS's ApproximateReceiveCount of the message being handled; 0 if unknown. */
+    static int receiveCount(Exchange exchange) {
         Object attributes = exchange.getMessage().getHeader("CamelAwsSqsAttributes");
         if (attributes instanceof Map<?, ?> map) {
             Object count = map.get("ApproximateReceiveCount");
@@ -51,13 +65,13 @@ public final class FailurePolicy {
             }
             if (count != null) {
                 try {
-                    return Integer.parseInt(count.toString()) >= maxReceives;
+                    return Integer.parseInt(count.toString());
                 } catch (NumberFormatException e) {
-                    return false;
+                    return 0;
                 }
             }
         }
-        return false;
+        return 0;
     }
 
     /** One line: the innermost useful message, with CR/LF flattened so logs stay one line per event. */

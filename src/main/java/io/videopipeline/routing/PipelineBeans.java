@@ -109,7 +109,9 @@ public final class PipelineBeans implements CamelConfiguration {
         bind(camel, "metadataExtractor", new MetadataExtractor(s3, presigner, new MetadataSettings(
                 config.get("pipeline.ffprobe.path", "ffprobe"),
                 Duration.ofSeconds(config.getInt("pipeline.metadata.timeout-seconds", 120)),
-                Duration.ofSeconds(config.getInt("pipeline.metadata.presign-seconds", 300)))));
+                Duration.ofSeconds(config.getInt("pipeline.metadata.presign-seconds", 300)),
+                config.require("pipeline.buckets.transcoded"), outputKeys().fixedPrefix(),
+                inputLimits(config).maxPixels())));
         bind(camel, "emailNotifier", emailNotifier(s3, presigner));
         bind(camel, "jobStateIntake", new JobStateIntake());
         bind(camel, "mailLedger", new MailLedger(s3));
@@ -153,7 +155,8 @@ public final class PipelineBeans implements CamelConfiguration {
                 KeyFilter.csv(config.get("pipeline.transcode.include-prefixes", "")),
                 KeyFilter.csv(config.get("pipeline.transcode.exclude-prefixes", "")),
                 KeyFilter.csv(config.get("pipeline.transcode.suffixes", "")));
-        return new TranscodePlanner(filter, keys, presets(), config.require("pipeline.buckets.transcoded"), s3);
+        return new TranscodePlanner(filter, keys, presets(), config.require("pipeline.buckets.upload"),
+                config.require("pipeline.buckets.transcoded"), s3);
     }
 
     private OutputKeys outputKeys() {
@@ -175,7 +178,9 @@ public final class PipelineBeans implements CamelConfiguration {
         try {
             return switch (backend) {
                 case "ffmpeg" -> {
-                    FfmpegTranscoder ffmpeg = new FfmpegTranscoder(s3, ffmpegSettings(config), progress);
+                    FfmpegTranscoder ffmpeg = new FfmpegTranscoder(s3, ffmpegSettings(config), progress,
+                            io.videopipeline.transcode.KeyCollision.parse(
+                                    config.get("pipeline.transcode.on-key-collision", "refuse")));
                     sweepStaleUploads(s3);
                     yield ffmpeg;
                 }
@@ -223,9 +228,44 @@ public final class PipelineBeans implements CamelConfiguration {
                 .withWorkDir(Path.of(config.get("pipeline.ffmpeg.work-dir", System.getProperty("java.io.tmpdir") + "/video-pipeline")))
                 .withX264Preset(config.get("pipeline.ffmpeg.x264-preset", "fast"))
                 .withThreads(config.getInt("pipeline.ffmpeg.threads", 0))
-                .withTimeout(Duration.ofMinutes(config.getInt("pipeline.ffmpeg.timeout-minutes", 120)))
+                .withTimeout(minutes(config.get("pipeline.ffmpeg.timeout-minutes", "120"),
+                        "pipeline.ffmpeg.timeout-minutes"))
+                .withLimits(inputLimits(config))
                 .withMultipartThreshold(config.getInt("pipeline.transcode.multipart-threshold-mb", 64) * 1024L * 1024L)
                 .withProgressLogInterval(Duration.ofSeconds(config.getInt("pipeline.ffmpeg.progress-log-seconds", 30)));
+    }
+
+    /** {@code pipeline.transcode.max-*}: what one upload may ask for (see config/application.properties). */
+    public static io.videopipeline.transcode.InputLimits inputLimits(PipelineConfig config) {
+        io.videopipeline.transcode.InputLimits d = io.videopipeline.transcode.InputLimits.DEFAULTS;
+        return new io.videopipeline.transcode.InputLimits(
+                number(config, "pipeline.transcode.max-input-mb", d.maxBytes() >> 20).longValue() << 20,
+                minutes(config.get("pipeline.transcode.max-duration-minutes", String.valueOf(d.maxDuration()
+                        .toMinutes())), "pipeline.transcode.max-duration-minutes"),
+                number(config, "pipeline.transcode.max-pixels", d.maxPixels()).longValue(),
+                number(config, "pipeline.transcode.max-frame-rate", d.maxFrameRate()).doubleValue());
+    }
+
+    private static java.math.BigDecimal number(PipelineConfig config, String key, Number defaultValue) {
+        String value = config.get(key, "");
+        if (value.isBlank()) {
+            return new java.math.BigDecimal(defaultValue.toString());
+        }
+        try {
+            return new java.math.BigDecimal(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, got '" + value + "'");
+        }
+    }
+
+    /** A number of minutes, fractions allowed ("0.05" is 3 s: tests use seconds-long timeouts). */
+    static Duration minutes(String value, String key) {
+        try {
+            return Duration.ofMillis(new java.math.BigDecimal(value.trim()).multiply(
+                    java.math.BigDecimal.valueOf(60_000)).longValue());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number of minutes, got '" + value + "'");
+        }
     }
 
     private static void bind(CamelContext camel, String name, Object bean) {

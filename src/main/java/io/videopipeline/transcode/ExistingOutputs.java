@@ -60,4 +60,39 @@ public final class ExistingOutputs {
         }
         return job.inputETag().equals(head.metadata().get(FfmpegTranscoder.META_SOURCE_ETAG));
     }
+
+    /**
+     * The upload another rendition at {@code output}'s key was made from, if it is not this job's source: for
+     * {@link KeyCollision}. A rendition without {@code source-key} (written by hand or by another tool) counts as
+     * foreign, since nothing shows it is ours to replace.
+     *
+     * @return "s3://bucket/key" of the other source (escaped for logs), or empty if the key is free or holds a
+     *         rendition of this same source (an earlier version of the same upload is replaced as usual)
+     */
+    public static java.util.Optional<String> foreignSource(S3Client s3, TranscodeJob job, String outputBucket,
+                                                           TranscodeOutput output) {
+        HeadObjectResponse head;
+        try {
+            head = s3.headObject(HeadObjectRequest.builder().bucket(outputBucket).key(output.key()).build());
+        } catch (NoSuchKeyException e) {
+            return java.util.Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return java.util.Optional.empty();
+            }
+            throw new TranscodeFailedException("cannot check existing output s3://" + outputBucket + "/"
+                    + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
+        } catch (SdkException e) {
+            throw new TranscodeFailedException("cannot check existing output s3://" + outputBucket + "/"
+                    + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
+        }
+        java.util.Map<String, String> meta = SourceMetadata.decode(head.metadata());
+        String sourceKey = meta.get(FfmpegTranscoder.META_SOURCE_KEY);
+        String sourceBucket = meta.get(FfmpegTranscoder.META_SOURCE_BUCKET);
+        if (job.inputKey().equals(sourceKey) && job.inputBucket().equals(sourceBucket)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(sourceKey == null ? "an object without source-key metadata"
+                : "s3://" + LogText.safe(sourceBucket) + "/" + LogText.safe(sourceKey));
+    }
 }

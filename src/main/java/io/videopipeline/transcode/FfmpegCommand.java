@@ -11,7 +11,8 @@ import java.util.Objects;
  * {@code split} into one filter chain per preset, each encoded to its own MP4.
  *
  * <pre>
- * ffmpeg -hide_banner -nostdin -y -loglevel warning -nostats -progress pipe:1 -i file:IN
+ * ffmpeg -hide_banner -nostdin -y -loglevel warning -nostats -progress pipe:1
+ *   -protocol_whitelist file -format_whitelist mov,mp4,...,ogg -max_pixels 33177600 -f mov -i file:IN
  *   -filter_complex "[0:v:0]split=3[v0][v1][v2];[v0]fps=30000/1001,scale=...,format=yuv420p[o0];..."
  *   -map [o0] -map 0:a:0 -c:v libx264 -preset fast -profile:v baseline -level:v 4.0
  *       -b:v 5400k -maxrate:v 5400k -bufsize:v 10800k -g 90 -refs 3
@@ -35,6 +36,9 @@ import java.util.Objects;
  *   <li><b>Audio</b>: the first audio stream only, AAC-LC at the preset's rate; a source without audio gives
  *       video-only outputs ({@code -an}); the caller knows from ffprobe (see {@link FfmpegProbe}).</li>
  *   <li>Paths get the {@code file:} prefix so that nothing in a path is read as a protocol or option.</li>
+ *   <li>The input is untrusted: it may open nothing but itself as a local file, only as one of the video
+ *       containers of {@link MediaGuard}, with the demuxer the probe saw forced ({@code -f}), and decoders refuse
+ *       frames over {@code -max_pixels} ({@link InputLimits#maxPixels()}).</li>
  * </ul>
  */
 public final class FfmpegCommand {
@@ -56,31 +60,50 @@ public final class FfmpegCommand {
     private final String ffmpegPath;
     private final String x264Preset;
     private final int threads;
+    private final long maxPixels;
 
     public FfmpegCommand(FfmpegSettings settings) {
-        this(settings.ffmpegPath(), settings.x264Preset(), settings.threads());
+        this(settings.ffmpegPath(), settings.x264Preset(), settings.threads(), settings.limits().maxPixels());
     }
 
     public FfmpegCommand(String ffmpegPath, String x264Preset, int threads) {
+        this(ffmpegPath, x264Preset, threads, InputLimits.DEFAULTS.maxPixels());
+    }
+
+    public FfmpegCommand(String ffmpegPath, String x264Preset, int threads, long maxPixels) {
         this.ffmpegPath = Objects.requireNonNull(ffmpegPath, "ffmpegPath");
         this.x264Preset = Objects.requireNonNull(x264Preset, "x264Preset");
         this.threads = threads;
+        this.maxPixels = maxPixels;
+    }
+
+    /** {@link #build(Path, String, List, boolean)} without forcing a demuxer (the allow-list still applies). */
+    public List<String> build(Path input, List<Output> outputs, boolean withAudio) {
+        return build(input, null, outputs, withAudio);
     }
 
     /**
-     * @param input     the downloaded source
-     * @param outputs   one per preset, in order
-     * @param withAudio whether the source has an audio stream to encode
+     * @param input       the downloaded source
+     * @param formatName  the demuxer ffprobe found ({@link FfmpegProbe.MediaInfo#formatName()}), forced with
+     *                    {@code -f} so the encode reads the file exactly as the probe did; null: not forced
+     * @param outputs     one per preset, in order
+     * @param withAudio   whether the source has an audio stream to encode
      * @return the command line, program first
      */
-    public List<String> build(Path input, List<Output> outputs, boolean withAudio) {
+    public List<String> build(Path input, String formatName, List<Output> outputs, boolean withAudio) {
         if (outputs.isEmpty()) {
             throw new IllegalArgumentException("no outputs");
         }
         List<String> cmd = new ArrayList<>(List.of(ffmpegPath, "-hide_banner", "-nostdin", "-y",
-                "-loglevel", "warning", "-nostats", "-progress", "pipe:1",
-                "-i", fileUrl(input),
-                "-filter_complex", filterGraph(outputs)));
+                "-loglevel", "warning", "-nostats", "-progress", "pipe:1"));
+        cmd.addAll(MediaGuard.inputOptions(MediaGuard.LOCAL_FILE, MediaGuard.VIDEO_DEMUXERS, maxPixels));
+        if (formatName != null) {
+            if (!MediaGuard.allowed(formatName, MediaGuard.VIDEO_DEMUXERS)) {
+                throw new IllegalArgumentException("format '" + formatName + "' is not an allowed video container");
+            }
+            cmd.addAll(List.of("-f", MediaGuard.forcedFormat(formatName)));
+        }
+        cmd.addAll(List.of("-i", fileUrl(input), "-filter_complex", filterGraph(outputs)));
         for (int i = 0; i < outputs.size(); i++) {
             Preset p = outputs.get(i).preset();
             cmd.addAll(List.of("-map", "[o" + i + "]"));

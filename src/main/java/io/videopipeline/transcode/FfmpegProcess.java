@@ -125,16 +125,26 @@ public final class FfmpegProcess {
 
     /** Runs a command (ffprobe) and returns its stdout, at most {@code maxChars} characters of it. */
     public String capture(List<String> command, String label, String bucket, String key, int maxChars) {
+        return run(command, label, bucket, key, maxChars).stdout();
+    }
+
+    /** What a successful run printed: stdout (capped) and the last lines of stderr (warnings). */
+    public record Captured(String stdout, List<String> stderrTail) {
+    }
+
+    /** Like {@link #capture}, also returning stderr's tail: ffprobe reports refused frames there and still exits 0. */
+    public Captured run(List<String> command, String label, String bucket, String key, int maxChars) {
         StringBuilder out = new StringBuilder();
-        execute(command, label, bucket, key, line -> {
+        List<String> stderr = execute(command, label, bucket, key, line -> {
             if (out.length() < maxChars) {
                 out.append(line, 0, Math.min(line.length(), maxChars - out.length())).append('\n');
             }
         });
-        return out.toString();
+        return new Captured(out.toString(), stderr);
     }
 
-    private void execute(List<String> command, String label, String bucket, String key, Consumer<String> stdout) {
+    private List<String> execute(List<String> command, String label, String bucket, String key,
+                                 Consumer<String> stdout) {
         String object = "s3://" + bucket + "/" + LogText.safe(key);
         Process process;
         try {
@@ -151,7 +161,9 @@ public final class FfmpegProcess {
             process.getOutputStream().close(); // nothing to say on stdin; ffmpeg also gets -nostdin
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 killTree(process);
-                throw failure(label + " timed out after " + timeout + " on " + object, bucket, key, stderr, null);
+                TranscodeFailedException failed = failure(label + " timed out after " + timeout + " on " + object
+                        + " (pipeline.ffmpeg.timeout-minutes)", bucket, key, stderr, null);
+                throw new TranscodeTimeoutException(failed.getMessage(), bucket, key, failed.stderrTail());
             }
             errReader.join(5_000);
             outReader.join(5_000);
@@ -161,6 +173,7 @@ public final class FfmpegProcess {
                         bucket, key, stderr, null);
                 throw new ExitCodeException(failed.getMessage(), bucket, key, failed.stderrTail());
             }
+            return stderr.lines();
         } catch (InterruptedException e) {
             killTree(process);
             Thread.currentThread().interrupt();
@@ -325,7 +338,7 @@ public final class FfmpegProcess {
      * The process ran to its end and said no (a non-zero exit), as opposed to being killed, timing out or not
      * starting: for ffprobe on a local file, a verdict on the file itself.
      */
-    static final class ExitCodeException extends TranscodeFailedException {
+    public static final class ExitCodeException extends TranscodeFailedException {
         private static final long serialVersionUID = 1L;
 
         ExitCodeException(String message, String bucket, String key, List<String> stderrTail) {

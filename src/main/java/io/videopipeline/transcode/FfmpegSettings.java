@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param multipartThreshold  outputs larger than this (bytes) are uploaded in parts of this size (default 64 MiB,
  *                            minimum 5 MiB, S3's smallest part)
  * @param progressLogInterval how often a running job logs its progress (default 30 s)
+ * @param limits              what one upload may ask for ({@code pipeline.transcode.max-*}, {@link InputLimits})
  */
 public record FfmpegSettings(String ffmpegPath, String ffprobePath, Path workDir, String x264Preset, int threads,
-                             Duration timeout, long multipartThreshold, Duration progressLogInterval) {
+                             Duration timeout, long multipartThreshold, Duration progressLogInterval,
+                             InputLimits limits) {
 
     public static final List<String> X264_PRESETS = List.of("ultrafast", "superfast", "veryfast", "faster", "fast",
             "medium", "slow", "slower", "veryslow", "placebo");
@@ -33,6 +35,7 @@ public record FfmpegSettings(String ffmpegPath, String ffprobePath, Path workDir
         Objects.requireNonNull(workDir, "workDir");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(progressLogInterval, "progressLogInterval");
+        Objects.requireNonNull(limits, "limits");
         if (!X264_PRESETS.contains(x264Preset)) {
             throw new IllegalArgumentException("pipeline.ffmpeg.x264-preset must be one of " + X264_PRESETS
                     + ", got '" + x264Preset + "'");
@@ -54,46 +57,51 @@ public record FfmpegSettings(String ffmpegPath, String ffprobePath, Path workDir
 
     public static FfmpegSettings defaults() {
         return new FfmpegSettings("ffmpeg", "ffprobe", Path.of(System.getProperty("java.io.tmpdir")), "fast", 0,
-                Duration.ofHours(2), 64L * 1024 * 1024, Duration.ofSeconds(30));
+                Duration.ofHours(2), 64L * 1024 * 1024, Duration.ofSeconds(30), InputLimits.DEFAULTS);
     }
 
     public FfmpegSettings withFfmpegPath(String path) {
         return new FfmpegSettings(path, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval);
+                progressLogInterval, limits);
     }
 
     public FfmpegSettings withFfprobePath(String path) {
         return new FfmpegSettings(ffmpegPath, path, workDir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval);
+                progressLogInterval, limits);
     }
 
     public FfmpegSettings withWorkDir(Path dir) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, dir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval);
+                progressLogInterval, limits);
     }
 
     public FfmpegSettings withX264Preset(String preset) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, preset, threads, timeout, multipartThreshold,
-                progressLogInterval);
+                progressLogInterval, limits);
     }
 
     public FfmpegSettings withThreads(int count) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, count, timeout, multipartThreshold,
-                progressLogInterval);
+                progressLogInterval, limits);
     }
 
     public FfmpegSettings withTimeout(Duration limit) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, limit, multipartThreshold,
-                progressLogInterval);
+                progressLogInterval, limits);
     }
 
     public FfmpegSettings withMultipartThreshold(long bytes) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, bytes,
-                progressLogInterval);
+                progressLogInterval, limits);
     }
 
     public FfmpegSettings withProgressLogInterval(Duration interval) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
-                interval);
+                interval, limits);
+    }
+
+    public FfmpegSettings withLimits(InputLimits inputLimits) {
+        return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
+                progressLogInterval, inputLimits);
     }
 }

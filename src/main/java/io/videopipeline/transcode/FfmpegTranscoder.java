@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -35,7 +34,12 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  *   <li>The input is streamed from S3 to a file in a per-job temp dir under {@code workDir} (never held in
  *       memory). The dir is named by a hash of the job, never by the key: keys may hold {@code ../}, NUL or
  *       CR/LF.</li>
- *   <li>{@link FfmpegProbe} rejects empty, corrupt and non-video input; then <b>one</b> ffmpeg run
+ *   <li>No rendition key may hold a rendition of another upload ({@code a/clip.mp4} and {@code a/clip.mov} share
+ *       theirs): refused, or replaced if {@link KeyCollision} says so; checked before the download and again
+ *       before the upload.</li>
+ *   <li>{@link FfmpegProbe} rejects empty, corrupt and non-video input, anything that is not one of the video
+ *       containers of {@link MediaGuard} and anything over the {@link InputLimits} (the size also before the
+ *       download); then <b>one</b> ffmpeg run
  *       ({@link FfmpegCommand}) decodes once and writes every rendition ({@link FfmpegProcess}: timeout,
  *       progress, process-tree kill).</li>
  *   <li>Only after ffmpeg succeeded are the outputs uploaded, as {@code video/mp4} with user metadata
@@ -70,16 +74,23 @@ public final class FfmpegTranscoder implements Transcoder {
     private final FfmpegProbe probe;
     private final FfmpegCommand command;
     private final S3FileUpload uploader;
+    private final KeyCollision onCollision;
 
     public FfmpegTranscoder(S3Client s3, FfmpegSettings settings) {
         this(s3, settings, ProgressListener.NONE);
     }
 
+    public FfmpegTranscoder(S3Client s3, FfmpegSettings settings, ProgressListener listener) {
+        this(s3, settings, listener, KeyCollision.REFUSE);
+    }
+
     /**
      * @throws IllegalStateException if ffmpeg or ffprobe cannot be run, or the work dir is not writable
      */
-    public FfmpegTranscoder(S3Client s3, FfmpegSettings settings, ProgressListener listener) {
+    public FfmpegTranscoder(S3Client s3, FfmpegSettings settings, ProgressListener listener,
+                            KeyCollision onCollision) {
         this.s3 = Objects.requireNonNull(s3, "s3");
+        this.onCollision = Objects.requireNonNull(onCollision, "onCollision");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = listener == null ? ProgressListener.NONE : listener;
         checkBinary(settings.ffmpegPath(), "ffmpeg", "pipeline.ffmpeg.path");
@@ -87,7 +98,7 @@ public final class FfmpegTranscoder implements Transcoder {
         checkWorkDir(settings.workDir());
         sweepDeadJobs(settings.workDir(), processStart());
         this.process = new FfmpegProcess(settings.timeout(), settings.progressLogInterval());
-        this.probe = new FfmpegProbe(settings.ffprobePath(), process);
+        this.probe = new FfmpegProbe(settings.ffprobePath(), process, settings.limits());
         this.command = new FfmpegCommand(settings);
         this.uploader = new S3FileUpload(s3, settings.multipartThreshold());
     }
@@ -98,10 +109,15 @@ public final class FfmpegTranscoder implements Transcoder {
         String bucket = job.inputBucket();
         String key = job.inputKey();
         String object = "s3://" + bucket + "/" + LogText.safe(key);
+        // first: a same-bytes upload under another key has the same ETag and would otherwise pass as done
+        checkCollisions(job);
         if (alreadyTranscoded(job)) {
             LOG.info("Skipping {} (job {}): all {} outputs already exist for ETag {}", object, jobId,
                     job.outputs().size(), job.inputETag());
             return new TranscodeResult(BACKEND, jobId, List.of(), true);
+        }
+        if (job.inputSize() != null) {
+            settings.limits().checkBytes(job.inputSize(), bucket, key);
         }
         Path dir;
         java.nio.channels.FileChannel owner;
@@ -130,14 +146,15 @@ public final class FfmpegTranscoder implements Transcoder {
                 Preset preset = job.outputs().get(i).preset();
                 outputs.add(new FfmpegCommand.Output(preset, outDir.resolve(i + "-" + preset.name() + ".mp4")));
             }
-            process.transcode(command.build(input, outputs, info.hasAudio()), bucket, key, jobId, info.duration(),
-                    listener);
+            process.transcode(command.build(input, info.formatName(), outputs, info.hasAudio()), bucket, key, jobId,
+                    info.duration(), listener);
             for (FfmpegCommand.Output output : outputs) {
                 if (!Files.isRegularFile(output.file()) || Files.size(output.file()) == 0) {
                     throw new TranscodeFailedException("ffmpeg wrote no " + output.preset().name() + " output for "
                             + object, bucket, key, null);
                 }
             }
+            checkCollisions(job); // another upload may have taken the keys while this one was encoding
             List<String> written = upload(job, outputs);
             LOG.info("Transcoded {} (job {}) in {} ms: {}", object, jobId,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
@@ -164,11 +181,58 @@ public final class FfmpegTranscoder implements Transcoder {
         return ExistingOutputs.allWrittenFor(s3, job, job.outputBucket());
     }
 
+    /**
+     * Refuses (or, with {@link KeyCollision#REPLACE}, logs) rendition keys that hold a rendition of another upload.
+     */
+    private void checkCollisions(TranscodeJob job) {
+        for (TranscodeOutput output : job.outputs()) {
+            java.util.Optional<String> other = ExistingOutputs.foreignSource(s3, job, job.outputBucket(), output);
+            if (other.isEmpty()) {
+                continue;
+            }
+            String message = "s3://" + job.outputBucket() + "/" + LogText.safe(output.key())
+                    + " already holds a rendition of " + other.get() + ", not of s3://" + job.inputBucket() + "/"
+                    + LogText.safe(job.inputKey());
+            if (onCollision == KeyCollision.REFUSE) {
+                throw new KeyCollision.CollisionException(message + ": refusing to overwrite it (both uploads map to"
+                        + " the same rendition keys; rename one, or set pipeline.transcode.on-key-collision=replace)",
+                        job.inputBucket(), job.inputKey());
+            }
+            LOG.warn("{}: replacing it (pipeline.transcode.on-key-collision=replace)", message);
+            return; // one warning per job; every output is replaced
+        }
+    }
+
+    /**
+     * Streams the object to {@code input}, never more than {@link InputLimits#maxBytes()}: the declared length is
+     * checked before the first byte is written, and the copy stops if the body runs past the limit anyway.
+     */
     private void download(TranscodeJob job, Path input) {
         String bucket = job.inputBucket();
         String key = job.inputKey();
-        try {
-            s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build(), ResponseTransformer.toFile(input));
+        long max = settings.limits().maxBytes();
+        try (software.amazon.awssdk.core.ResponseInputStream<software.amazon.awssdk.services.s3.model.GetObjectResponse>
+                     body = s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build())) {
+            Long length = body.response().contentLength();
+            if (length != null && length > max) {
+                body.abort();
+                settings.limits().checkBytes(length, bucket, key);
+            }
+            try (java.io.OutputStream out = Files.newOutputStream(input)) {
+                byte[] buffer = new byte[64 * 1024];
+                long total = 0;
+                for (int n; (n = body.read(buffer)) >= 0; ) {
+                    total += n;
+                    if (total > max) {
+                        body.abort();
+                        settings.limits().checkBytes(total, bucket, key);
+                    }
+                    out.write(buffer, 0, n);
+                }
+            }
+        } catch (IOException e) {
+            throw new TranscodeFailedException("cannot download s3://" + bucket + "/" + LogText.safe(key) + ": " + e,
+                    bucket, key, e);
         } catch (NoSuchKeyException e) {
             throw new SourceMissingException("s3://" + bucket + "/" + LogText.safe(key)
                     + " does not exist (deleted since the upload event?)", bucket, key, e);

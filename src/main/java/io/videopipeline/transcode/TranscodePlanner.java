@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Decides whether an upload event is work for the transcode-video route and, if so, which job:
- * only ObjectCreated events for keys the filter accepts, outputs named by {@link OutputKeys}.
+ * only ObjectCreated events for keys the filter accepts, outputs named by {@link OutputKeys}. An event for any
+ * bucket but the upload bucket is refused ({@link ForeignObjectException}, permanent).
  */
 public final class TranscodePlanner {
     private static final Logger LOG = LoggerFactory.getLogger(TranscodePlanner.class);
@@ -22,15 +23,21 @@ public final class TranscodePlanner {
     private final OutputKeys outputKeys;
     private final List<Preset> presets;
     private final String outputBucket;
+    private final String uploadBucket;
     private final S3Client s3;
 
-    public TranscodePlanner(KeyFilter filter, OutputKeys outputKeys, List<Preset> presets, String outputBucket) {
-        this(filter, outputKeys, presets, outputBucket, null);
+    public TranscodePlanner(KeyFilter filter, OutputKeys outputKeys, List<Preset> presets, String uploadBucket,
+                            String outputBucket) {
+        this(filter, outputKeys, presets, uploadBucket, outputBucket, null);
     }
 
-    /** @param s3 asked for the ETag of an event that has none (null: never asked) */
-    public TranscodePlanner(KeyFilter filter, OutputKeys outputKeys, List<Preset> presets, String outputBucket,
-                            S3Client s3) {
+    /**
+     * @param uploadBucket the only bucket whose objects are transcoded ({@code pipeline.buckets.upload})
+     * @param s3 asked for the ETag of an event that has none (null: never asked)
+     */
+    public TranscodePlanner(KeyFilter filter, OutputKeys outputKeys, List<Preset> presets, String uploadBucket,
+                            String outputBucket, S3Client s3) {
+        this.uploadBucket = java.util.Objects.requireNonNull(uploadBucket, "uploadBucket");
         this.filter = filter;
         this.outputKeys = outputKeys;
         this.presets = List.copyOf(presets);
@@ -38,8 +45,17 @@ public final class TranscodePlanner {
         this.s3 = s3;
     }
 
-    /** False, with one log line saying why, for events that are acknowledged without work. */
+    /**
+     * False, with one log line saying why, for events that are acknowledged without work.
+     *
+     * @throws ForeignObjectException the event names another bucket than the upload bucket
+     */
     public boolean wanted(ObjectEvent event) {
+        if (!uploadBucket.equals(event.bucket())) {
+            throw new ForeignObjectException("transcode-video refuses s3://" + LogText.safe(event.bucket()) + "/"
+                    + LogText.safe(event.key()) + ": only objects in the upload bucket '" + uploadBucket
+                    + "' (pipeline.buckets.upload) are transcoded");
+        }
         if (!event.isObjectCreated()) {
             LOG.info("Skipping {} of s3://{}/{}: only ObjectCreated events start a transcode",
                     event.eventName(), event.bucket(), LogText.safe(event.key()));

@@ -239,7 +239,7 @@ final class RoutingSection {
                 new KeyFilter(List.of(), List.of(), KeyFilter.csv(config.get("pipeline.transcode.suffixes", ""))),
                 new OutputKeys(config.get("pipeline.transcode.output-key-pattern")),
                 PresetCatalog.load(env.configDir().resolve("presets.yaml")).presets(),
-                config.require("pipeline.buckets.transcoded"));
+                config.require("pipeline.buckets.upload"), config.require("pipeline.buckets.transcoded"));
         JobRecorder.INSTANCE.reset(events);
         AtomicBoolean stop = new AtomicBoolean();
         try (AwsClients clients = new AwsClients(AwsSettings.from(config))) {

@@ -21,13 +21,16 @@ class FfmpegCommandTest {
 
     @Test
     void decodesOnceAndSplitsIntoOneChainPerPreset() {
-        List<String> cmd = command.build(IN, threeOutputs(), true);
+        List<String> cmd = command.build(IN, "mov,mp4,m4a,3gp,3g2,mj2", threeOutputs(), true);
 
-        assertThat(cmd.subList(0, 12)).containsExactly("/usr/bin/ffmpeg", "-hide_banner", "-nostdin", "-y",
-                "-loglevel", "warning", "-nostats", "-progress", "pipe:1", "-i", "file:/work/job-1/source.mov",
-                "-filter_complex");
+        // the input may open only itself, as a local file, as the container the probe found, no frame over 8K
+        assertThat(cmd.subList(0, 20)).containsExactly("/usr/bin/ffmpeg", "-hide_banner", "-nostdin", "-y",
+                "-loglevel", "warning", "-nostats", "-progress", "pipe:1",
+                "-protocol_whitelist", "file", "-format_whitelist",
+                "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mpeg,asf,ogg", "-max_pixels", "33177600",
+                "-f", "mov", "-i", "file:/work/job-1/source.mov", "-filter_complex");
         assertThat(Collections.frequency(cmd, "-i")).isEqualTo(1);
-        assertThat(cmd.get(12)).isEqualTo("[0:v:0]split=3[v0][v1][v2]"
+        assertThat(cmd.get(20)).isEqualTo("[0:v:0]split=3[v0][v1][v2]"
                 + ";[v0]fps=30000/1001,scale=w='min(iw,1920)':h='min(ih,1080)'"
                 + ":force_original_aspect_ratio=decrease:force_divisible_by=2,format=yuv420p[o0]"
                 + ";[v1]fps=30000/1001,scale=w='min(iw,1280)':h='min(ih,720)'"
@@ -53,6 +56,12 @@ class FfmpegCommandTest {
     }
 
     @Test
+    void aFormatOutsideTheAllowListIsNeverForced() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> command.build(IN, "hls", threeOutputs(), true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'hls'");
+    }
+
+    @Test
     void silentSourceGivesVideoOnlyOutputs() {
         List<String> cmd = command.build(IN, threeOutputs(), false);
 
@@ -73,7 +82,7 @@ class FfmpegCommandTest {
         List<String> cmd = command.build(IN, List.of(new FfmpegCommand.Output(p720, Path.of("/o/a.mp4"))), true);
 
         assertThat(cmd).contains("-map", "[o0]");
-        assertThat(cmd.get(12)).startsWith("[0:v:0]split=1[v0];[v0]fps=30000/1001,");
+        assertThat(cmd.get(cmd.indexOf("-filter_complex") + 1)).startsWith("[0:v:0]split=1[v0];[v0]fps=30000/1001,");
     }
 
     @Test

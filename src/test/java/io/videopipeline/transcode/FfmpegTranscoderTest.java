@@ -195,8 +195,16 @@ class FfmpegTranscoderTest {
         run("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
                 "sine=frequency=440:duration=1", wav.toString());
         String etag = upload("tone.mov", wav);
+        // a WAV is not a video container at all: refused before its demuxer runs
         assertThatThrownBy(() -> transcoder().submit(keys.jobFor(UPLOADS, "tone.mov", null, etag, TRANSCODED, PRESETS)))
-                .isInstanceOf(UnusableSourceException.class).hasMessageContaining("has no video stream");
+                .isInstanceOf(UnusableSourceException.class).hasMessageContaining("detects its format as 'wav'");
+        // audio in a video container: read, and refused for having no video stream
+        Path m4a = clips.resolve("tone.m4a");
+        run("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                "sine=frequency=440:duration=1", "-c:a", "aac", "-f", "mp4", m4a.toString());
+        String audioOnly = upload("tone.mp4", m4a);
+        assertThatThrownBy(() -> transcoder().submit(keys.jobFor(UPLOADS, "tone.mp4", null, audioOnly, TRANSCODED,
+                PRESETS))).isInstanceOf(UnusableSourceException.class).hasMessageContaining("has no video stream");
 
         assertThat(objectsUnder("empty/")).isEmpty();
         assertThat(objectsUnder("tone/")).isEmpty();

@@ -10,6 +10,7 @@ import io.videopipeline.transcode.FfmpegProcess;
 import io.videopipeline.transcode.FfmpegSettings;
 import io.videopipeline.transcode.FfmpegTranscoder;
 import io.videopipeline.transcode.LogText;
+import io.videopipeline.transcode.MediaGuard;
 import io.videopipeline.transcode.Preset;
 import io.videopipeline.transcode.S3FileUpload;
 import io.videopipeline.transcode.TranscodeFailedException;
@@ -32,7 +33,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Does the media work of one local Elastic Transcoder job with the ffmpeg backend's parts: download the input
- * from the pipeline's input bucket to a temp dir, {@link FfmpegProbe} it (corrupt or non-video input fails here),
+ * from the pipeline's input bucket to a temp dir, {@link FfmpegProbe} it (corrupt or non-video input, a playlist or
+ * script that is no video container ({@link MediaGuard}), or input over the limits fails here),
  * one {@link FfmpegCommand} run for all outputs, ffprobe the outputs (ET reports their size, duration and frame
  * rate), upload them ({@link S3FileUpload}: multipart when large). Failures come out as {@link Failure} with ET's
  * job error codes (3001 input does not exist, 3002 output already exists, 4000 bad input file, ...).
@@ -82,7 +84,7 @@ final class EtJobRunner {
         this.s3 = s3;
         this.settings = settings;
         this.process = new FfmpegProcess(settings.timeout(), settings.progressLogInterval());
-        this.probe = new FfmpegProbe(settings.ffprobePath(), process);
+        this.probe = new FfmpegProbe(settings.ffprobePath(), process, settings.limits());
         this.command = new FfmpegCommand(settings);
         this.uploader = new S3FileUpload(s3, settings.multipartThreshold());
     }
@@ -130,7 +132,8 @@ final class EtJobRunner {
                         outDir.resolve(i + "-" + outputs.get(i).preset().name() + ".mp4")));
             }
             try {
-                process.transcode(command.build(input, files, info.hasAudio()), inputBucket, inputKey, jobId,
+                process.transcode(command.build(input, info.formatName(), files, info.hasAudio()), inputBucket,
+                        inputKey, jobId,
                         info.duration(), progress -> { });
             } catch (TranscodeFailedException e) {
                 throw new Failure(4000, "Bad Input File", "Elastic Transcoder could not transcode the input file: "
@@ -224,12 +227,18 @@ final class EtJobRunner {
         }
     }
 
-    /** Size, duration and frame rate of a local file (ffprobe); file size from the file system. */
+    /**
+     * Size, duration and frame rate of a local file (ffprobe); file size from the file system. The input was
+     * vetted by {@link FfmpegProbe} already; this run gets the same allow-lists all the same ({@link MediaGuard}).
+     */
     private Facts facts(Path file, String bucket, String key) throws IOException {
         long size = Files.size(file);
-        String json = process.capture(List.of(settings.ffprobePath(), "-v", "error", "-print_format", "json",
-                "-show_format", "-show_streams", "file:" + file.toAbsolutePath()), "ffprobe", bucket, key,
-                4 * 1024 * 1024);
+        List<String> command = new ArrayList<>(List.of(settings.ffprobePath(), "-hide_banner", "-v", "error"));
+        command.addAll(MediaGuard.inputOptions(MediaGuard.LOCAL_FILE, MediaGuard.VIDEO_DEMUXERS,
+                settings.limits().maxPixels()));
+        command.addAll(List.of("-print_format", "json", "-show_format", "-show_streams",
+                "file:" + file.toAbsolutePath()));
+        String json = process.capture(command, "ffprobe", bucket, key, 4 * 1024 * 1024);
         JsonNode root = JSON.readTree(json);
         JsonNode video = null;
         for (JsonNode stream : root.path("streams")) {

@@ -1,0 +1,46 @@
+package io.videopipeline.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.videopipeline.transcode.TranscodeFailedException;
+import io.videopipeline.transcode.TranscodeTimeoutException;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+
+/** A transcode timeout allows two receives; other failures keep their classification whatever the receive. */
+class FailurePolicyReceiveTest {
+
+    private final FailurePolicy policy = new FailurePolicy(5);
+
+    @Test
+    void aTimeoutIsTransientOnTheFirstReceiveAndPermanentFromTheSecond() {
+        TranscodeTimeoutException timeout = new TranscodeTimeoutException("ffmpeg timed out", "b", "k", List.of());
+
+        assertThat(policy.isPermanent(failed(timeout, "1"))).isFalse();
+        assertThat(policy.isPermanent(failed(timeout, "2"))).isTrue();
+        assertThat(policy.isPermanent(failed(timeout, "5"))).isTrue();
+    }
+
+    @Test
+    void otherFailuresDoNotDependOnTheReceive() {
+        TranscodeFailedException crash = new TranscodeFailedException("ffmpeg crashed", "b", "k", null);
+
+        assertThat(policy.isPermanent(failed(crash, "1"))).isFalse();
+        assertThat(policy.isPermanent(failed(crash, "4"))).isFalse();
+        assertThat(policy.isLastReceive(failed(crash, "5"))).isTrue();
+        assertThat(policy.isLastReceive(failed(crash, null))).isFalse();
+    }
+
+    private static Exchange failed(Exception e, String receiveCount) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        if (receiveCount != null) {
+            exchange.getMessage().setHeader("CamelAwsSqsAttributes", Map.of("ApproximateReceiveCount", receiveCount));
+        }
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, e);
+        return exchange;
+    }
+}
