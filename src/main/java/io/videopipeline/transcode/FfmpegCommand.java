@@ -128,7 +128,9 @@ public final class FfmpegCommand {
             } else {
                 cmd.add("-an");
             }
-            cmd.addAll(List.of("-sn", "-dn", "-movflags", "+faststart", "-f", "mp4",
+            // -map_metadata -1: the upload's container tags (a phone's GPS "location", device, title) are not
+            // copied into renditions that set-permissions makes public; stream tags (language) are kept
+            cmd.addAll(List.of("-map_metadata", "-1", "-sn", "-dn", "-movflags", "+faststart", "-f", "mp4",
                     fileUrl(outputs.get(i).file())));
         }
         return cmd;

@@ -37,13 +37,13 @@ public final class MediaGuard {
 
     /**
      * Real video containers, by demuxer name: MP4/MOV/3GP, Matroska/WebM, AVI, MPEG-TS (.ts/.mts/.m2ts), FLV,
-     * MPEG-PS (.mpg/.mpeg), ASF (.wmv) and Ogg (.ogv) -- what the upload suffixes of
+     * MPEG-PS (.mpg/.mpeg), ASF (.wmv), Ogg (.ogv) and MXF (.mxf) -- what the upload suffixes of
      * {@code pipeline.transcode.suffixes} name. None of them opens another input (the mov demuxer's external
      * data references are off by default, {@code enable_drefs=0}). Never here: hls, dash, concat, sdp, rtsp,
      * image2 (file patterns), webm_dash_manifest, tee or any other playlist or redirecting demuxer.
      */
     public static final List<String> VIDEO_DEMUXERS = List.of(MP4_DEMUXER, "matroska,webm", "avi", "mpegts", "flv",
-            "mpeg", "asf", "ogg");
+            "mpeg", "asf", "ogg", "mxf");
 
     /** A downloaded temp file is all a local run needs. */
     public static final String LOCAL_FILE = "file";

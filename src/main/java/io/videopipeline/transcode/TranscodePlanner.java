@@ -68,15 +68,16 @@ public final class TranscodePlanner {
     }
 
     /**
-     * The job for an event. An event without an ETag (hand-made, or an EventBridge event without one) gets the
-     * object's current ETag by HeadObject first: the idempotency check ({@link ExistingOutputs}) compares outputs
-     * with it, and without one every redelivery or copy of the event transcoded again.
+     * The job for an event, with the object's current ETag read by HeadObject: the idempotency check
+     * ({@link ExistingOutputs}) compares outputs with it. An event's own ETag is a stranger's word: missing in a
+     * hand-made event (nothing ever matched, so every copy transcoded again), or made up (ten copies of one record
+     * with ten ETags were ten transcodes). The object is what gets transcoded, so its ETag is the one that counts.
      *
      * @throws SourceMissingException if the object is gone
      */
     public TranscodeJob plan(ObjectEvent event) {
         ObjectEvent known = event;
-        if (s3 != null && (event.eTag() == null || event.eTag().isEmpty())) {
+        if (s3 != null) {
             known = event.withETag(currentETag(event));
         }
         return outputKeys.jobFor(known, outputBucket, presets);

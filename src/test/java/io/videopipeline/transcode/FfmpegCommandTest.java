@@ -27,7 +27,7 @@ class FfmpegCommandTest {
         assertThat(cmd.subList(0, 20)).containsExactly("/usr/bin/ffmpeg", "-hide_banner", "-nostdin", "-y",
                 "-loglevel", "warning", "-nostats", "-progress", "pipe:1",
                 "-protocol_whitelist", "file", "-format_whitelist",
-                "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mpeg,asf,ogg", "-max_pixels", "33177600",
+                "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mpeg,asf,ogg,mxf", "-max_pixels", "33177600",
                 "-f", "mov", "-i", "file:/work/job-1/source.mov", "-filter_complex");
         assertThat(Collections.frequency(cmd, "-i")).isEqualTo(1);
         assertThat(cmd.get(20)).isEqualTo("[0:v:0]split=3[v0][v1][v2]"
@@ -45,11 +45,11 @@ class FfmpegCommandTest {
 
         assertThat(String.join(" ", outputArgs(cmd, 0))).isEqualTo("-map [o0] -map 0:a:0 -c:v libx264 -preset fast"
                 + " -profile:v baseline -level:v 4.0 -b:v 5400k -maxrate:v 5400k -bufsize:v 10800k -g 90 -refs 3"
-                + " -threads 2 -c:a aac -b:a 160k -ar 44100 -ac 2 -sn -dn -movflags +faststart -f mp4"
+                + " -threads 2 -c:a aac -b:a 160k -ar 44100 -ac 2 -map_metadata -1 -sn -dn -movflags +faststart -f mp4"
                 + " file:/work/job-1/out/1080p.mp4");
         assertThat(String.join(" ", outputArgs(cmd, 1))).isEqualTo("-map [o1] -map 0:a:0 -c:v libx264 -preset fast"
                 + " -profile:v baseline -level:v 3.1 -b:v 2400k -maxrate:v 2400k -bufsize:v 4800k -g 90"
-                + " -threads 2 -c:a aac -b:a 160k -ar 44100 -ac 2 -sn -dn -movflags +faststart -f mp4"
+                + " -threads 2 -c:a aac -b:a 160k -ar 44100 -ac 2 -map_metadata -1 -sn -dn -movflags +faststart -f mp4"
                 + " file:/work/job-1/out/720p.mp4");
         assertThat(String.join(" ", outputArgs(cmd, 2))).contains("-profile:v main -level:v 3.1 -b:v 2200k")
                 .endsWith("file:/work/job-1/out/web-720p.mp4");

@@ -111,6 +111,21 @@ class FfmpegTranscoderTest {
     }
 
     @Test
+    void theUploadsContainerTagsAreNotCopiedIntoRenditions() throws Exception {
+        // a phone writes where it was (ISO 6709) into the container; set-permissions makes renditions public
+        Path tagged = clips.resolve("tagged.mov");
+        run("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", clip("small.mov", 640, 360, true)
+                        .toString(), "-c", "copy", "-metadata", "location=+48.8584+002.2945/",
+                "-metadata", "title=private title", tagged.toString());
+        String etag = upload("tagged.mov", tagged);
+
+        TranscodeResult result = transcoder().submit(keys.jobFor(UPLOADS, "tagged.mov", null, etag, TRANSCODED, PRESETS));
+
+        assertThat(result.outputsWritten()).hasSize(3).allSatisfy(key -> assertThat(formatTags(key))
+                .doesNotContainIgnoringCase("location").doesNotContain("48.8584").doesNotContain("private title"));
+    }
+
+    @Test
     void smallSourceIsNeverUpscaled() throws Exception {
         String etag = upload("small.mov", clip("small.mov", 640, 360, true));
 
@@ -309,6 +324,22 @@ class FfmpegTranscoderTest {
                     local.toString()), "ffprobe", TRANSCODED, key, 1 << 20);
             Files.delete(local);
             return FfmpegProbe.parse(json, TRANSCODED, key);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The rendition's container tags as ffprobe prints them. */
+    private String formatTags(String key) {
+        try {
+            Path local = Files.createTempFile(clips, "tags", ".mp4");
+            Files.delete(local);
+            s3.getObject(g -> g.bucket(TRANSCODED).key(key), ResponseTransformer.toFile(local));
+            String json = new FfmpegProcess(Duration.ofMinutes(1), Duration.ofMinutes(1)).capture(List.of(
+                    "/usr/bin/ffprobe", "-v", "error", "-print_format", "json", "-show_entries", "format_tags",
+                    local.toString()), "ffprobe", TRANSCODED, key, 1 << 20);
+            Files.delete(local);
+            return json;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
