@@ -184,7 +184,8 @@ public final class MetadataExtractor {
     private Run run(List<String> command, String object) {
         Process process;
         try {
-            process = new ProcessBuilder(command).start();
+            // the same orphan guard as the transcoder's ffmpeg: an ffprobe never outlives a SIGKILLed JVM
+            process = new ProcessBuilder(io.videopipeline.transcode.FfmpegProcess.guarded(command)).start();
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start ffprobe at '" + settings.ffprobe() + "': " + e.getMessage(), e);
         }

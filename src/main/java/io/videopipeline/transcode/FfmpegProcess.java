@@ -82,7 +82,7 @@ public final class FfmpegProcess {
     }
 
     /** The command behind the orphan guard; a program that cannot be found is left to fail to start as itself. */
-    static List<String> guarded(List<String> command) {
+    public static List<String> guarded(List<String> command) {
         return ORPHAN_GUARD.isEmpty() || command.isEmpty() || !executable(command.get(0)) ? command
                 : concat(ORPHAN_GUARD, command);
     }
