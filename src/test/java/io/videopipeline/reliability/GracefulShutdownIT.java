@@ -32,8 +32,13 @@ class GracefulShutdownIT {
              FaultProxy proxy = new FaultProxy(rig.cloudPort, 1, 0.0)) {
             // The proxy (no faults) lets the test see the runner's receives waiting for an answer.
             rig.startSeparateCloud(proxy.endpoint());
+            // The shipped grace period: what a long poll could hold the stop for, were it waited out.
+            rig.set("pipeline.shutdown.grace-seconds", "30");
             rig.start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> proxy.openReceives() >= CONSUMERS);
+            // Idle: the s3:TestEvents provisioning left on the queues are consumed, and every consumer waits in a
+            // receive that has nothing to return (the first polls return those events at once).
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    rig.queueDepths().values().stream().allMatch(d -> d == 0) && proxy.openReceives() >= CONSUMERS);
 
             long started = System.nanoTime();
             int exit = rig.terminate(Duration.ofSeconds(40));
