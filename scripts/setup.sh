@@ -1,25 +1,42 @@
 #!/usr/bin/env bash
-# Installs what video-pipeline needs on a Debian machine that has Java 17 and Maven:
-#   ffmpeg/ffprobe (the transcoder and metadata engine) and the AWS CLI (used by the tests to prove
-#   the local cloud speaks to a client we did not write). As root it installs with apt-get; otherwise
-#   it prints the exact command to run. Idempotent: does nothing when all is present.
+# Installs what video-pipeline and its tests need on a Debian machine that has Java 17 and Maven:
+#   - ffmpeg/ffprobe: the transcoder and metadata engine;
+#   - Debian's AWS CLI at /usr/bin/aws: the tests prove the local cloud speaks to a client we did not write.
+#     Another `aws` on PATH does not count: e.g. a Python AWS CLI v1 whose botocore lacks services the tests use;
+#   - Node.js with the AWS SDK for JavaScript v2 (pinned in src/test/node/et-client/package-lock.json,
+#     installed into that directory's node_modules/, ignored by git): the Elastic Transcoder client, since the
+#     AWS CLI no longer has the elastictranscoder commands.
+# As root it installs with apt-get and npm; otherwise it prints the exact command to run.
+# Idempotent, and quick when everything is present (no network then).
 set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v java >/dev/null 2>&1 || { echo "setup: java 17 is required (apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }
+command -v mvn  >/dev/null 2>&1 || { echo "setup: maven is required (apt-get install maven)" >&2; exit 1; }
 
 missing=()
 command -v ffmpeg  >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
-[ -x /usr/bin/aws ] || command -v aws >/dev/null 2>&1 || missing+=(awscli)
-command -v java >/dev/null 2>&1 || { echo "setup: java 17 is required (apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }
-command -v mvn  >/dev/null 2>&1 || { echo "setup: maven is required (apt-get install maven)" >&2; exit 1; }
+[ -x /usr/bin/aws ] || missing+=(awscli)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm  >/dev/null 2>&1 || missing+=(npm)
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing packages: $pkgs— run: sudo apt-get update && sudo apt-get install -y $pkgs" >&2
+    exit 1
+  fi
+  echo "setup: installing $pkgs" >&2
+  apt-get update -q >/dev/null
+  # shellcheck disable=SC2086 # one word per package
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $pkgs >/dev/null
 fi
-pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
-if [ "$(id -u)" -ne 0 ]; then
-  echo "setup: missing packages: $pkgs— run: sudo apt-get update && sudo apt-get install -y $pkgs" >&2
-  exit 1
+
+# The Elastic Transcoder client: exactly the locked versions; skipped when they are already installed.
+et=src/test/node/et-client
+if ! cmp -s "$et/package-lock.json" "$et/node_modules/.package-lock.json.installed" 2>/dev/null; then
+  echo "setup: installing the AWS SDK for JavaScript v2 into $et/node_modules" >&2
+  (cd "$et" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+  cp "$et/package-lock.json" "$et/node_modules/.package-lock.json.installed"
 fi
-echo "setup: installing $pkgs" >&2
-apt-get update -q >/dev/null
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $pkgs >/dev/null

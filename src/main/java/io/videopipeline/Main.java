@@ -6,11 +6,14 @@ import io.videopipeline.cli.LaunchOptions;
 import io.videopipeline.cli.LocalCloudCommand;
 import io.videopipeline.cli.ProvisionCommand;
 import io.videopipeline.cli.PipelineRunner;
+import io.videopipeline.cli.RunningLocalCloud;
 import io.videopipeline.cli.UserError;
 import io.videopipeline.cli.Version;
 import io.videopipeline.config.PipelineConfig;
+import io.videopipeline.config.SettingsCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * {@code java -jar video-pipeline.jar [COMMAND] [OPTIONS]}: parses the command line and hands over.
@@ -38,6 +41,8 @@ public final class Main {
                 default -> {
                     PipelineConfig config = PipelineConfig.load(options.configDir(), options.profile(),
                             System.getenv(), options.cliProperties());
+                    // Every command: a typo'd setting is reported now, not when the first message needs it.
+                    SettingsCheck.check(config);
                     Commands.run(options, config);
                 }
             }
@@ -46,7 +51,23 @@ public final class Main {
             System.err.println("video-pipeline: error: " + e.getMessage());
             LOG.debug("Details", e);
             return e.exitCode();
+        } catch (SdkException e) {
+            // A command's AWS call failed (no credentials, access denied, endpoint unreachable): the user's to fix,
+            // and the SDK's message says what; the stack trace would bury it.
+            System.err.println("video-pipeline: error: AWS call failed: " + oneLine(e.getMessage())
+                    + " (PIPELINE_LOG_LEVEL=DEBUG shows the details)");
+            LOG.debug("Details", e);
+            return UserError.CONFIG;
+        } catch (RuntimeException e) {
+            System.err.println("video-pipeline: error: unexpected failure: " + oneLine(String.valueOf(e.getMessage()))
+                    + " (" + e.getClass().getSimpleName() + "; PIPELINE_LOG_LEVEL=DEBUG shows the stack trace)");
+            LOG.debug("Details", e);
+            return 1;
         }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
     }
 
     /** Dispatch to the sub-commands; kept apart so Main stays a page. */
@@ -55,12 +76,28 @@ public final class Main {
         }
 
         static void run(LaunchOptions options, PipelineConfig config) {
-            switch (options.command()) {
+            String command = options.command();
+            if (!command.equals("dlq") && !options.arguments().isEmpty()) {
+                throw new UserError(UserError.USAGE, "command '" + command + "' takes no arguments, got '"
+                        + String.join(" ", options.arguments()) + "' (see --help)");
+            }
+            if (options.dryRun() && !command.equals("provision")) {
+                throw new UserError(UserError.USAGE, "--dry-run goes with provision only (see --help)");
+            }
+            switch (command) {
                 case "run" -> new PipelineRunner(config, options.routesDir()).run();
                 case "localcloud" -> LocalCloudCommand.run(config);
-                case "provision" -> ProvisionCommand.run(config, AwsSettings.from(config), options.dryRun());
-                case "dlq" -> DeadLetterCommand.run(config, AwsSettings.from(config), options.arguments());
-                default -> throw new UserError(UserError.USAGE, "unknown command '" + options.command() + "'");
+                case "provision" -> {
+                    // In the local profile: the local cloud the runner started, never AWS.
+                    PipelineConfig target = RunningLocalCloud.pointAt(config);
+                    ProvisionCommand.run(target, AwsSettings.from(target), options.dryRun());
+                }
+                case "dlq" -> {
+                    DeadLetterCommand.checkArguments(options.arguments());
+                    PipelineConfig target = RunningLocalCloud.pointAt(config);
+                    DeadLetterCommand.run(target, AwsSettings.from(target), options.arguments());
+                }
+                default -> throw new UserError(UserError.USAGE, "unknown command '" + command + "'");
             }
         }
     }

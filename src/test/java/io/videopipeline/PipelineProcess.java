@@ -84,6 +84,11 @@ public final class PipelineProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGTERM without waiting: for a test that watches what happens while the process stops. */
+    public void terminateAsync() {
+        process.destroy();
+    }
+
     /** SIGKILL: the crash a chaos test wants. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();

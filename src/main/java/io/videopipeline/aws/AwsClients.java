@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class AwsClients implements AutoCloseable {
     private final AwsSettings settings;
     private final AwsCredentialsProvider credentials;
     private final List<AutoCloseable> built = new ArrayList<>();
+    private final List<EndableLongPolls> longPolls = new ArrayList<>();
 
     public AwsClients(AwsSettings settings) {
         this.settings = settings;
@@ -63,8 +65,25 @@ public final class AwsClients implements AutoCloseable {
         return track(b.build());
     }
 
+    /** Its long polls end at once on {@link #endLongPolls()} (shutdown); everything else it does is unaffected. */
     public SqsClient sqs() {
-        return track(configure(SqsClient.builder()).build());
+        SqsClientBuilder b = configure(SqsClient.builder());
+        // A client passed in is not closed by the SDK client: tracked here.
+        EndableLongPolls http = track(new EndableLongPolls(httpClient().build()));
+        synchronized (longPolls) {
+            longPolls.add(http);
+        }
+        return track(b.httpClientBuilder(null).httpClient(http).build());
+    }
+
+    /**
+     * Ends every SQS long poll of the clients built here, now and from now on, with no messages: for shutdown,
+     * so idle consumers do not hold the process for the rest of their 20 s receive (see {@link EndableLongPolls}).
+     */
+    public void endLongPolls() {
+        synchronized (longPolls) {
+            longPolls.forEach(EndableLongPolls::end);
+        }
     }
 
     public SnsClient sns() {
@@ -97,12 +116,16 @@ public final class AwsClients implements AutoCloseable {
                         .apiCallAttemptTimeout(Duration.ofMinutes(2))
                         .addExecutionInterceptor(AwsRetryCounter.INSTANCE)
                         .build());
-        builder.httpClientBuilder(ApacheHttpClient.builder().maxConnections(64)
-                .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(70)));
+        builder.httpClientBuilder(httpClient());
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
         }
         return builder;
+    }
+
+    private static ApacheHttpClient.Builder httpClient() {
+        return ApacheHttpClient.builder().maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(70));
     }
 
     private <T extends AutoCloseable> T track(T client) {

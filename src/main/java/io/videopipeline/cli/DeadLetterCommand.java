@@ -40,19 +40,28 @@ public final class DeadLetterCommand {
         if (config.getBoolean("pipeline.job-events.enabled", false)) {
             queues.add(config.require("pipeline.queues.job-events")); // report-job-state dead-letters too
         }
+        checkArguments(args);
         try (AwsClients clients = new AwsClients(aws)) {
             DeadLetterCommand command = new DeadLetterCommand(clients.sqs(), queues, System.out);
-            String verb = args.isEmpty() ? "list" : args.get(0);
-            switch (verb) {
+            switch (args.isEmpty() ? "list" : args.get(0)) {
                 case "list" -> command.list();
-                case "redrive" -> {
-                    if (args.size() != 2) {
-                        throw new UserError(UserError.USAGE, "usage: dlq redrive QUEUE (one of " + queues + ")");
-                    }
-                    command.redrive(args.get(1));
-                }
-                default -> throw new UserError(UserError.USAGE, "usage: dlq list | dlq redrive QUEUE");
+                case "redrive" -> command.redrive(args.get(1));
+                default -> throw new IllegalStateException("checked above");
             }
+        }
+    }
+
+    /** {@code list} (the default) or {@code redrive QUEUE}: a bad command line is reported before any AWS call. */
+    public static void checkArguments(List<String> args) {
+        String verb = args.isEmpty() ? "list" : args.get(0);
+        boolean ok = switch (verb) {
+            case "list" -> args.size() <= 1;
+            case "redrive" -> args.size() == 2;
+            default -> false;
+        };
+        if (!ok) {
+            throw new UserError(UserError.USAGE, "usage: dlq list | dlq redrive QUEUE, got 'dlq "
+                    + String.join(" ", args) + "'");
         }
     }
 

@@ -2,6 +2,7 @@ package io.videopipeline.cli;
 
 import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.PipelineConfig;
+import io.videopipeline.config.SettingsCheck;
 import io.videopipeline.localcloud.LocalCloud;
 import io.videopipeline.routing.PipelineBeans;
 import org.apache.camel.main.Main;
@@ -55,6 +56,8 @@ public final class PipelineRunner {
      * route starts), provisions it, and points every client at it.
      */
     public PipelineConfig prepare() {
+        // Main checks too; this covers embedders and tests that start the runner directly.
+        SettingsCheck.check(config);
         if (config.getBoolean("pipeline.localcloud.enabled", false)) {
             LocalCloud cloud = LocalCloudLauncher.start(config);
             resources.add(cloud);

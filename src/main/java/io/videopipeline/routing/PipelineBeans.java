@@ -90,6 +90,13 @@ public final class PipelineBeans implements CamelConfiguration {
         bind(camel, "amazonS3Client", s3);
         bind(camel, "amazonSQSClient", aws.sqs());
         bind(camel, "amazonSnsClient", aws.sns());
+        // Stop fast: idle consumers sit in 20 s long polls, which Camel's shutdown would wait out.
+        camel.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext context) {
+                aws.endLongPolls();
+            }
+        });
 
         bind(camel, "failurePolicy", new FailurePolicy(config.getInt("pipeline.retry.max-receives", 5)));
         S3EventIntake intake = new S3EventIntake(S3EventIntake.DEFAULT_MAX_BODY_CHARS,

@@ -1,7 +1,6 @@
 package io.videopipeline.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,10 +22,11 @@ import software.amazon.awssdk.eventnotifications.s3.model.S3EventNotificationRec
 import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-/** The AWS CLI (Debian's awscli 2.x at /usr/bin/aws) against the local cloud with only --endpoint-url. */
+/**
+ * The AWS CLI (Debian's awscli 2.x at /usr/bin/aws, installed by scripts/setup.sh) against the local cloud with
+ * only --endpoint-url. Without it these tests are skipped locally and fail under CI=true ({@link ForeignClients}).
+ */
 class LocalCloudAwsCliTest {
-
-    private static final Path AWS = Path.of("/usr/bin/aws");
 
     @RegisterExtension
     static final LocalCloudExtension CLOUD = new LocalCloudExtension();
@@ -36,7 +36,7 @@ class LocalCloudAwsCliTest {
 
     @Test
     void cliMultipartCopyProducesExactlyOneNotification() throws Exception {
-        assumeTrue(Files.isExecutable(AWS), "no AWS CLI at " + AWS);
+        ForeignClients.awsCli();
         CLOUD.s3().createBucket(b -> b.bucket("video-upload"));
         String queueUrl = CLOUD.createQueue("video-upload-events");
         CLOUD.s3().putBucketNotificationConfiguration(b -> b.bucket("video-upload").notificationConfiguration(n -> n.queueConfigurations(
@@ -67,7 +67,7 @@ class LocalCloudAwsCliTest {
 
     @Test
     void cliSpeaksSqsQueryProtocolAndBadSecretsAreRefused() throws Exception {
-        assumeTrue(Files.isExecutable(AWS), "no AWS CLI at " + AWS);
+        ForeignClients.awsCli();
         String queueUrl = CLOUD.createQueue("cli-queue");
 
         Cli send = aws("test", "sqs", "send-message", "--queue-url", queueUrl, "--message-body", "from the cli: ü & <x>");
@@ -83,9 +83,9 @@ class LocalCloudAwsCliTest {
     record Cli(int exitCode, String output) {
     }
 
-    /** Runs /usr/bin/aws against the local cloud with test credentials and nothing from the user's AWS set-up. */
+    /** Runs the AWS CLI against the local cloud with test credentials and nothing from the user's AWS set-up. */
     private Cli aws(String secretKey, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(AWS.toString(), "--endpoint-url", CLOUD.endpoint().toString()));
+        List<String> command = new java.util.ArrayList<>(List.of(ForeignClients.awsCli().toString(), "--endpoint-url", CLOUD.endpoint().toString()));
         command.addAll(List.of(args));
         Path log = Files.createTempFile(dir, "cli", ".log");
         ProcessBuilder cli = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).directory(dir.toFile());

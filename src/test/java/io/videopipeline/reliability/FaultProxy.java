@@ -40,6 +40,7 @@ final class FaultProxy implements AutoCloseable {
     });
     private final Map<String, AtomicLong> counts = new TreeMap<>();
     private volatile boolean faulty = true;
+    private final AtomicLong openReceives = new AtomicLong();
 
     FaultProxy(int upstreamPort, long seed, double faultRate) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -69,6 +70,11 @@ final class FaultProxy implements AutoCloseable {
         Map<String, Long> out = new TreeMap<>();
         counts.forEach((k, v) -> out.put(k, v.get()));
         return out;
+    }
+
+    /** SQS ReceiveMessage calls forwarded and not yet answered: the long polls a consumer is waiting in. */
+    long openReceives() {
+        return openReceives.get();
     }
 
     long faults() {
@@ -110,7 +116,19 @@ final class FaultProxy implements AutoCloseable {
             switch (fault) {
                 case "throttled" -> throttle(client.getOutputStream(), headText);
                 case "dropped" -> client.setSoLinger(true, 0); // RST on close
-                default -> forward(client, fromClient, headText, fault.equals("lost"));
+                default -> {
+                    boolean receive = headText.contains("AmazonSQS.ReceiveMessage");
+                    if (receive) {
+                        openReceives.incrementAndGet();
+                    }
+                    try {
+                        forward(client, fromClient, headText, fault.equals("lost"));
+                    } finally {
+                        if (receive) {
+                            openReceives.decrementAndGet();
+                        }
+                    }
+                }
             }
         } catch (IOException e) {
             // the client or the cloud went away: nothing to do for a proxy

@@ -6,16 +6,77 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+
+import io.videopipeline.PipelineProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGTERM in the middle of a transcode that outlasts the grace period: the jar stops consuming, waits the grace
- * period, exits; no ffmpeg survives it, nothing partial is written, and the upload's message is not deleted, so
- * the next start transcodes it completely.
+ * SIGTERM as a container runtime sends it. Idle: the jar exits at once, without waiting out its consumers' 20 s
+ * long polls. Busy with a job that ends within the grace period: it exits as soon as the job is done. Busy with a
+ * job that outlasts the grace period: it stops consuming, waits the grace period, exits; no ffmpeg survives it,
+ * nothing partial is written, and the upload's message is not deleted, so the next start transcodes it completely.
+ *
+ * <p>The time bounds are upper bounds far above what is expected (about 1 s; README, "Stopping"), so a loaded
+ * machine does not fail them; before the long polls were ended at shutdown the idle exit took up to 20 s.
  */
 class GracefulShutdownIT {
     private static final int GRACE_SECONDS = 3;
+    /** SQS consumers of the shipped routes in the aws profile: transcode-video and the three fan-out routes. */
+    private static final int CONSUMERS = 4;
+    private static final long IDLE_EXIT_BOUND_SECONDS = 10;
+
+    @Test
+    void idleRunnerExitsWithoutWaitingForItsLongPolls() throws Exception {
+        try (PipelineRig rig = new PipelineRig(work.resolve("run"));
+             FaultProxy proxy = new FaultProxy(rig.cloudPort, 1, 0.0)) {
+            // The proxy (no faults) lets the test see the runner's receives waiting for an answer.
+            rig.startSeparateCloud(proxy.endpoint());
+            // The shipped grace period: what a long poll could hold the stop for, were it waited out.
+            rig.set("pipeline.shutdown.grace-seconds", "30");
+            rig.start();
+            // Idle: the s3:TestEvents provisioning left on the queues are consumed, and every consumer waits in a
+            // receive that has nothing to return (the first polls return those events at once).
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    rig.queueDepths().values().stream().allMatch(d -> d == 0) && proxy.openReceives() >= CONSUMERS);
+
+            long started = System.nanoTime();
+            int exit = rig.terminate(Duration.ofSeconds(40));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("IDLE SIGTERM exit=%d after %.1f s%n", exit, seconds);
+
+            assertThat(exit).isIn(0, 143);
+            assertThat(seconds).as("idle exit after SIGTERM, with %d long polls open", CONSUMERS)
+                    .isLessThan(IDLE_EXIT_BOUND_SECONDS);
+            assertThat(rig.allOutput()).doesNotContain("Error while polling");
+        }
+    }
+
+    @Test
+    void sigtermMidTranscodeExitsAsSoonAsTheJobIsDone() throws Exception {
+        Path clip = PipelineRig.clip(work.resolve("clips/short.mov"), 10);
+        try (PipelineRig rig = new PipelineRig(work.resolve("run"))) {
+            rig.startSeparateCloud(null);
+            rig.set("pipeline.shutdown.grace-seconds", "120");
+            rig.start();
+            rig.upload("term/short.mov", clip);
+            await().atMost(Duration.ofSeconds(60)).until(rig::ffmpegRunning);
+
+            PipelineProcess runner = rig.process();
+            runner.terminateAsync();
+            List<String> renditions = PipelineRig.PRESETS.stream().map(p -> "term/short/short-" + p + ".mp4").toList();
+            await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> rig.transcodedKeys().containsAll(renditions));
+            long jobDone = System.nanoTime();
+            int exit = runner.awaitExit(Duration.ofSeconds(60));
+            double seconds = (System.nanoTime() - jobDone) / 1e9;
+            System.out.printf("BUSY SIGTERM exit=%d %.1f s after the job's last rendition%n", exit, seconds);
+
+            assertThat(exit).isIn(0, 143);
+            assertThat(seconds).as("exit after the in-flight job ended (grace 120 s)").isLessThan(IDLE_EXIT_BOUND_SECONDS);
+            assertThat(rig.queueDepths().get("video-upload-events")).as("the finished job's message was deleted").isZero();
+        }
+    }
 
     @TempDir
     Path work;
