@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what video-pipeline and its tests need on a Debian machine that has Java 17 and Maven:
-#   - ffmpeg/ffprobe: the transcoder and metadata engine;
+#   - ffmpeg/ffprobe: the transcoder and metadata engine; GNU time (/usr/bin/time) for a test's peak-memory check;
 #   - Debian's AWS CLI at /usr/bin/aws: the tests prove the local cloud speaks to a client we did not write.
 #     Another `aws` on PATH does not count: e.g. a Python AWS CLI v1 whose botocore lacks services the tests use;
 #   - Node.js with the AWS SDK for JavaScript v2 (pinned in src/test/node/et-client/package-lock.json,
@@ -18,6 +18,7 @@ missing=()
 command -v ffmpeg  >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 [ -x /usr/bin/aws ] || missing+=(awscli)
+[ -x /usr/bin/time ] || missing+=(time)   # GNU time: a test measures ffmpeg's peak memory on hostile input
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm  >/dev/null 2>&1 || missing+=(npm)
 
