@@ -3,6 +3,8 @@ package io.videopipeline.aws;
 import io.videopipeline.config.PipelineConfig;
 
 import java.net.URI;
+import java.util.Map;
+import java.util.Properties;
 
 /**
  * Where and as whom the AWS clients connect. The one place that decides "real AWS or an emulator":
@@ -32,8 +34,34 @@ public record AwsSettings(String region, URI endpoint, boolean forcePathStyle, S
     /** For logs: never the secret. */
     @Override
     public String toString() {
-        return "region=" + region + ", endpoint=" + (endpoint == null ? "(AWS default)" : endpoint)
+        return "region=" + region + ", endpoint=" + describeEndpoint(endpoint, System.getenv(), System.getProperties())
                 + ", pathStyle=" + forcePathStyle + ", credentials=" + (hasStaticKeys() ? "static" : "default chain");
+    }
+
+    /**
+     * The endpoint the SDK really uses. Without our own endpoint URL the SDK still honours the standard
+     * {@code aws.endpointUrl} system property and {@code AWS_ENDPOINT_URL} variable (how LocalStack and other
+     * emulators are usually reached), so "AWS default" is said only when neither applies.
+     */
+    static String describeEndpoint(URI endpoint, Map<String, String> env, Properties system) {
+        if (endpoint != null) {
+            return endpoint.toString();
+        }
+        String ignore = system.getProperty("aws.ignoreConfiguredEndpointUrls", env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"));
+        if (!"true".equalsIgnoreCase(ignore == null ? "" : ignore.trim())) {
+            String property = system.getProperty("aws.endpointUrl");
+            if (property != null && !property.isBlank()) {
+                return property.trim() + " (aws.endpointUrl)";
+            }
+            String variable = env.get("AWS_ENDPOINT_URL");
+            if (variable != null && !variable.isBlank()) {
+                return variable.trim() + " (AWS_ENDPOINT_URL)";
+            }
+            if (env.keySet().stream().anyMatch(k -> k.startsWith("AWS_ENDPOINT_URL_"))) {
+                return "(AWS default, some services from AWS_ENDPOINT_URL_<SERVICE>)";
+            }
+        }
+        return "(AWS default)";
     }
 
     private static String blankToNull(String s) {

@@ -4,6 +4,10 @@ import io.videopipeline.config.PipelineConfig;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Route;
+import org.apache.camel.component.platform.http.HttpEndpointModel;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.util.URISupport;
@@ -12,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** Logs, once the routes run, what is running: version, profile, config files, routes, endpoints. */
@@ -38,10 +43,35 @@ final class StartupSummary extends MainListenerSupport {
         String endpoints = context.getEndpoints().stream()
                 .map(Endpoint::getEndpointUri).map(URISupport::sanitizeUri).sorted()
                 .collect(Collectors.joining(", "));
-        LOG.info("video-pipeline {} started in {} ms | profile {} | config {} | routes [{}] | endpoints [{}]",
+        LOG.info("video-pipeline {} started in {} ms | profile {} | config {} | routes [{}] | endpoints [{}]{}",
                 Version.current(), (System.nanoTime() - startedNanos) / 1_000_000, config.profile(),
-                files, routes, endpoints);
+                files, routes, endpoints, management(context));
         LOG.info("Routes started");
+    }
+
+    /**
+     * Where health and metrics really are: the address the management server bound (camel.management.host, e.g.
+     * 127.0.0.1) and its actual port. Camel's own "HTTP Management endpoints summary" always writes
+     * http://0.0.0.0:PORT whatever the host, so logback.xml mutes it and this line says it instead.
+     */
+    static String management(CamelContext context) {
+        if (context.hasService(ManagementHttpServer.class) == null) {
+            return "";
+        }
+        List<String> bases = context.hasServices(VertxPlatformHttpServer.class).stream()
+                .map(s -> "http://" + hostForUrl(s.getHost()) + ":" + s.getPort()).sorted().toList();
+        if (bases.isEmpty()) {
+            return " | management not listening";
+        }
+        List<String> paths = context.getComponent("platform-http", PlatformHttpComponent.class)
+                .getHttpManagementEndpoints().stream().map(HttpEndpointModel::getUri).sorted().toList();
+        return " | management " + bases.stream()
+                .flatMap(base -> paths.isEmpty() ? java.util.stream.Stream.of(base) : paths.stream().map(p -> base + p))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String hostForUrl(String host) {
+        return host != null && host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     private static String shortSource(String location) {

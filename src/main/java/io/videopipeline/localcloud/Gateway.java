@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * the SigV4 credential scope's service ({@code Authorization} header or presigned {@code X-Amz-Credential}), then
  * {@code X-Amz-Target} (JSON protocol), then the query protocol's {@code Action}; anything else is S3.
  * S3 is streamed to S3Proxy (which checks signatures itself), except bucket notification configuration and Object
- * Ownership, which S3Proxy lacks and are answered here. SQS (to ElasticMQ) and SNS are small requests: buffered and their SigV4
- * signature verified here first.
+ * Ownership, which S3Proxy lacks and are answered here. SQS and SNS are small requests: buffered, their SigV4
+ * signature verified here, then answered in this JVM (ElasticMQ has no port of its own, see {@link SqsBackend}).
  */
 final class Gateway extends Handler.Abstract {
 
@@ -55,20 +55,20 @@ final class Gateway extends Handler.Abstract {
     private final S3Forwarder s3;
     private final BucketNotificationApi notifications;
     private final BucketOwnershipApi ownership;
-    private final int sqsPort;
+    private final SqsBackend sqs;
     private final SigV4Verifier verifier;
     private final AwsQueryService sns;
     private final AwsRestService elasticTranscoder;
     private final String defaultRegion;
 
-    Gateway(HttpClient client, int s3Port, int sqsPort, BucketNotificationApi notifications, BucketOwnershipApi ownership,
+    Gateway(HttpClient client, int s3Port, SqsBackend sqs, BucketNotificationApi notifications, BucketOwnershipApi ownership,
             SigV4Verifier verifier,
             AwsQueryService sns, AwsRestService elasticTranscoder, String defaultRegion) {
         this.client = client;
         this.s3 = new S3Forwarder(client, s3Port);
         this.notifications = notifications;
         this.ownership = ownership;
-        this.sqsPort = sqsPort;
+        this.sqs = sqs;
         this.verifier = verifier;
         this.sns = sns;
         this.elasticTranscoder = elasticTranscoder;
@@ -177,39 +177,33 @@ final class Gateway extends Handler.Abstract {
         }
         HttpURI uri = request.getHttpURI();
         String pathAndQuery = uri.getPath() + (uri.getQuery() == null ? "" : "?" + uri.getQuery());
-        client.newRequest("127.0.0.1", sqsPort)
-                .scheme("http")
-                .method(request.getMethod())
-                .path(pathAndQuery)
-                .idleTimeout(60, TimeUnit.SECONDS) // long polls wait up to 20 s
-                .headers(h -> {
-                    S3Forwarder.copyRequestHeaders(request.getHeaders(), h);
-                    h.remove(HttpHeader.CONTENT_LENGTH);
-                })
-                .body(new BytesRequestContent(request.getHeaders().get(HttpHeader.CONTENT_TYPE), body))
-                .send(new BufferingResponseListener(64 * 1024 * 1024) {
-                    @Override
-                    public void onComplete(org.eclipse.jetty.client.Result result) {
-                        if (result.isFailed()) {
-                            LOG.warn("SQS request could not be forwarded to ElasticMQ: {}", result.getFailure().toString());
-                            if (json) {
-                                AwsErrors.json(response, callback, AwsErrors.Common.SERVICE_UNAVAILABLE);
-                            } else {
-                                AwsErrors.query(response, callback, AwsErrors.SQS_XMLNS, AwsErrors.Common.SERVICE_UNAVAILABLE);
-                            }
-                            return;
+        java.util.List<Map.Entry<String, String>> headers = new java.util.ArrayList<>();
+        for (HttpField field : request.getHeaders()) {
+            HttpHeader known = field.getHeader();
+            if (known != HttpHeader.HOST && known != HttpHeader.CONTENT_TYPE && known != HttpHeader.CONTENT_LENGTH
+                    && known != HttpHeader.TRANSFER_ENCODING && (known == null || !S3Forwarder.HOP_HEADERS.contains(known))) {
+                headers.add(Map.entry(field.getName(), field.getValue()));
+            }
+        }
+        // ElasticMQ answers in this JVM (it has no port: see SqsBackend); a long poll completes up to 20 s later.
+        sqs.handle(request.getMethod(), pathAndQuery, headers, request.getHeaders().get(HttpHeader.CONTENT_TYPE), body)
+                .whenComplete((answer, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("SQS request failed inside ElasticMQ: {}", failure.toString());
+                        if (json) {
+                            AwsErrors.json(response, callback, AwsErrors.Common.SERVICE_UNAVAILABLE);
+                        } else {
+                            AwsErrors.query(response, callback, AwsErrors.SQS_XMLNS, AwsErrors.Common.SERVICE_UNAVAILABLE);
                         }
-                        org.eclipse.jetty.client.Response upstream = result.getResponse();
-                        response.setStatus(upstream.getStatus());
-                        for (HttpField field : upstream.getHeaders()) {
-                            if (field.getHeader() == null || !S3Forwarder.HOP_HEADERS.contains(field.getHeader())) {
-                                response.getHeaders().add(field);
-                            }
-                        }
-                        byte[] content = getContent();
-                        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, content.length);
-                        response.write(true, ByteBuffer.wrap(content), callback);
+                        return;
                     }
+                    response.setStatus(answer.status());
+                    for (Map.Entry<String, String> h : answer.headers()) {
+                        response.getHeaders().add(h.getKey(), h.getValue());
+                    }
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+                    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
+                    response.write(true, ByteBuffer.wrap(answer.body()), callback);
                 });
     }
 

@@ -49,7 +49,8 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 /**
  * An embedded "local cloud": S3 and SQS (and SNS, when a service is plugged in) behind one HTTP endpoint, like
  * LocalStack, so AWS SDKs and the AWS CLI need only an endpoint URL. S3 is S3Proxy on a jclouds filesystem (or
- * transient) store, SQS is ElasticMQ; both listen on internal ports of 127.0.0.1 behind the gateway.
+ * transient) store on an internal port of 127.0.0.1 (it checks signatures itself), SQS is ElasticMQ served in this
+ * JVM with no port of its own, so every SQS request passes the gateway's signature check.
  * S3 bucket notifications (to SQS queues and SNS topics) are added on top.
  *
  * <pre>{@code
@@ -149,7 +150,6 @@ public final class LocalCloud implements AutoCloseable {
                 clientStarted = CompletableFuture.runAsync(this::startUpstreamClient, starters);
                 try {
                     sqs = SqsBackend.start(sqsDir, endpoint, settings.region, settings.accountId);
-                    queueSender.connect(sqs.port());
                 } finally {
                     // Whatever happened, let the others finish so that stop() sees (and closes) what they started.
                     awaitQuietly(s3Started);
@@ -162,17 +162,17 @@ public final class LocalCloud implements AutoCloseable {
             clientStarted.join();
 
             SigV4Verifier verifier = new SigV4Verifier(settings.accessKey, settings.secretKey);
-            server.setHandler(new Gateway(httpClient, s3ProxyPort, sqs.port(),
+            server.setHandler(new Gateway(httpClient, s3ProxyPort, sqs,
                     new BucketNotificationApi(verifier, blobStoreContext.getBlobStore(), configurations, events),
                     new BucketOwnershipApi(verifier, blobStoreContext.getBlobStore(), ownershipControls), verifier, settings.queryService,
                     etService == null ? null : etService::answer, settings.region));
             server.setStopTimeout(0);
             server.start();
 
-            LOG.info("Local cloud listening on {} (S3, SQS{}{}{}) in {} ms; internal S3Proxy port {}, ElasticMQ port {}, storage {}",
+            LOG.info("Local cloud listening on {} (S3, SQS{}{}{}) in {} ms; internal S3Proxy port {}, ElasticMQ in-process, storage {}",
                     endpoint, settings.queryService != null ? ", SNS" : "", etService != null ? ", Elastic Transcoder" : "",
                     mailServer != null ? ", SMTP on " + settings.bindAddress + ":" + mailServer.port() : "",
-                    (System.nanoTime() - started) / 1_000_000, s3ProxyPort, sqs.port(), dataDir == null ? "in memory" : dataDir);
+                    (System.nanoTime() - started) / 1_000_000, s3ProxyPort, dataDir == null ? "in memory" : dataDir);
             return this;
         } catch (CompletionException e) {
             stop();
@@ -437,13 +437,13 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     /**
-     * Delivers notification messages straight to ElasticMQ (not through the gateway). Its SDK client is built on
-     * first use (it costs start-up time and many local clouds never send a notification).
+     * Delivers notification messages to SQS through the gateway, signed like any client's request (ElasticMQ has no
+     * port of its own to send to; see {@link SqsBackend}). Its SDK client is built on first use (it costs start-up
+     * time and many local clouds never send a notification).
      */
     private static final class InternalQueueSender implements S3EventDispatcher.QueueSender, AutoCloseable {
         private final Builder settings;
         private final URI gateway;
-        private volatile int port;
         private SqsClient client;
 
         InternalQueueSender(Builder settings, URI gateway) {
@@ -451,17 +451,10 @@ public final class LocalCloud implements AutoCloseable {
             this.gateway = gateway;
         }
 
-        void connect(int elasticMqPort) {
-            this.port = elasticMqPort;
-        }
-
         private synchronized SqsClient client() {
             if (client == null) {
-                if (port == 0) {
-                    throw new IllegalStateException("SQS is not started yet");
-                }
                 client = SqsClient.builder()
-                        .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                        .endpointOverride(gateway)
                         .region(Region.of(settings.region))
                         .credentialsProvider(StaticCredentialsProvider.create(
                                 AwsBasicCredentials.create(settings.accessKey, settings.secretKey)))

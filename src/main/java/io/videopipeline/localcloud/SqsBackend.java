@@ -4,6 +4,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.pekko.actor.ActorRef;
@@ -16,8 +20,17 @@ import org.elasticmq.actor.QueueManagerActor;
 import org.elasticmq.actor.queue.QueueEvent;
 import org.elasticmq.persistence.sql.SqlQueuePersistenceActor;
 import org.elasticmq.persistence.sql.SqlQueuePersistenceConfig;
-import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.Materializer;
+import scala.jdk.javaapi.FutureConverters;
 import org.elasticmq.util.NowProvider;
 
 import scala.Option;
@@ -25,7 +38,12 @@ import scala.collection.immutable.List$;
 import scala.concurrent.Await;
 
 /**
- * ElasticMQ on an internal port of 127.0.0.1. Queue URLs it hands out point at the gateway. Unless transient,
+ * ElasticMQ, served in this JVM without a port of its own: the gateway hands each SQS request (after checking its
+ * SigV4 signature) straight to ElasticMQ's request handler. ElasticMQ's REST server checks no signature and would
+ * have to listen on a TCP port that any local process can reach (it did: unsigned CreateQueue/SendMessage to its
+ * 127.0.0.1 port bypassed the gateway), and 1.6.16 cannot be given a Unix socket or a hook on its connections.
+ * So its route is built here exactly as {@code TheSQSRestServerBuilder.start()} builds it, and is never bound.
+ * Queue URLs it hands out point at the gateway. Unless transient,
  * queue definitions and messages live in an H2 database under {@code <dataDir>/sqs}, written by ElasticMQ's own
  * {@link SqlQueuePersistenceActor} (what the stand-alone server does with {@code messages-storage.enabled}):
  * a SendMessage is acknowledged only after the message is stored.
@@ -40,16 +58,29 @@ final class SqsBackend implements AutoCloseable {
     /** The data dir of the persistent ElasticMQ running in this JVM (its SQL pool is a JVM-wide singleton). */
     private static final java.util.concurrent.atomic.AtomicReference<Path> PERSISTENT_IN_USE = new java.util.concurrent.atomic.AtomicReference<>();
 
+    /** Long polls wait up to 20 s, ElasticMQ's own ask timeout is 21 s; nothing legitimate takes longer. */
+    private static final long REQUEST_TIMEOUT_MS = 60_000;
+
     private final ActorSystem actorSystem;
     private final ActorRef persistence;
-    private final SQSRestServer server;
-    private final int port;
+    private final Materializer materializer;
+    private final scala.Function1<org.apache.pekko.http.scaladsl.model.HttpRequest,
+            scala.concurrent.Future<org.apache.pekko.http.scaladsl.model.HttpResponse>> handler;
+    private final String publicAddress;
 
-    private SqsBackend(ActorSystem actorSystem, ActorRef persistence, SQSRestServer server, int port) {
+    private SqsBackend(ActorSystem actorSystem, ActorRef persistence, Materializer materializer,
+            scala.Function1<org.apache.pekko.http.scaladsl.model.HttpRequest,
+                    scala.concurrent.Future<org.apache.pekko.http.scaladsl.model.HttpResponse>> handler,
+            String publicAddress) {
         this.actorSystem = actorSystem;
         this.persistence = persistence;
-        this.server = server;
-        this.port = port;
+        this.materializer = materializer;
+        this.handler = handler;
+        this.publicAddress = publicAddress;
+    }
+
+    /** One SQS answer: status, headers (without Content-Type/Length), content type and body. */
+    record Answer(int status, List<Map.Entry<String, String>> headers, String contentType, byte[] body) {
     }
 
     /**
@@ -80,18 +111,19 @@ final class SqsBackend implements AutoCloseable {
             ActorRef queueManager = system.actorOf(Props.create(QueueManagerActor.class,
                     () -> new QueueManagerActor(new NowProvider(), StrictSQSLimits$.MODULE$, listener)), "sqs-queues");
 
-            var builder = SQSRestServerBuilder.withActorSystem(system)
+            NodeAddress address = new NodeAddress(publicAddress.getScheme(), publicAddress.getHost(),
+                    publicAddress.getPort(), "");
+            TheSQSRestServerBuilder builder = SQSRestServerBuilder.withActorSystem(system)
                     .withQueueManagerActor(queueManager)
-                    .withInterface("127.0.0.1")
-                    .withDynamicPort()
-                    .withServerAddress(new NodeAddress(publicAddress.getScheme(), publicAddress.getHost(), publicAddress.getPort(), ""))
+                    .withServerAddress(address)
                     .withAWSRegion(region)
                     .withAWSAccountId(accountId);
             if (persistence != null) {
                 builder = builder.withQueueEventListener(persistence);
             }
-            SQSRestServer server = builder.start();
-            int port = server.waitUntilStarted().localAddress().getPort();
+            Materializer materializer = Materializer.createMaterializer(system);
+            var route = ElasticMqRoute.build(builder, address, system, materializer, queueManager);
+            var handler = org.apache.pekko.http.scaladsl.server.Route$.MODULE$.toFunction(route, system);
 
             if (persistence != null) {
                 Object restored = Patterns.ask(persistence, new QueueEvent.Restore(queueManager), ASK_TIMEOUT)
@@ -100,7 +132,7 @@ final class SqsBackend implements AutoCloseable {
                     throw new IllegalStateException("Could not restore the persisted SQS queues from " + storageDir + ": " + left.value());
                 }
             }
-            return new SqsBackend(system, persistence, server, port);
+            return new SqsBackend(system, persistence, materializer, handler, publicAddress.toString());
         } catch (Exception | Error e) {
             system.terminate();
             if (storageDir != null) {
@@ -110,8 +142,46 @@ final class SqsBackend implements AutoCloseable {
         }
     }
 
-    int port() {
-        return port;
+    /**
+     * Answers one SQS request (already authenticated by the gateway) in this JVM.
+     *
+     * @param pathAndQuery the request's raw path and query, e.g. {@code /} or {@code /000000000000/q?Action=...}
+     * @param headers      request headers other than Host, Content-Type and Content-Length
+     */
+    CompletableFuture<Answer> handle(String method, String pathAndQuery, List<Map.Entry<String, String>> headers,
+            String contentType, byte[] body) {
+        HttpRequest request = HttpRequest.create(publicAddress + pathAndQuery)
+                .withMethod(HttpMethods.lookup(method).orElseGet(() -> HttpMethods.POST))
+                .withEntity(entity(contentType, body));
+        List<HttpHeader> raw = new ArrayList<>();
+        for (Map.Entry<String, String> h : headers) {
+            raw.add(RawHeader.create(h.getKey(), h.getValue()));
+        }
+        request = request.addHeaders(raw);
+        return FutureConverters.asJava(handler.apply((org.apache.pekko.http.scaladsl.model.HttpRequest) request))
+                .thenCompose(response -> response.entity().toStrict(REQUEST_TIMEOUT_MS, materializer)
+                        .thenApply(strict -> {
+                            List<Map.Entry<String, String>> out = new ArrayList<>();
+                            for (HttpHeader h : response.getHeaders()) {
+                                out.add(Map.entry(h.name(), h.value()));
+                            }
+                            return new Answer(response.status().intValue(), out,
+                                    strict.getContentType().toString(), strict.getData().toArray());
+                        }))
+                .toCompletableFuture()
+                .orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private static RequestEntity entity(String contentType, byte[] body) {
+        byte[] bytes = body == null ? new byte[0] : body;
+        if (contentType == null || contentType.isBlank()) {
+            return HttpEntities.create(bytes);
+        }
+        try {
+            return HttpEntities.create(ContentTypes.parse(contentType), bytes);
+        } catch (RuntimeException e) {
+            return HttpEntities.create(bytes); // ElasticMQ answers an unparsable content type itself
+        }
     }
 
     @Override
@@ -126,8 +196,7 @@ final class SqsBackend implements AutoCloseable {
             // stopping anyway
         }
         try {
-            // Not server.stopAndWait(): it waits for open long polls (up to 20 s). Terminating the actor system
-            // closes the port and every connection at once.
+            // Terminating the actor system ends every open long poll at once.
             Await.ready(actorSystem.terminate(), scala.concurrent.duration.Duration.create(10, TimeUnit.SECONDS));
         } catch (Exception e) {
             // already stopping

@@ -91,7 +91,9 @@ public final class EmailNotifier {
 
     private Rendition rendition(String bucket, String key) {
         HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
-        return new Rendition(bucket, key, head.contentLength(), SourceMetadata.decode(head.metadata()), null,
-                links.linkFor(bucket, key));
+        // the duration comes with the rendition (user metadata written by the transcoder), so every mail,
+        // including the first one of a rendition, states it without waiting for extract-metadata
+        return new Rendition(bucket, key, head.contentLength(), SourceMetadata.decode(head.metadata()),
+                SourceMetadata.duration(head.metadata()), links.linkFor(bucket, key));
     }
 }

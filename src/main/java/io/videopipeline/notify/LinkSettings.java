@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * How notify-email links to a rendition.
  *
- * @param mode            {@code auto} (default): public URL if the object's ACL grants AllUsers READ,
- *                        else presigned; {@code public}: always the public URL (e.g. public bucket
+ * @param mode            {@code auto} (default): public URL if set-permissions makes the rendition public
+ *                        ({@code pipeline.acl.mode=public-read}), else presigned — see {@link LinkMaker}; {@code public}: always the public URL (e.g. public bucket
  *                        policy or CDN); {@code presigned}: always presigned ({@code pipeline.mail.link.mode})
  * @param publicBaseUrl   base URL of the bucket for public links, without trailing slash, e.g. a CDN
  *                        or {@code http://127.0.0.1:4566/video-transcoded}; empty → the AWS virtual-host

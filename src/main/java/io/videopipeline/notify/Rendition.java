@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param sizeBytes    object size
  * @param userMetadata the object's user metadata as HeadObject returns it ({@code source-bucket},
  *                     {@code source-key}, {@code preset}…); may be empty
- * @param duration     the video's duration if known (e.g. from extract-metadata), else {@code null}
+ * @param duration     the video's duration from the rendition's {@code duration-seconds} metadata, else {@code null}
  * @param link         where to download it
  */
 public record Rendition(String bucket, String key, long sizeBytes, Map<String, String> userMetadata,

@@ -109,10 +109,7 @@ public final class PipelineBeans implements CamelConfiguration {
         bind(camel, "transcoder", transcoder(aws, s3));
 
         S3Presigner presigner = aws.s3Presigner();
-        bind(camel, "aclUpdater", new AclUpdater(s3, new AclSettings(
-                AclMode.parse(config.get("pipeline.acl.mode", "public-read")),
-                config.require("pipeline.buckets.transcoded"),
-                config.get("pipeline.acl.output-prefix", ""))));
+        bind(camel, "aclUpdater", new AclUpdater(s3, aclSettings()));
         bind(camel, "metadataExtractor", new MetadataExtractor(s3, presigner, new MetadataSettings(
                 config.get("pipeline.ffprobe.path", "ffprobe"),
                 Duration.ofSeconds(config.getInt("pipeline.metadata.timeout-seconds", 120)),
@@ -143,12 +140,19 @@ public final class PipelineBeans implements CamelConfiguration {
         mail.setAdditionalJavaMailProperties(javaMail);
     }
 
+    /** set-permissions' settings; notify-email's auto links read them too. */
+    private AclSettings aclSettings() {
+        return new AclSettings(AclMode.parse(config.get("pipeline.acl.mode", "public-read")),
+                config.require("pipeline.buckets.transcoded"), config.get("pipeline.acl.output-prefix", ""));
+    }
+
     private EmailNotifier emailNotifier(S3Client s3, S3Presigner presigner) {
-        LinkMaker links = new LinkMaker(s3, presigner, new LinkSettings(
+        // auto links follow what set-permissions is configured to do, not the object's ACL of the moment
+        LinkMaker links = new LinkMaker(presigner, new LinkSettings(
                 LinkSettings.Mode.parse(config.get("pipeline.mail.link.mode", "auto")),
                 config.get("pipeline.mail.link.public-base-url", ""),
                 config.get("pipeline.aws.region", "us-east-1"),
-                Duration.ofHours(config.getInt("pipeline.mail.link.lifetime-hours", 168))));
+                Duration.ofHours(config.getInt("pipeline.mail.link.lifetime-hours", 168))), aclSettings());
         RenditionMail mails = new RenditionMail(
                 MailTemplates.load(config.configPath("pipeline.mail.templates-dir", "mail")),
                 new MailSettings(config.require("pipeline.mail.from"), config.require("pipeline.mail.to")));

@@ -63,6 +63,8 @@ public final class FfmpegTranscoder implements Transcoder {
     public static final String META_SOURCE_KEY = "source-key";
     public static final String META_SOURCE_ETAG = "source-etag";
     public static final String META_PRESET = "preset";
+    /** The rendition's play time in seconds ("83.400"), for the mail; absent when ffprobe found none. */
+    public static final String META_DURATION = "duration-seconds";
     public static final String CONTENT_TYPE = "video/mp4";
 
     private static final Logger LOG = LoggerFactory.getLogger(FfmpegTranscoder.class);
@@ -155,7 +157,7 @@ public final class FfmpegTranscoder implements Transcoder {
                 }
             }
             checkCollisions(job); // another upload may have taken the keys while this one was encoding
-            List<String> written = upload(job, outputs);
+            List<String> written = upload(job, outputs, info.duration());
             LOG.info("Transcoded {} (job {}) in {} ms: {}", object, jobId,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     written.stream().map(LogText::safe).toList());
@@ -249,7 +251,7 @@ public final class FfmpegTranscoder implements Transcoder {
         }
     }
 
-    private List<String> upload(TranscodeJob job, List<FfmpegCommand.Output> files) {
+    private List<String> upload(TranscodeJob job, List<FfmpegCommand.Output> files, java.time.Duration duration) {
         List<String> written = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             TranscodeOutput output = job.outputs().get(i);
@@ -260,6 +262,9 @@ public final class FfmpegTranscoder implements Transcoder {
                 metadata.put(META_SOURCE_ETAG, job.inputETag());
             }
             metadata.put(META_PRESET, output.preset().name());
+            if (duration != null) {
+                metadata.put(META_DURATION, SourceMetadata.encodeDuration(duration));
+            }
             if (ExistingOutputs.writtenFor(s3, job, job.outputBucket(), output)) {
                 // written by an earlier attempt that died before the rest: leave it (and its notification) alone
                 LOG.info("Keeping s3://{}/{}: written for this upload by an earlier attempt", job.outputBucket(),

@@ -2,12 +2,14 @@ package io.videopipeline.transcode;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Reads the user metadata a transcoder writes on each rendition ({@code source-bucket},
- * {@code source-key}, {@code source-etag}, {@code preset}). {@code source-key} travels
+ * {@code source-key}, {@code source-etag}, {@code preset}, {@code duration-seconds}). {@code source-key} travels
  * percent-encoded because S3 user metadata are HTTP headers; this gives it back as the real key.
  */
 public final class SourceMetadata {
@@ -30,6 +32,25 @@ public final class SourceMetadata {
             }
         }
         return out.toString();
+    }
+
+    /** The {@code duration-seconds} value: seconds with milliseconds ("83.400"), whatever the locale. */
+    public static String encodeDuration(Duration duration) {
+        return String.format(Locale.ROOT, "%.3f", duration.toMillis() / 1000.0);
+    }
+
+    /** The rendition's duration from its user metadata; null when absent or not a number of seconds. */
+    public static Duration duration(Map<String, String> userMetadata) {
+        String seconds = userMetadata.get(FfmpegTranscoder.META_DURATION);
+        if (seconds == null) {
+            return null;
+        }
+        try {
+            double value = Double.parseDouble(seconds.trim());
+            return Double.isFinite(value) && value >= 0 ? Duration.ofMillis(Math.round(value * 1000)) : null;
+        } catch (NumberFormatException e) {
+            return null; // written by something else: the mail says "unknown" rather than fail
+        }
     }
 
     public static Map<String, String> decode(Map<String, String> userMetadata) {

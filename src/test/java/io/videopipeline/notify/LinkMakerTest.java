@@ -3,6 +3,7 @@ package io.videopipeline.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.videopipeline.aws.S3ProxyFixture;
+import io.videopipeline.permissions.AclMode;
 import io.videopipeline.permissions.AclSettings;
 import io.videopipeline.permissions.AclUpdater;
 import java.net.URI;
@@ -22,6 +23,7 @@ class LinkMakerTest {
     static final S3ProxyFixture S3 = new S3ProxyFixture();
 
     static final String BUCKET = "video-transcoded";
+    static final AclSettings PRIVATE = new AclSettings(AclMode.PRIVATE, BUCKET, "");
 
     @BeforeAll
     static void bucket() {
@@ -36,8 +38,8 @@ class LinkMakerTest {
     void privateObjectGetsAWorkingPresignedLink() throws Exception {
         String key = "my dir/clip/clip-720p.mp4";
         put(key, "private video");
-        LinkMaker links = new LinkMaker(S3.client(), S3.presigner(),
-                new LinkSettings(LinkSettings.Mode.AUTO, "", "us-east-1", Duration.ofHours(1)));
+        LinkMaker links = new LinkMaker(S3.presigner(),
+                new LinkSettings(LinkSettings.Mode.AUTO, "", "us-east-1", Duration.ofHours(1)), PRIVATE);
         Instant before = Instant.now();
 
         Link link = links.linkFor(BUCKET, key);
@@ -53,15 +55,15 @@ class LinkMakerTest {
     }
 
     @Test
-    void publicReadObjectGetsThePlainUrlWithTheKeyEncoded() {
+    void publicReadModeGivesThePlainUrlWithTheKeyEncoded() {
         String key = "uploads/a b/ü+clip/ü+clip-720p.mp4";
         put(key, "public video");
         new AclUpdater(S3.client(), AclSettings.defaults()).apply(BUCKET, key);
 
-        Link aws = new LinkMaker(S3.client(), S3.presigner(), LinkSettings.defaults()).linkFor(BUCKET, key);
-        Link local = new LinkMaker(S3.client(), S3.presigner(),
+        Link aws = new LinkMaker(S3.presigner(), LinkSettings.defaults(), AclSettings.defaults()).linkFor(BUCKET, key);
+        Link local = new LinkMaker(S3.presigner(),
                 new LinkSettings(LinkSettings.Mode.AUTO, S3.endpoint() + "/" + BUCKET + "/", "us-east-1",
-                        Duration.ofDays(1))).linkFor(BUCKET, key);
+                        Duration.ofDays(1)), AclSettings.defaults()).linkFor(BUCKET, key);
 
         assertThat(aws).isEqualTo(new Link("https://video-transcoded.s3.us-east-1.amazonaws.com/"
                 + "uploads/a%20b/%C3%BC%2Bclip/%C3%BC%2Bclip-720p.mp4", true, null));
@@ -76,10 +78,37 @@ class LinkMakerTest {
                 Duration.ofDays(7));
         LinkSettings presignedMode = new LinkSettings(LinkSettings.Mode.PRESIGNED, "", "eu-west-1", Duration.ofDays(7));
 
-        assertThat(new LinkMaker(S3.client(), S3.presigner(), publicMode).linkFor(BUCKET, "m/m-720p.mp4").url())
+        assertThat(new LinkMaker(S3.presigner(), publicMode, PRIVATE).linkFor(BUCKET, "m/m-720p.mp4").url())
                 .isEqualTo("https://cdn.example.com/m/m-720p.mp4");
-        assertThat(new LinkMaker(S3.client(), S3.presigner(), presignedMode).linkFor(BUCKET, "m/m-720p.mp4").isPublic())
-                .isFalse();
+        assertThat(new LinkMaker(S3.presigner(), presignedMode, AclSettings.defaults()).linkFor(BUCKET, "m/m-720p.mp4")
+                .isPublic()).isFalse();
+    }
+
+    /**
+     * The link does not depend on whether set-permissions happened to run before the mail (it used to read the
+     * object's ACL: measured 1080p presigned, 720p public for one upload): only on what set-permissions is
+     * configured to do with this key.
+     */
+    @Test
+    void autoLinksFollowTheConfiguredAclModeNotTheObjectsAclOfTheMoment() {
+        put("race/race-1080p.mp4", "not yet public");
+        put("race/race-720p.mp4", "already public");
+        new AclUpdater(S3.client(), AclSettings.defaults()).apply(BUCKET, "race/race-720p.mp4");
+        LinkSettings auto = new LinkSettings(LinkSettings.Mode.AUTO, "", "us-east-1", Duration.ofDays(1));
+
+        LinkMaker publicRead = new LinkMaker(S3.presigner(), auto, AclSettings.defaults());
+        assertThat(publicRead.linkFor(BUCKET, "race/race-1080p.mp4").isPublic()).isTrue();
+        assertThat(publicRead.linkFor(BUCKET, "race/race-720p.mp4").isPublic()).isTrue();
+
+        LinkMaker notPublic = new LinkMaker(S3.presigner(), auto, PRIVATE);
+        assertThat(notPublic.linkFor(BUCKET, "race/race-1080p.mp4").isPublic()).isFalse();
+        assertThat(notPublic.linkFor(BUCKET, "race/race-720p.mp4").isPublic()).isFalse();
+
+        LinkMaker elsewhere = new LinkMaker(S3.presigner(), auto,
+                new AclSettings(AclMode.PUBLIC_READ, BUCKET, "renditions/"));
+        assertThat(elsewhere.linkFor(BUCKET, "race/race-720p.mp4").isPublic()).isFalse();
+        assertThat(elsewhere.linkFor(BUCKET, "renditions/race/race-720p.mp4").isPublic()).isTrue();
+        assertThat(elsewhere.linkFor("another-bucket", "renditions/race/race-720p.mp4").isPublic()).isFalse();
     }
 
     @Test

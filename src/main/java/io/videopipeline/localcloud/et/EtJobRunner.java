@@ -150,6 +150,12 @@ final class EtJobRunner {
             for (int i = 0; i < outputs.size(); i++) {
                 Map<String, String> objectMetadata = new LinkedHashMap<>(metadata);
                 objectMetadata.put(FfmpegTranscoder.META_PRESET, outputs.get(i).preset().name());
+                if (result.get(i).durationMillis() != null) {
+                    // not something ET itself writes; the emulator knows it, and notify-email's mail shows it
+                    objectMetadata.put(FfmpegTranscoder.META_DURATION,
+                            io.videopipeline.transcode.SourceMetadata.encodeDuration(
+                                    java.time.Duration.ofMillis(result.get(i).durationMillis())));
+                }
                 upload(files.get(i).file(), outputBucket, outputs.get(i).key(), objectMetadata);
             }
             return result;
