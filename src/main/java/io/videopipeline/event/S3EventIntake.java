@@ -460,16 +460,8 @@ public final class S3EventIntake {
 
     /** Quotes an untrusted value for an error message: control characters escaped, long values cut. */
     static String quote(String value) {
-        StringBuilder out = new StringBuilder("'");
         int n = Math.min(value.length(), MAX_QUOTED_CHARS);
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
+        StringBuilder out = new StringBuilder("'").append(io.videopipeline.transcode.LogText.safe(value.substring(0, n)));
         if (value.length() > n) {
             out.append("...(").append(value.length()).append(" chars)");
         }

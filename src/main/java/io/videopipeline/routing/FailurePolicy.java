@@ -80,8 +80,10 @@ public final class FailurePolicy {
         if (t == null) {
             return "unknown failure";
         }
+        // one line, and nothing SQS would refuse in the pipeline-error attribute (ESC, BEL, a lone surrogate from
+        // a stranger's key in an SDK or ffmpeg message): the dead letter must be sendable
         String message = t.getClass().getSimpleName() + ": " + t.getMessage();
-        return message.replaceAll("[\\r\\n\\u0085\\u2028\\u2029]+", " ");
+        return io.videopipeline.transcode.LogText.safe(message.replaceAll("[\\r\\n\\u0085\\u2028\\u2029]+", " "));
     }
 
     private static Throwable caught(Exchange exchange) {

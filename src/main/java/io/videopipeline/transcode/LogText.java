@@ -12,7 +12,9 @@ package io.videopipeline.transcode;
  * (U+0080-U+009F; U+009B is a one-character CSI on some terminals, U+0085 a line break), the Unicode line and
  * paragraph separators (U+2028, U+2029), and the bidirectional controls (U+061C, U+200E, U+200F,
  * U+202A-U+202E, U+2066-U+2069), which reorder what is displayed so that a key can look like another
- * ("Trojan Source"). Everything else, other scripts and emoji included, stays readable.
+ * ("Trojan Source"). Also the two noncharacters U+FFFE/U+FFFF and a surrogate without its pair: SQS refuses
+ * them in a message attribute (a dead letter's reason) and XML cannot carry them. Everything else, other scripts
+ * and emoji included, stays readable.
  */
 public final class LogText {
     private LogText() {
@@ -24,7 +26,7 @@ public final class LogText {
             return "null";
         }
         int first = 0;
-        while (first < value.length() && !needsEscape(value.charAt(first))) {
+        while (first < value.length() && !needsEscapeAt(value, first)) {
             first++;
         }
         if (first == value.length()) {
@@ -33,7 +35,7 @@ public final class LogText {
         StringBuilder out = new StringBuilder(value.length() + 16).append(value, 0, first);
         for (int i = first; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (needsEscape(c)) {
+            if (needsEscapeAt(value, i)) {
                 out.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf])
                         .append(HEX[c & 0xf]);
             } else {
@@ -41,6 +43,18 @@ public final class LogText {
             }
         }
         return out.toString();
+    }
+
+    /** {@link #needsEscape}, or a noncharacter U+FFFE/U+FFFF, or half of a surrogate pair standing alone. */
+    private static boolean needsEscapeAt(String value, int i) {
+        char c = value.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1));
+        }
+        if (Character.isLowSurrogate(c)) {
+            return i == 0 || !Character.isHighSurrogate(value.charAt(i - 1));
+        }
+        return c == 0xfffe || c == 0xffff || needsEscape(c);
     }
 
     /** True for a control, line-separator or bidi-control character (see the class comment). */

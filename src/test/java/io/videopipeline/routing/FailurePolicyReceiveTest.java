@@ -35,6 +35,21 @@ class FailurePolicyReceiveTest {
         assertThat(policy.isLastReceive(failed(crash, null))).isFalse();
     }
 
+    @Test
+    void theReasonIsOneLineWithNothingAnSqsAttributeRefuses() {
+        // an SDK or ffmpeg message quoting a stranger's key raw: ESC sequences, BEL, a line break, half an emoji
+        TranscodeFailedException quoting = new TranscodeFailedException(
+                "cannot read s3://b/\u001b[31mred\u0007\r\nforged line \ud83c.mov", "b", "k", null);
+
+        String reason = policy.reason(failed(quoting, "1"));
+
+        assertThat(reason).isEqualTo("TranscodeFailedException: cannot read s3://b/\\u001b[31mred\\u0007 forged line"
+                + " \\ud83c.mov");
+        // SQS: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF, as code points
+        assertThat(reason.codePoints()).allMatch(cp -> cp >= 0x20 && (cp < 0xd800 || cp > 0xdfff) && cp != 0xfffe
+                && cp != 0xffff);
+    }
+
     private static Exchange failed(Exception e, String receiveCount) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         if (receiveCount != null) {

@@ -84,6 +84,14 @@ class LogLineTest {
     }
 
     @Test
+    void logTextEscapesWhatSqsRefusesInAnAttributeAndKeepsSurrogatePairs() {
+        // a lone surrogate (half an emoji) and the noncharacters; a whole emoji stays as it is
+        assertThat(io.videopipeline.transcode.LogText.safe("a\ud83cb\udf89c\ufffe\uffff\ud83c\udf89"))
+                .isEqualTo("a\\ud83cb\\udf89c\\ufffe\\uffff\ud83c\udf89");
+        assertThat(io.videopipeline.transcode.LogText.safe("end\ud83c")).isEqualTo("end\\ud83c");
+    }
+
+    @Test
     void logTextKeepsOtherScriptsAndEmojiAndCopiesNothingWhenNothingIsEscaped() {
         String readable = "uploads/Fête 🎬 视频/מסמך ملف/clip (1).mov";
         assertThat(io.videopipeline.transcode.LogText.safe(readable)).isSameAs(readable);
