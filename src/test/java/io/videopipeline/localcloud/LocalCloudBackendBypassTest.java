@@ -95,7 +95,8 @@ class LocalCloudBackendBypassTest {
             if (!Files.exists(file)) {
                 continue;
             }
-            for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+            List<String> lines = Files.readAllLines(file); // once: the table changes while sockets open and close
+            for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.trim().split("\\s+");
                 if (f.length > 9 && f[3].equals("0A") && inodes.contains(f[9])) {
                     ports.add(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16));
