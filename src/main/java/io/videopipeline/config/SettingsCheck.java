@@ -83,7 +83,12 @@ public final class SettingsCheck {
         c.number("pipeline.transcode.multipart-threshold-mb", 5, Integer.MAX_VALUE); // S3's smallest part
         c.number("pipeline.transcode.abort-stale-uploads-after-hours", 0, Integer.MAX_VALUE);
         c.number("pipeline.ffmpeg.threads", 0, Integer.MAX_VALUE);
-        c.number("pipeline.ffmpeg.timeout-minutes", 1, Integer.MAX_VALUE);
+        // fractions are fine (a test's 3 s timeout is 0.05); zero or less would fail every job
+        c.positive("pipeline.ffmpeg.timeout-minutes");
+        c.positive("pipeline.transcode.max-duration-minutes");
+        c.positive("pipeline.transcode.max-frame-rate");
+        c.number("pipeline.transcode.max-input-mb", 1, Long.MAX_VALUE >> 20);
+        c.number("pipeline.transcode.max-pixels", 1, Long.MAX_VALUE);
         c.number("pipeline.ffmpeg.progress-log-seconds", 1, Integer.MAX_VALUE);
         c.number("pipeline.lambda.timeout-seconds", 1, 900); // Lambda's limit
         c.number("pipeline.metadata.timeout-seconds", 1, Integer.MAX_VALUE);
@@ -160,7 +165,7 @@ public final class SettingsCheck {
             if (value == null || value.isBlank()) {
                 return;
             }
-            String range = max == Integer.MAX_VALUE ? "a whole number ≥ " + min
+            String range = max >= Integer.MAX_VALUE ? "a whole number ≥ " + min
                     : "a whole number from " + min + " to " + max;
             try {
                 long n = Long.parseLong(value.trim());
@@ -169,6 +174,21 @@ public final class SettingsCheck {
                 }
             } catch (NumberFormatException e) {
                 out.add(bad(key, value, range));
+            }
+        }
+
+        void positive(String key) {
+            String value = config.get(key);
+            if (value == null || value.isBlank()) {
+                return;
+            }
+            try {
+                double n = Double.parseDouble(value.trim());
+                if (!(n > 0) || Double.isInfinite(n)) {
+                    out.add(bad(key, value, "a number > 0"));
+                }
+            } catch (NumberFormatException e) {
+                out.add(bad(key, value, "a number > 0"));
             }
         }
 

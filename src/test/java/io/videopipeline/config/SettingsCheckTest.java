@@ -42,6 +42,10 @@ class SettingsCheckTest {
             "pipeline.shutdown.grace-seconds| -1          | a whole number ≥ 0",
             "pipeline.mail.port             | 70000       | a whole number from 1 to 65535",
             "pipeline.aws.endpoint-url      | localhost:4566 | an http:// or https:// URL",
+            "pipeline.ffmpeg.timeout-minutes| 0           | a number > 0",
+            "pipeline.ffmpeg.timeout-minutes| ten         | a number > 0",
+            "pipeline.transcode.max-frame-rate | -30       | a number > 0",
+            "pipeline.transcode.max-pixels  | 0           | a whole number ≥ 1",
     })
     void aBadValueNamesTheKeyTheValueAndWhatIsAllowed(String key, String value, String allowed) {
         PipelineConfig config = shipped("local", Map.of(key, value));
@@ -81,6 +85,12 @@ class SettingsCheckTest {
         assertThatThrownBy(() -> SettingsCheck.check(config))
                 .hasMessageStartingWith("property 'pipeline.mail.transport' is 'smpt'")
                 .hasMessageEndingWith("(and 2 more settings to fix)");
+    }
+
+    @Test
+    void aFractionOfAMinuteIsATimeout() {
+        assertThat(SettingsCheck.problems(shipped("local", Map.of("pipeline.ffmpeg.timeout-minutes", "0.05",
+                "pipeline.transcode.max-duration-minutes", "0.5")))).isEmpty();
     }
 
     @Test
