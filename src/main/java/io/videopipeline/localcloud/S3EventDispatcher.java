@@ -83,9 +83,9 @@ final class S3EventDispatcher implements AutoCloseable {
 
     /** Sends S3's {@code s3:TestEvent} to each destination of a configuration that was just put. */
     void testEvent(String bucket, NotificationConfiguration configuration) {
-        String requestId = AwsErrors.requestId().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
+        String requestId = AwsErrorWriter.requestId().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
         String body = "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"" + Instant.now() + "\",\"Bucket\":\""
-                + AwsErrors.Json.escape(bucket) + "\",\"RequestId\":\"" + requestId + "\",\"HostId\":\"" + requestId + "\"}";
+                + AwsErrorWriter.Json.escape(bucket) + "\",\"RequestId\":\"" + requestId + "\",\"HostId\":\"" + requestId + "\"}";
         List<NotificationConfiguration.Destination> destinations = configuration.destinations();
         executor.execute(() -> destinations.forEach(d -> deliver(d, body, bucket, "s3:TestEvent")));
     }

@@ -1,6 +1,7 @@
 package io.videopipeline.transcode.cloud;
 
 import io.videopipeline.aws.AwsErrors;
+import io.videopipeline.failure.FailureClassifier;
 import io.videopipeline.transcode.FfmpegTranscoder;
 import io.videopipeline.transcode.SourceMissingException;
 import io.videopipeline.transcode.TranscodeJob;
@@ -72,6 +73,6 @@ final class S3Checks {
     private static CloudSubmitException failure(String what, String bucket, String key, TranscodeJob job,
                                                 SdkException e) {
         return new CloudSubmitException("cannot " + what + " " + CloudText.s3Uri(bucket, io.videopipeline.transcode.LogText.safe(key)) + ": "
-                + e.getMessage(), job.inputBucket(), job.inputKey(), AwsErrors.isTransient(e), e);
+                + e.getMessage(), job.inputBucket(), job.inputKey(), FailureClassifier.isTransient(e), e);
     }
 }
