@@ -1,6 +1,6 @@
 package io.videopipeline.transcode.cloud;
 
-import io.videopipeline.aws.AwsErrors;
+import io.videopipeline.aws.S3Objects;
 import io.videopipeline.failure.FailureClassifier;
 import io.videopipeline.transcode.FfmpegTranscoder;
 import io.videopipeline.transcode.SourceMissingException;
@@ -9,10 +9,7 @@ import io.videopipeline.transcode.TranscodeOutput;
 import java.util.Objects;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The HeadObject checks a cloud backend makes before submitting: "is this job already done?" (the same rule as
@@ -57,14 +54,7 @@ final class S3Checks {
     /** The object's head, or null if it does not exist. */
     private HeadObjectResponse head(String bucket, String key, TranscodeJob job, String what) {
         try {
-            return s3.headObject(HeadObjectRequest.builder().bucket(bucket).key(key).build());
-        } catch (NoSuchKeyException e) {
-            return null;
-        } catch (S3Exception e) {
-            if (AwsErrors.isMissing(e)) {
-                return null; // HEAD has no body: NoSuchBucket and NoSuchKey both arrive as a bare 404
-            }
-            throw failure(what, bucket, key, job, e);
+            return S3Objects.headOrNull(s3, bucket, key);
         } catch (SdkException e) {
             throw failure(what, bucket, key, job, e);
         }

@@ -1,9 +1,9 @@
 package io.videopipeline.transcode.cloud;
 
+import io.videopipeline.failure.FailureClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.videopipeline.failure.FailureClassifier;
 import io.videopipeline.aws.S3ProxyFixture;
 import io.videopipeline.transcode.OutputKeys;
 import io.videopipeline.transcode.PresetCatalog;
@@ -112,7 +112,7 @@ class LambdaTranscoderTest {
 
     @Test
     void spaceIsPlusAndSlashStaysAsS3WritesIt() {
-        assertThat(S3EventPayload.encodeKey("a b/c+d ü.mov")).isEqualTo("a+b/c%2Bd+%C3%BC.mov");
+        assertThat(io.videopipeline.aws.S3EventRecord.encodeKey("a b/c+d ü.mov")).isEqualTo("a+b/c%2Bd+%C3%BC.mov");
     }
 
     @Test
