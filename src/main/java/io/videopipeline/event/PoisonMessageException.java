@@ -5,7 +5,7 @@ package io.videopipeline.event;
  * missing or of the wrong type. Routes send it straight to the dead-letter queue instead of retrying it.
  * The message says what is wrong and where ({@code "Records[1].s3.object.key is missing"}).
  */
-public class PoisonMessageException extends RuntimeException implements io.videopipeline.aws.ClassifiedFailure {
+public class PoisonMessageException extends RuntimeException implements io.videopipeline.failure.ClassifiedFailure {
     private static final long serialVersionUID = 1L;
 
     public PoisonMessageException(String message) {

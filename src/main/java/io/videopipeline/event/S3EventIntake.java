@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.videopipeline.aws.ETags;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -343,7 +344,7 @@ public final class S3EventIntake {
                     + e.getMessage());
         }
         return new ObjectEvent(stripS3Prefix(record.getEventName()), record.getS3().getBucket().getName(), key,
-                object.getSizeAsLong(), unquote(object.getETag()), object.getSequencer(), eventTime,
+                object.getSizeAsLong(), ETags.unquote(object.getETag()), object.getSequencer(), eventTime,
                 object.getVersionId());
     }
 
@@ -384,7 +385,7 @@ public final class S3EventIntake {
         } catch (IllegalArgumentException e) {
             throw poison(objectAt + ".key " + quote(rawKey) + " is not valid URL encoding: " + e.getMessage());
         }
-        return new ObjectEvent(eventBridgeName(detailType, reason), bucketName, key, sizeValue, unquote(etag),
+        return new ObjectEvent(eventBridgeName(detailType, reason), bucketName, key, sizeValue, ETags.unquote(etag),
                 sequencer, eventTime, versionId);
     }
 
@@ -470,13 +471,6 @@ public final class S3EventIntake {
 
     private static String stripS3Prefix(String eventName) {
         return eventName.startsWith("s3:") ? eventName.substring(3) : eventName;
-    }
-
-    private static String unquote(String etag) {
-        if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
-            return etag.substring(1, etag.length() - 1);
-        }
-        return etag;
     }
 
     private static PoisonMessageException poison(String message) {

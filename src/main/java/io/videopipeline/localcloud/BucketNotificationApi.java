@@ -43,13 +43,13 @@ final class BucketNotificationApi {
             return;
         }
         if (!blobStore.containerExists(bucket)) {
-            AwsErrors.s3(response, callback, 404, "NoSuchBucket", "The specified bucket does not exist", bucket);
+            AwsErrorWriter.s3(response, callback, 404, "NoSuchBucket", "The specified bucket does not exist", bucket);
             return;
         }
         switch (request.getMethod()) {
-            case "GET" -> AwsErrors.write(response, callback, 200, "application/xml", store.get(bucket).toXml());
+            case "GET" -> AwsErrorWriter.write(response, callback, 200, "application/xml", store.get(bucket).toXml());
             case "PUT" -> put(response, callback, bucket, body);
-            default -> AwsErrors.s3(response, callback, 405, "MethodNotAllowed",
+            default -> AwsErrorWriter.s3(response, callback, 405, "MethodNotAllowed",
                     "The specified method is not allowed against this resource.", bucket);
         }
     }
@@ -62,7 +62,7 @@ final class BucketNotificationApi {
         HttpURI uri = request.getHttpURI();
         if (request.getHeaders().get("Authorization") == null) {
             // Presigned URLs for these configuration APIs are not supported (no client uses them).
-            AwsErrors.s3(response, callback, 403, "AccessDenied", "Access Denied", null);
+            AwsErrorWriter.s3(response, callback, 403, "AccessDenied", "Access Denied", null);
             return false;
         }
         SigV4Verifier.Outcome outcome = verifier.verify(request.getMethod(), uri.getPath(), uri.getQuery(),
@@ -71,11 +71,11 @@ final class BucketNotificationApi {
             case VALID -> {
                 return true;
             }
-            case UNKNOWN_ACCESS_KEY -> AwsErrors.s3(response, callback, 403, "InvalidAccessKeyId",
+            case UNKNOWN_ACCESS_KEY -> AwsErrorWriter.s3(response, callback, 403, "InvalidAccessKeyId",
                     "The AWS Access Key Id you provided does not exist in our records.", null);
-            case MISMATCH -> AwsErrors.s3(response, callback, 403, "SignatureDoesNotMatch",
+            case MISMATCH -> AwsErrorWriter.s3(response, callback, 403, "SignatureDoesNotMatch",
                     "The request signature we calculated does not match the signature you provided. Check your key and signing method.", null);
-            default -> AwsErrors.s3(response, callback, 400, "AuthorizationHeaderMalformed", "The authorization header is malformed.", null);
+            default -> AwsErrorWriter.s3(response, callback, 400, "AuthorizationHeaderMalformed", "The authorization header is malformed.", null);
         }
         return false;
     }
@@ -85,7 +85,7 @@ final class BucketNotificationApi {
         try {
             configuration = NotificationConfiguration.parse(body);
         } catch (NotificationConfiguration.InvalidConfigurationException e) {
-            AwsErrors.s3(response, callback, 400, e.code, e.getMessage(), null);
+            AwsErrorWriter.s3(response, callback, 400, e.code, e.getMessage(), null);
             return;
         }
         List<String[]> invalid = events.invalidDestinations(configuration);
@@ -93,17 +93,17 @@ final class BucketNotificationApi {
             StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InvalidArgument</Code>"
                     + "<Message>Unable to validate the following destination configurations</Message>");
             for (int i = 0; i < invalid.size(); i++) {
-                xml.append("<ArgumentName").append(i + 1).append('>').append(AwsErrors.Xml.escape(invalid.get(i)[0]))
+                xml.append("<ArgumentName").append(i + 1).append('>').append(AwsErrorWriter.Xml.escape(invalid.get(i)[0]))
                         .append("</ArgumentName").append(i + 1).append("><ArgumentValue").append(i + 1).append('>')
-                        .append(AwsErrors.Xml.escape(invalid.get(i)[1])).append("</ArgumentValue").append(i + 1).append('>');
+                        .append(AwsErrorWriter.Xml.escape(invalid.get(i)[1])).append("</ArgumentValue").append(i + 1).append('>');
             }
-            String requestId = AwsErrors.requestId().replace("-", "").substring(0, 16).toUpperCase();
+            String requestId = AwsErrorWriter.requestId().replace("-", "").substring(0, 16).toUpperCase();
             xml.append("<RequestId>").append(requestId).append("</RequestId><HostId>").append(requestId).append("</HostId></Error>");
-            AwsErrors.write(response, callback, 400, "application/xml", xml.toString());
+            AwsErrorWriter.write(response, callback, 400, "application/xml", xml.toString());
             return;
         }
         store.put(bucket, configuration);
         events.testEvent(bucket, configuration);
-        AwsErrors.write(response, callback, 200, "application/xml", "");
+        AwsErrorWriter.write(response, callback, 200, "application/xml", "");
     }
 }

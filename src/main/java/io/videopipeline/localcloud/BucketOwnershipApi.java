@@ -38,35 +38,35 @@ final class BucketOwnershipApi {
             return;
         }
         if (!blobStore.containerExists(bucket)) {
-            AwsErrors.s3(response, callback, 404, "NoSuchBucket", "The specified bucket does not exist", bucket);
+            AwsErrorWriter.s3(response, callback, 404, "NoSuchBucket", "The specified bucket does not exist", bucket);
             return;
         }
         switch (request.getMethod()) {
             case "GET" -> {
                 String ownership = controls.get(bucket);
                 if (ownership == null) {
-                    AwsErrors.s3(response, callback, 404, "OwnershipControlsNotFoundError",
+                    AwsErrorWriter.s3(response, callback, 404, "OwnershipControlsNotFoundError",
                             "The bucket ownership controls were not found", bucket);
                 } else {
-                    AwsErrors.write(response, callback, 200, "application/xml", BucketOwnershipControls.toXml(ownership));
+                    AwsErrorWriter.write(response, callback, 200, "application/xml", BucketOwnershipControls.toXml(ownership));
                 }
             }
             case "PUT" -> {
                 try {
                     controls.put(bucket, BucketOwnershipControls.parse(body));
                 } catch (IllegalArgumentException e) {
-                    AwsErrors.s3(response, callback, 400, "MalformedXML", "The XML you provided was not well-formed or did"
+                    AwsErrorWriter.s3(response, callback, 400, "MalformedXML", "The XML you provided was not well-formed or did"
                             + " not validate against our published schema (" + e.getMessage() + ")", null);
                     return;
                 }
-                AwsErrors.write(response, callback, 200, "application/xml", "");
+                AwsErrorWriter.write(response, callback, 200, "application/xml", "");
             }
             case "DELETE" -> {
                 controls.remove(bucket);
                 response.setStatus(204);
                 callback.succeeded();
             }
-            default -> AwsErrors.s3(response, callback, 405, "MethodNotAllowed",
+            default -> AwsErrorWriter.s3(response, callback, 405, "MethodNotAllowed",
                     "The specified method is not allowed against this resource.", bucket);
         }
     }
@@ -96,7 +96,7 @@ final class BucketOwnershipApi {
         if (body != null && !BucketNotificationApi.authorized(verifier, request, response, callback, body)) {
             return;
         }
-        AwsErrors.s3(response, callback, 400, "AccessControlListNotSupported", "The bucket does not allow ACLs",
+        AwsErrorWriter.s3(response, callback, 400, "AccessControlListNotSupported", "The bucket does not allow ACLs",
                 null);
     }
 }

@@ -81,7 +81,7 @@ final class Gateway extends Handler.Abstract {
         try {
             HttpURI uri = request.getHttpURI();
             if (HEALTH_PATH.equals(uri.getPath())) {
-                AwsErrors.write(response, callback, 200, "text/plain", "OK");
+                AwsErrorWriter.write(response, callback, 200, "text/plain", "OK");
                 return true;
             }
             String scope = credentialScopeService(request);
@@ -129,7 +129,7 @@ final class Gateway extends Handler.Abstract {
                 || hasQueryParam(uri, "AWSAccessKeyId");
         if (!signed) {
             // S3 answers anonymous requests to non-public resources like this; the local cloud has no public ones.
-            AwsErrors.s3(response, callback, 403, "AccessDenied", "Access Denied", null);
+            AwsErrorWriter.s3(response, callback, 403, "AccessDenied", "Access Denied", null);
             return;
         }
         String bucket = BucketNotificationApi.bucketOf(uri.getPath());
@@ -148,7 +148,7 @@ final class Gateway extends Handler.Abstract {
         }
         if (bufferedBody != null) {
             // Only form posts without an Action get here; S3 has no such API.
-            AwsErrors.s3(response, callback, 400, "InvalidRequest", "A form-encoded POST without an Action is not an S3 request", null);
+            AwsErrorWriter.s3(response, callback, 400, "InvalidRequest", "A form-encoded POST without an Action is not an S3 request", null);
             return;
         }
         s3.forward(request, response, callback);
@@ -167,11 +167,11 @@ final class Gateway extends Handler.Abstract {
         boolean json = request.getHeaders().contains("X-Amz-Target");
         SigV4Verifier.Outcome outcome = verify(request, body);
         if (outcome != SigV4Verifier.Outcome.VALID) {
-            AwsErrors.Common error = authError(outcome);
+            AwsErrorWriter.Common error = authError(outcome);
             if (json) {
-                AwsErrors.json(response, callback, error);
+                AwsErrorWriter.json(response, callback, error);
             } else {
-                AwsErrors.query(response, callback, AwsErrors.SQS_XMLNS, error);
+                AwsErrorWriter.query(response, callback, AwsErrorWriter.SQS_XMLNS, error);
             }
             return;
         }
@@ -191,9 +191,9 @@ final class Gateway extends Handler.Abstract {
                     if (failure != null) {
                         LOG.warn("SQS request failed inside ElasticMQ: {}", failure.toString());
                         if (json) {
-                            AwsErrors.json(response, callback, AwsErrors.Common.SERVICE_UNAVAILABLE);
+                            AwsErrorWriter.json(response, callback, AwsErrorWriter.Common.SERVICE_UNAVAILABLE);
                         } else {
-                            AwsErrors.query(response, callback, AwsErrors.SQS_XMLNS, AwsErrors.Common.SERVICE_UNAVAILABLE);
+                            AwsErrorWriter.query(response, callback, AwsErrorWriter.SQS_XMLNS, AwsErrorWriter.Common.SERVICE_UNAVAILABLE);
                         }
                         return;
                     }
@@ -210,11 +210,11 @@ final class Gateway extends Handler.Abstract {
     private void handleSns(Request request, Response response, Callback callback, byte[] body) {
         SigV4Verifier.Outcome outcome = verify(request, body);
         if (outcome != SigV4Verifier.Outcome.VALID) {
-            AwsErrors.query(response, callback, AwsErrors.SNS_XMLNS, authError(outcome));
+            AwsErrorWriter.query(response, callback, AwsErrorWriter.SNS_XMLNS, authError(outcome));
             return;
         }
         if (sns == null) {
-            AwsErrors.write(response, callback, 400, "text/xml", AwsErrors.queryBody(AwsErrors.SNS_XMLNS, 400, "InvalidAction",
+            AwsErrorWriter.write(response, callback, 400, "text/xml", AwsErrorWriter.queryBody(AwsErrorWriter.SNS_XMLNS, 400, "InvalidAction",
                     "SNS is not available in this local cloud"));
             return;
         }
@@ -224,15 +224,15 @@ final class Gateway extends Handler.Abstract {
             region = auth.region();
         }
         AwsResponse answer = sns.handle(formParams(request.getHttpURI(), body), region);
-        AwsErrors.write(response, callback, answer.status(), answer.contentType(), answer.body());
+        AwsErrorWriter.write(response, callback, answer.status(), answer.contentType(), answer.body());
     }
 
     private void handleRestJson(Request request, Response response, Callback callback, byte[] body) {
         SigV4Verifier.Outcome outcome = verify(request, body);
         if (outcome != SigV4Verifier.Outcome.VALID) {
-            AwsErrors.Common error = authError(outcome);
+            AwsErrorWriter.Common error = authError(outcome);
             response.getHeaders().put("x-amzn-ErrorType", error.code);
-            AwsErrors.write(response, callback, error.status, "application/json",
+            AwsErrorWriter.write(response, callback, error.status, "application/json",
                     "{\"message\":\"" + error.message.replace("\"", "'") + "\"}");
             return;
         }
@@ -240,15 +240,15 @@ final class Gateway extends Handler.Abstract {
         AwsRestService.Answer answer = elasticTranscoder.handle(request.getMethod(), uri.getDecodedPath(),
                 formParams(uri, null), body);
         answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
-        AwsErrors.write(response, callback, answer.status(), answer.contentType(), answer.body());
+        AwsErrorWriter.write(response, callback, answer.status(), answer.contentType(), answer.body());
     }
 
     private void otherService(Request request, Response response, Callback callback, String scope, String target) {
         String what = scope != null ? "service '" + scope + "'" : "target '" + target + "'";
         if (target != null) {
-            AwsErrors.json(response, callback, 400, "UnknownOperationException", "The local cloud does not serve " + what, "Sender");
+            AwsErrorWriter.json(response, callback, 400, "UnknownOperationException", "The local cloud does not serve " + what, "Sender");
         } else {
-            AwsErrors.write(response, callback, 400, "text/xml", AwsErrors.queryBody(AwsErrors.SQS_XMLNS, 400, "InvalidAction",
+            AwsErrorWriter.write(response, callback, 400, "text/xml", AwsErrorWriter.queryBody(AwsErrorWriter.SQS_XMLNS, 400, "InvalidAction",
                     "The local cloud does not serve " + what));
         }
     }
@@ -259,12 +259,12 @@ final class Gateway extends Handler.Abstract {
                 name -> request.getHeaders().getValuesList(name), body, false);
     }
 
-    static AwsErrors.Common authError(SigV4Verifier.Outcome outcome) {
+    static AwsErrorWriter.Common authError(SigV4Verifier.Outcome outcome) {
         return switch (outcome) {
-            case MISSING -> AwsErrors.Common.MISSING_AUTHENTICATION_TOKEN;
-            case INCOMPLETE -> AwsErrors.Common.INCOMPLETE_SIGNATURE;
-            case UNKNOWN_ACCESS_KEY -> AwsErrors.Common.INVALID_CLIENT_TOKEN_ID;
-            case MISMATCH -> AwsErrors.Common.SIGNATURE_DOES_NOT_MATCH;
+            case MISSING -> AwsErrorWriter.Common.MISSING_AUTHENTICATION_TOKEN;
+            case INCOMPLETE -> AwsErrorWriter.Common.INCOMPLETE_SIGNATURE;
+            case UNKNOWN_ACCESS_KEY -> AwsErrorWriter.Common.INVALID_CLIENT_TOKEN_ID;
+            case MISMATCH -> AwsErrorWriter.Common.SIGNATURE_DOES_NOT_MATCH;
             case VALID -> throw new IllegalArgumentException("not an error");
         };
     }
@@ -272,13 +272,13 @@ final class Gateway extends Handler.Abstract {
     private void writeError(Service service, Request request, Response response, Callback callback, int status, String code,
                             String message) {
         switch (service) {
-            case S3 -> AwsErrors.s3(response, callback, status, code, message, null);
-            case SNS -> AwsErrors.write(response, callback, status, "text/xml", AwsErrors.queryBody(AwsErrors.SNS_XMLNS, status, code, message));
+            case S3 -> AwsErrorWriter.s3(response, callback, status, code, message, null);
+            case SNS -> AwsErrorWriter.write(response, callback, status, "text/xml", AwsErrorWriter.queryBody(AwsErrorWriter.SNS_XMLNS, status, code, message));
             default -> {
                 if (request.getHeaders().contains("X-Amz-Target")) {
-                    AwsErrors.json(response, callback, status, code, message, status >= 500 ? "Receiver" : "Sender");
+                    AwsErrorWriter.json(response, callback, status, code, message, status >= 500 ? "Receiver" : "Sender");
                 } else {
-                    AwsErrors.write(response, callback, status, "text/xml", AwsErrors.queryBody(AwsErrors.SQS_XMLNS, status, code, message));
+                    AwsErrorWriter.write(response, callback, status, "text/xml", AwsErrorWriter.queryBody(AwsErrorWriter.SQS_XMLNS, status, code, message));
                 }
             }
         }

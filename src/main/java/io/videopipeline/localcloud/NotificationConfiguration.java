@@ -144,19 +144,19 @@ record NotificationConfiguration(List<Destination> destinations) {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<NotificationConfiguration xmlns=\"")
                 .append(S3_XMLNS).append("\">");
         for (Destination d : destinations) {
-            xml.append('<').append(d.kind().element).append("><Id>").append(AwsErrors.Xml.escape(d.id())).append("</Id><")
-                    .append(d.kind().arnElement).append('>').append(AwsErrors.Xml.escape(d.arn())).append("</")
+            xml.append('<').append(d.kind().element).append("><Id>").append(AwsErrorWriter.Xml.escape(d.id())).append("</Id><")
+                    .append(d.kind().arnElement).append('>').append(AwsErrorWriter.Xml.escape(d.arn())).append("</")
                     .append(d.kind().arnElement).append('>');
             for (String event : d.events()) {
-                xml.append("<Event>").append(AwsErrors.Xml.escape(event)).append("</Event>");
+                xml.append("<Event>").append(AwsErrorWriter.Xml.escape(event)).append("</Event>");
             }
             if (d.prefix() != null || d.suffix() != null) {
                 xml.append("<Filter><S3Key>");
                 if (d.prefix() != null) {
-                    xml.append("<FilterRule><Name>Prefix</Name><Value>").append(AwsErrors.Xml.escape(d.prefix())).append("</Value></FilterRule>");
+                    xml.append("<FilterRule><Name>Prefix</Name><Value>").append(AwsErrorWriter.Xml.escape(d.prefix())).append("</Value></FilterRule>");
                 }
                 if (d.suffix() != null) {
-                    xml.append("<FilterRule><Name>Suffix</Name><Value>").append(AwsErrors.Xml.escape(d.suffix())).append("</Value></FilterRule>");
+                    xml.append("<FilterRule><Name>Suffix</Name><Value>").append(AwsErrorWriter.Xml.escape(d.suffix())).append("</Value></FilterRule>");
                 }
                 xml.append("</S3Key></Filter>");
             }

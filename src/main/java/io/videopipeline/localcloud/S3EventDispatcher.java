@@ -1,7 +1,5 @@
 package io.videopipeline.localcloud;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -11,19 +9,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
+import io.videopipeline.aws.S3EventRecord;
+
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.domain.BlobMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import software.amazon.awssdk.eventnotifications.s3.model.RequestParameters;
-import software.amazon.awssdk.eventnotifications.s3.model.ResponseElements;
-import software.amazon.awssdk.eventnotifications.s3.model.S3;
-import software.amazon.awssdk.eventnotifications.s3.model.S3Bucket;
-import software.amazon.awssdk.eventnotifications.s3.model.S3EventNotification;
-import software.amazon.awssdk.eventnotifications.s3.model.S3EventNotificationRecord;
-import software.amazon.awssdk.eventnotifications.s3.model.S3Object;
-import software.amazon.awssdk.eventnotifications.s3.model.UserIdentity;
 
 /**
  * Turns successful S3 writes into S3 event notifications and delivers them, like S3, to the SQS queues and SNS
@@ -83,9 +74,9 @@ final class S3EventDispatcher implements AutoCloseable {
 
     /** Sends S3's {@code s3:TestEvent} to each destination of a configuration that was just put. */
     void testEvent(String bucket, NotificationConfiguration configuration) {
-        String requestId = AwsErrors.requestId().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
+        String requestId = AwsErrorWriter.requestId().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
         String body = "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"" + Instant.now() + "\",\"Bucket\":\""
-                + AwsErrors.Json.escape(bucket) + "\",\"RequestId\":\"" + requestId + "\",\"HostId\":\"" + requestId + "\"}";
+                + AwsErrorWriter.Json.escape(bucket) + "\",\"RequestId\":\"" + requestId + "\",\"HostId\":\"" + requestId + "\"}";
         List<NotificationConfiguration.Destination> destinations = configuration.destinations();
         executor.execute(() -> destinations.forEach(d -> deliver(d, body, bucket, "s3:TestEvent")));
     }
@@ -155,33 +146,10 @@ final class S3EventDispatcher implements AutoCloseable {
     }
 
     String eventJson(String eventName, String bucket, String key, Long size, String eTag, Instant time, long sequence, String configurationId) {
-        String requestId = Long.toHexString(sequence).toUpperCase(Locale.ROOT);
-        S3Object object = new S3Object(encodeKey(key), size == null ? 0L : size, unquote(eTag), null,
-                String.format("%018X", sequence));
-        S3Bucket s3Bucket = new S3Bucket(bucket, new UserIdentity(principalId), "arn:aws:s3:::" + bucket);
-        S3EventNotificationRecord record = new S3EventNotificationRecord();
-        record.setEventVersion("2.1");
-        record.setEventSource("aws:s3");
-        record.setAwsRegion(region);
-        record.setEventTime(time);
-        record.setEventName(eventName);
-        record.setUserIdentity(new UserIdentity(principalId));
-        record.setRequestParameters(new RequestParameters("127.0.0.1"));
-        record.setResponseElements(new ResponseElements(requestId, requestId));
-        record.setS3(new S3(configurationId, s3Bucket, object, "1.0"));
-        return new S3EventNotification(List.of(record)).toJson();
-    }
-
-    /** S3's key encoding in events: form URL encoding (space is {@code +}, UTF-8 {@code %XX}), slashes kept. */
-    static String encodeKey(String key) {
-        return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
-    }
-
-    private static String unquote(String eTag) {
-        if (eTag == null) {
-            return null;
-        }
-        return eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"") ? eTag.substring(1, eTag.length() - 1) : eTag;
+        return S3EventRecord.of(bucket, key).region(region).eventName(eventName).eventTime(time)
+                .size(size == null ? 0L : size).eTag(eTag).sequencer(S3EventRecord.sequencer(sequence))
+                .principalId(principalId).requestId(Long.toHexString(sequence).toUpperCase(Locale.ROOT))
+                .configurationId(configurationId).toJson();
     }
 
     @Override

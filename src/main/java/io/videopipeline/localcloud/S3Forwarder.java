@@ -188,7 +188,7 @@ final class S3Forwarder {
                 LOG.warn("S3 request {} {} could not be forwarded to S3Proxy: {}", request.getMethod(),
                         request.getHttpURI().getPath(), failure.toString());
                 response.reset();
-                AwsErrors.s3(response, callback, 503, "ServiceUnavailable",
+                AwsErrorWriter.s3(response, callback, 503, "ServiceUnavailable",
                         "The local cloud's S3 backend did not answer: " + failure.getMessage(), null);
             }
         }

@@ -1,6 +1,6 @@
 package io.videopipeline.metadata;
 
-import io.videopipeline.aws.ClassifiedFailure;
+import io.videopipeline.failure.ClassifiedFailure;
 
 /**
  * ffprobe could not read the rendition. Permanent when the file itself is unreadable (corrupt,

@@ -1,14 +1,12 @@
 package io.videopipeline.notify;
 
-import io.videopipeline.aws.AwsErrors;
+import io.videopipeline.aws.S3Objects;
 import io.videopipeline.event.ObjectEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -63,16 +61,9 @@ public final class MailLedger {
 
     /** True unless this rendition (bucket, key, ETag) has been mailed before. */
     public boolean notYetSent(ObjectEvent event) {
-        HeadObjectResponse head;
-        try {
-            head = s3.headObject(b -> b.bucket(event.bucket()).key(markerKey(event.bucket(), event.key())));
-        } catch (NoSuchKeyException e) {
+        HeadObjectResponse head = S3Objects.headOrNull(s3, event.bucket(), markerKey(event.bucket(), event.key()));
+        if (head == null) {
             return true;
-        } catch (S3Exception e) {
-            if (AwsErrors.isMissing(e)) {
-                return true;
-            }
-            throw e;
         }
         String markedETag = head.metadata().get(META_RENDITION_ETAG);
         boolean sameContent = event.eTag() == null || event.eTag().isEmpty() || event.eTag().equals(markedETag);

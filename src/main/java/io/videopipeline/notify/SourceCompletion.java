@@ -1,13 +1,11 @@
 package io.videopipeline.notify;
 
-import io.videopipeline.aws.AwsErrors;
+import io.videopipeline.aws.S3Objects;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * One mail per source: decides which rendition event sends it, using nothing but S3 (HeadObject).
@@ -89,16 +87,6 @@ public final class SourceCompletion {
     }
 
     private boolean exists(String bucket, String key) {
-        try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (AwsErrors.isMissing(e)) { // HEAD has no body, so some SDK paths only carry the status
-                return false;
-            }
-            throw e;
-        }
+        return S3Objects.exists(s3, bucket, key);
     }
 }

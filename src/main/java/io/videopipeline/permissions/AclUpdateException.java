@@ -1,7 +1,7 @@
 package io.videopipeline.permissions;
 
-import io.videopipeline.aws.AwsErrors;
-import io.videopipeline.aws.ClassifiedFailure;
+import io.videopipeline.failure.FailureClassifier;
+import io.videopipeline.failure.ClassifiedFailure;
 
 /** Any other S3 failure of PutObjectAcl, with the object named; transient or not as its cause is. */
 public class AclUpdateException extends RuntimeException implements ClassifiedFailure {
@@ -12,6 +12,6 @@ public class AclUpdateException extends RuntimeException implements ClassifiedFa
 
     @Override
     public boolean isTransient() {
-        return AwsErrors.isTransient(getCause());
+        return FailureClassifier.isTransient(getCause());
     }
 }

@@ -37,7 +37,7 @@ public final class AclUpdater {
      * @return what was done; {@code applied == false} in mode {@code none}
      * @throws PermissionDeniedException the object is outside the transcoded bucket/prefix (permanent)
      * @throws AclsDisabledException     the bucket has ACLs disabled (permanent)
-     * @throws AclUpdateException        any other S3 failure; {@link AwsErrors#isTransient} tells whether to retry
+     * @throws AclUpdateException        any other S3 failure; {@link io.videopipeline.failure.FailureClassifier#isTransient} tells whether to retry
      */
     public AclResult apply(String bucket, String key) {
         if (bucket == null || bucket.isBlank() || key == null || key.isEmpty()) {

@@ -1,6 +1,6 @@
 package io.videopipeline.permissions;
 
-import io.videopipeline.aws.ClassifiedFailure;
+import io.videopipeline.failure.ClassifiedFailure;
 
 /**
  * S3 answered {@code AccessControlListNotSupported}: the bucket's Object Ownership is

@@ -1,6 +1,6 @@
 package io.videopipeline.permissions;
 
-import io.videopipeline.aws.ClassifiedFailure;
+import io.videopipeline.failure.ClassifiedFailure;
 
 /**
  * The event names an object this step must not change: another bucket, or a key outside the output

@@ -1,9 +1,7 @@
 package io.videopipeline.routing;
 
-import io.videopipeline.aws.AwsErrors;
-import io.videopipeline.aws.ClassifiedFailure;
+import io.videopipeline.failure.FailureClassifier;
 import org.apache.camel.Exchange;
-import software.amazon.awssdk.core.exception.SdkException;
 
 import java.util.Map;
 
@@ -20,33 +18,12 @@ public final class FailurePolicy {
         this.maxReceives = maxReceives;
     }
 
+    /**
+     * Whether the caught failure is permanent on this receive of the message; the rule is
+     * {@link FailureClassifier}'s (unknown failures are transient, bounded by the receive count).
+     */
     public boolean isPermanent(Exchange exchange) {
-        return isPermanent(caught(exchange), receiveCount(exchange));
-    }
-
-    /**
-     * Our exceptions say what they are ({@link ClassifiedFailure}); AWS errors are classified by
-     * {@link AwsErrors}; anything else (an I/O hiccup, a crashed ffmpeg) counts as transient: it is
-     * retried, and the receive count bounds how often.
-     */
-    public static boolean isPermanent(Throwable failure) {
-        return isPermanent(failure, 0);
-    }
-
-    /**
-     * The same, on the message's {@code receiveCount}-th receive: a failure may allow fewer receives than the
-     * queue's redrive count ({@link ClassifiedFailure#isTransientOnReceive}; a transcode timeout allows two).
-     */
-    static boolean isPermanent(Throwable failure, int receiveCount) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ClassifiedFailure classified) {
-                return !classified.isTransientOnReceive(receiveCount);
-            }
-            if (t instanceof SdkException) {
-                return AwsErrors.kind(t) == AwsErrors.Kind.PERMANENT;
-            }
-        }
-        return false;
+        return !FailureClassifier.isTransient(caught(exchange), receiveCount(exchange));
     }
 
     /** True on the receive after which SQS would move the message to the DLQ without a reason. */

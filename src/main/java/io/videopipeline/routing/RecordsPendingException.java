@@ -1,6 +1,6 @@
 package io.videopipeline.routing;
 
-import io.videopipeline.aws.ClassifiedFailure;
+import io.videopipeline.failure.ClassifiedFailure;
 
 /**
  * Some records of a message failed transiently (the others are done or parked): the message must stay on its

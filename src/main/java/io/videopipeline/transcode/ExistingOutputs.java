@@ -1,12 +1,9 @@
 package io.videopipeline.transcode;
 
-import io.videopipeline.aws.AwsErrors;
+import io.videopipeline.aws.S3Objects;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The idempotency check every backend runs before doing (or submitting) work: SQS delivers at least once and S3
@@ -43,20 +40,9 @@ public final class ExistingOutputs {
         if (job.inputETag() == null || job.inputETag().isEmpty()) {
             return false; // nothing to compare with: transcode again rather than guess
         }
-        HeadObjectResponse head;
-        try {
-            head = s3.headObject(HeadObjectRequest.builder().bucket(outputBucket).key(output.key()).build());
-        } catch (NoSuchKeyException e) {
+        HeadObjectResponse head = head(s3, job, outputBucket, output);
+        if (head == null) {
             return false;
-        } catch (S3Exception e) {
-            if (AwsErrors.isMissing(e)) {
-                return false;
-            }
-            throw new TranscodeFailedException("cannot check existing output s3://" + outputBucket + "/"
-                    + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
-        } catch (SdkException e) {
-            throw new TranscodeFailedException("cannot check existing output s3://" + outputBucket + "/"
-                    + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
         }
         return job.inputETag().equals(head.metadata().get(FfmpegTranscoder.META_SOURCE_ETAG));
     }
@@ -71,20 +57,9 @@ public final class ExistingOutputs {
      */
     public static java.util.Optional<String> foreignSource(S3Client s3, TranscodeJob job, String outputBucket,
                                                            TranscodeOutput output) {
-        HeadObjectResponse head;
-        try {
-            head = s3.headObject(HeadObjectRequest.builder().bucket(outputBucket).key(output.key()).build());
-        } catch (NoSuchKeyException e) {
+        HeadObjectResponse head = head(s3, job, outputBucket, output);
+        if (head == null) {
             return java.util.Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return java.util.Optional.empty();
-            }
-            throw new TranscodeFailedException("cannot check existing output s3://" + outputBucket + "/"
-                    + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
-        } catch (SdkException e) {
-            throw new TranscodeFailedException("cannot check existing output s3://" + outputBucket + "/"
-                    + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
         }
         java.util.Map<String, String> meta = SourceMetadata.decode(head.metadata());
         String sourceKey = meta.get(FfmpegTranscoder.META_SOURCE_KEY);
@@ -94,5 +69,15 @@ public final class ExistingOutputs {
         }
         return java.util.Optional.of(sourceKey == null ? "an object without source-key metadata"
                 : "s3://" + LogText.safe(sourceBucket) + "/" + LogText.safe(sourceKey));
+    }
+
+    /** The output's head, or null if it (or the output bucket) is not there. */
+    private static HeadObjectResponse head(S3Client s3, TranscodeJob job, String outputBucket, TranscodeOutput output) {
+        try {
+            return S3Objects.headOrNull(s3, outputBucket, output.key());
+        } catch (SdkException e) {
+            throw new TranscodeFailedException("cannot check existing output s3://" + outputBucket + "/"
+                    + LogText.safe(output.key()) + ": " + e.getMessage(), job.inputBucket(), job.inputKey(), e);
+        }
     }
 }

@@ -1,6 +1,6 @@
 package io.videopipeline.transcode;
 
-import io.videopipeline.aws.ClassifiedFailure;
+import io.videopipeline.failure.ClassifiedFailure;
 
 /**
  * An event names an object outside what its route may act on: transcode-video only reads the upload bucket,

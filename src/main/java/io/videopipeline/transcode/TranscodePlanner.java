@@ -1,11 +1,13 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.aws.ETags;
+import io.videopipeline.aws.S3Objects;
 import io.videopipeline.event.ObjectEvent;
 import org.slf4j.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
@@ -85,23 +87,18 @@ public final class TranscodePlanner {
 
     private String currentETag(ObjectEvent event) {
         String where = "s3://" + event.bucket() + "/" + LogText.safe(event.key());
+        HeadObjectResponse head;
         try {
-            String etag = s3.headObject(b -> b.bucket(event.bucket()).key(event.key()).versionId(event.versionId()))
-                    .eTag();
-            return etag == null ? null : etag.replace("\"", "");
-        } catch (NoSuchKeyException e) {
-            throw new SourceMissingException(where + " does not exist (deleted since the upload event?)",
-                    event.bucket(), event.key(), e);
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) { // HEAD has no body: NoSuchBucket and NoSuchKey are both a bare 404
-                throw new SourceMissingException(where + " does not exist (deleted since the upload event?)",
-                        event.bucket(), event.key(), e);
-            }
-            throw new TranscodeFailedException("cannot read the ETag of " + where + ": " + e.getMessage(),
-                    event.bucket(), event.key(), e);
+            head = S3Objects.headOrNull(s3, HeadObjectRequest.builder().bucket(event.bucket()).key(event.key())
+                    .versionId(event.versionId()).build());
         } catch (SdkException e) {
             throw new TranscodeFailedException("cannot read the ETag of " + where + ": " + e.getMessage(),
                     event.bucket(), event.key(), e);
         }
+        if (head == null) { // the object or its bucket: the routes acknowledge a missing source by its type
+            throw new SourceMissingException(where + " does not exist (deleted since the upload event?)",
+                    event.bucket(), event.key(), null);
+        }
+        return ETags.unquote(head.eTag());
     }
 }

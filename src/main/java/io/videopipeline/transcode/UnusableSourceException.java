@@ -1,6 +1,6 @@
 package io.videopipeline.transcode;
 
-import io.videopipeline.aws.ClassifiedFailure;
+import io.videopipeline.failure.ClassifiedFailure;
 
 import java.util.List;
 

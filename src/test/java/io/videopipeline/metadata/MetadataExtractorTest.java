@@ -1,12 +1,12 @@
 package io.videopipeline.metadata;
 
+import io.videopipeline.failure.FailureClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.videopipeline.aws.AwsErrors;
 import io.videopipeline.aws.S3ProxyFixture;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -141,7 +141,7 @@ class MetadataExtractorTest {
                 .hasMessageContaining("Invalid data found when processing input")
                 .hasMessageNotContaining("X-Amz-Signature")
                 .hasMessageNotContaining("X-Amz-Credential")
-                .satisfies(e -> assertThat(AwsErrors.isTransient(e)).isFalse());
+                .satisfies(e -> assertThat(FailureClassifier.isTransient(e)).isFalse());
         assertThat(S3.client().listObjectsV2(b -> b.bucket(BUCKET).prefix("broken/")).contents()).hasSize(1);
     }
 
@@ -150,7 +150,7 @@ class MetadataExtractorTest {
         assertThatThrownBy(() -> extractor.extract(BUCKET, "gone/gone-720p.mp4"))
                 .isInstanceOf(S3Exception.class)
                 .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(404))
-                .satisfies(e -> assertThat(AwsErrors.isTransient(e)).isFalse());
+                .satisfies(e -> assertThat(FailureClassifier.isTransient(e)).isFalse());
     }
 
     @Test
@@ -180,7 +180,7 @@ class MetadataExtractorTest {
         assertThatThrownBy(() -> hanging.extract(BUCKET, "hang/hang-720p.mp4"))
                 .isInstanceOf(MetadataExtractionException.class)
                 .hasMessageContaining("timed out")
-                .satisfies(e -> assertThat(AwsErrors.isTransient(e)).isTrue());
+                .satisfies(e -> assertThat(FailureClassifier.isTransient(e)).isTrue());
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
         assertThat(ProcessHandle.current().descendants().filter(p -> p.info().command()
                 .map(c -> c.endsWith("sleep")).orElse(false)).count()).isZero();

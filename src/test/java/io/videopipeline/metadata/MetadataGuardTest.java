@@ -1,9 +1,9 @@
 package io.videopipeline.metadata;
 
+import io.videopipeline.failure.FailureClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.videopipeline.aws.AwsErrors;
 import io.videopipeline.aws.S3ProxyFixture;
 import io.videopipeline.transcode.ForeignObjectException;
 import io.videopipeline.transcode.HostileMedia;
@@ -77,7 +77,7 @@ class MetadataGuardTest {
 
         assertThatThrownBy(() -> extractor.extract(BUCKET, key))
                 .isInstanceOf(MetadataExtractionException.class)
-                .satisfies(e -> assertThat(AwsErrors.isTransient(e)).isFalse())
+                .satisfies(e -> assertThat(FailureClassifier.isTransient(e)).isFalse())
                 .hasMessageContaining("could not read s3://video-transcoded/" + key + " as MP4")
                 .hasMessageContaining("ffmpeg detects its format as '" + payload.format() + "'")
                 .hasMessageNotContaining("X-Amz-Signature");
@@ -106,7 +106,7 @@ class MetadataGuardTest {
         // before the fix: video-upload/clip.json was written among the uploads
         assertThatThrownBy(() -> extractor.extract(UPLOADS, "clip.mp4"))
                 .isInstanceOf(ForeignObjectException.class)
-                .satisfies(e -> assertThat(AwsErrors.isTransient(e)).isFalse())
+                .satisfies(e -> assertThat(FailureClassifier.isTransient(e)).isFalse())
                 .hasMessage("extract-metadata refuses s3://video-upload/clip.mp4: only renditions in the transcoded"
                         + " bucket 'video-transcoded' are probed");
         assertThat(S3.client().listObjectsV2(b -> b.bucket(UPLOADS)).contents()).extracting(o -> o.key())

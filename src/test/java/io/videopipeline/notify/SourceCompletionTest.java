@@ -1,9 +1,9 @@
 package io.videopipeline.notify;
 
+import io.videopipeline.failure.FailureClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.videopipeline.aws.AwsErrors;
 import io.videopipeline.aws.S3ProxyFixture;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +60,7 @@ class SourceCompletionTest {
         assertThat(early.missing()).containsExactly("b/b-1080p.mp4", "b/b-720p.mp4");
         assertThatThrownBy(early::orThrow).isInstanceOf(SourceIncompleteException.class)
                 .hasMessageContaining("missing [b/b-1080p.mp4, b/b-720p.mp4]")
-                .satisfies(e -> assertThat(AwsErrors.isTransient(e)).isTrue());
+                .satisfies(e -> assertThat(FailureClassifier.isTransient(e)).isTrue());
 
         put("b/b-1080p.mp4");
         assertThat(completion.check(BUCKET, "b/b-1080p.mp4", keys).shouldSend()).isFalse();

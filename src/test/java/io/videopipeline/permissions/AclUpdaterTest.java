@@ -1,5 +1,6 @@
 package io.videopipeline.permissions;
 
+import io.videopipeline.failure.FailureClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -89,7 +90,7 @@ class AclUpdaterTest {
         assertThatThrownBy(() -> updater.apply(OTHER, "out/upload.mov"))
                 .isInstanceOf(PermissionDeniedException.class)
                 .hasMessageContaining("only objects in the transcoded bucket 'video-transcoded'");
-        assertThat(AwsErrors.isTransient(new PermissionDeniedException("x"))).isFalse();
+        assertThat(FailureClassifier.isTransient(new PermissionDeniedException("x"))).isFalse();
         assertThat(publiclyReadable(BUCKET, "outside/secret.mp4")).isFalse();
         assertThat(publiclyReadable(OTHER, "out/upload.mov")).isFalse();
     }
@@ -103,7 +104,7 @@ class AclUpdaterTest {
                 .isInstanceOf(AclUpdateException.class)
                 .hasMessageContaining("s3://no-such-bucket/gone/gone-720p.mp4")
                 .satisfies(e -> assertThat(AwsErrors.errorCode(e)).contains("NoSuchBucket"))
-                .satisfies(e -> assertThat(AwsErrors.isTransient(e)).isFalse());
+                .satisfies(e -> assertThat(FailureClassifier.isTransient(e)).isFalse());
     }
 
     /**
@@ -141,7 +142,7 @@ class AclUpdaterTest {
                 .hasMessageContaining("ObjectWriter/BucketOwnerPreferred")
                 .hasMessageContaining("pipeline.acl.mode=none")
                 .hasCause(awsAnswer)
-                .satisfies(e -> assertThat(AwsErrors.isTransient(e)).isFalse());
+                .satisfies(e -> assertThat(FailureClassifier.isTransient(e)).isFalse());
     }
 
     @Test

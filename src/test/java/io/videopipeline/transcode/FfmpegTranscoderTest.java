@@ -1,5 +1,6 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.failure.FailureClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -189,7 +190,7 @@ class FfmpegTranscoderTest {
         assertThatThrownBy(() -> transcoder().submit(job))
                 .isInstanceOfSatisfying(UnusableSourceException.class, e -> {
                     // permanent: the same bytes fail the same way on every receive
-                    assertThat(io.videopipeline.routing.FailurePolicy.isPermanent(e)).isTrue();
+                    assertThat(FailureClassifier.isPermanent(e)).isTrue();
                     assertThat(e.bucket()).isEqualTo(UPLOADS);
                     assertThat(e.key()).isEqualTo("corrupt/noise.mov");
                     assertThat(e.getMessage()).contains("s3://video-upload/corrupt/noise.mov")

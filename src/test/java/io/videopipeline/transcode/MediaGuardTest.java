@@ -1,9 +1,9 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.failure.FailureClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.videopipeline.routing.FailurePolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +77,7 @@ class MediaGuardTest {
         // Before the fix this returned three renditions whose pixels were the red of the other file.
         assertThatThrownBy(() -> new FfmpegTranscoder(s3, settings()).submit(job))
                 .isInstanceOfSatisfying(UnusableSourceException.class, e -> {
-                    assertThat(FailurePolicy.isPermanent(e)).isTrue();
+                    assertThat(FailureClassifier.isPermanent(e)).isTrue();
                     assertThat(e.getMessage()).contains("s3://video-upload/leak/x.mp4 is refused")
                             .contains("detects its format as 'hls'");
                 });
@@ -106,7 +106,7 @@ class MediaGuardTest {
 
         assertThatThrownBy(() -> shared().submit(job))
                 .isInstanceOf(UnusableSourceException.class)
-                .satisfies(e -> assertThat(FailurePolicy.isPermanent(e)).isTrue())
+                .satisfies(e -> assertThat(FailureClassifier.isPermanent(e)).isTrue())
                 .hasMessageContaining("detects its format as '" + payload.format() + "'");
         assertThat(objectsUnder("hostile/")).isEmpty();
     }
@@ -138,7 +138,7 @@ class MediaGuardTest {
         assertThatThrownBy(() -> new FfmpegTranscoder(s3, measured)
                 .submit(keys.jobFor(UPLOADS, "huge/huge.mp4", null, "etag-huge", TRANSCODED, PRESETS)))
                 .isInstanceOfSatisfying(InputLimits.InputLimitException.class, e -> {
-                    assertThat(FailurePolicy.isPermanent(e)).isTrue();
+                    assertThat(FailureClassifier.isPermanent(e)).isTrue();
                     assertThat(e.getMessage()).contains("frame size 16000x16000 (256000000 pixels) exceeds"
                             + " pipeline.transcode.max-pixels (33177600)");
                 });
@@ -223,7 +223,7 @@ class MediaGuardTest {
 
         assertThatThrownBy(() -> new FfmpegTranscoder(s3, settings()).submit(secondJob))
                 .isInstanceOfSatisfying(KeyCollision.CollisionException.class, e -> {
-                    assertThat(FailurePolicy.isPermanent(e)).isTrue();
+                    assertThat(FailureClassifier.isPermanent(e)).isTrue();
                     assertThat(e.getMessage()).isEqualTo("s3://video-transcoded/a/clip/clip-1080p.mp4 already holds"
                             + " a rendition of s3://video-upload/a/clip.mp4, not of s3://video-upload/a/clip.mov:"
                             + " refusing to overwrite it (both uploads map to the same rendition keys; rename one,"

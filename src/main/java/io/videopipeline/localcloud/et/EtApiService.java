@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.videopipeline.aws.S3Objects;
 import io.videopipeline.transcode.FfmpegSettings;
 import io.videopipeline.transcode.LogText;
 import io.videopipeline.transcode.Preset;
@@ -33,8 +34,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The Elastic Transcoder API (version 2012-09-25, REST-JSON) for the local cloud, so the AWS SDKs and the AWS CLI
@@ -554,27 +553,15 @@ public final class EtApiService implements AutoCloseable {
 
     private boolean objectExists(String bucket, String key) {
         try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404 && !"NoSuchBucket".equals(errorCode(e))) {
-                return false;
-            }
-            if (e.statusCode() == 404) {
+            // ET answers a missing bucket with a validation error of its own, so that one is not "no such object"
+            return S3Objects.headOrNullInExistingBucket(s3, bucket, key) != null;
+        } catch (SdkException e) {
+            if (S3Objects.isNoSuchBucket(e)) {
                 throw EtApiException.validation("The specified S3 bucket does not exist: bucket=" + bucket + ".");
             }
             throw EtApiException.internal("cannot check output bucket=" + bucket + ", key=" + key + ": "
                     + e.getMessage());
-        } catch (SdkException e) {
-            throw EtApiException.internal("cannot check output bucket=" + bucket + ", key=" + key + ": "
-                    + e.getMessage());
         }
-    }
-
-    private static String errorCode(S3Exception e) {
-        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
     }
 
     private synchronized ObjectNode readJob(String id) {

@@ -1,5 +1,6 @@
 package io.videopipeline.localcloud.et;
 
+import io.videopipeline.aws.S3Objects;
 import io.videopipeline.transcode.TempFiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -194,21 +195,13 @@ final class EtJobRunner {
 
     private boolean exists(String bucket, String key) {
         try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                if (e instanceof NoSuchBucketException) {
-                    throw new Failure(3005, "Bucket Does Not Exist", "The specified S3 bucket does not exist: bucket="
-                            + bucket + ".", e);
-                }
-                return false;
-            }
-            throw new Failure(3000, "Unclassified Storage Error", "checking bucket=" + bucket + ", key=" + key + ": "
-                    + e.getMessage(), e);
+            // ET has an error of its own for a missing bucket, so that one is not "no such object"
+            return S3Objects.headOrNullInExistingBucket(s3, bucket, key) != null;
         } catch (SdkException e) {
+            if (S3Objects.isNoSuchBucket(e)) {
+                throw new Failure(3005, "Bucket Does Not Exist", "The specified S3 bucket does not exist: bucket="
+                        + bucket + ".", e);
+            }
             throw new Failure(3000, "Unclassified Storage Error", "checking bucket=" + bucket + ", key=" + key + ": "
                     + e.getMessage(), e);
         }

@@ -1,6 +1,6 @@
 package io.videopipeline.transcode.cloud;
 
-import io.videopipeline.aws.ClassifiedFailure;
+import io.videopipeline.failure.ClassifiedFailure;
 import io.videopipeline.transcode.TranscodeException;
 
 /**

@@ -2,6 +2,7 @@ package io.videopipeline.transcode.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.videopipeline.aws.ETags;
 import io.videopipeline.transcode.TranscodeJob;
 import io.videopipeline.transcode.TranscodeOutput;
 import io.videopipeline.transcode.TranscodeResult;
@@ -95,7 +96,7 @@ public final class LambdaTranscoder implements Transcoder {
         HeadObjectResponse head = s3.source(job);
         long size = job.inputSize() != null ? job.inputSize()
                 : head.contentLength() == null ? 0L : head.contentLength();
-        String eTag = job.inputETag() != null ? job.inputETag() : unquote(head.eTag());
+        String eTag = job.inputETag() != null ? job.inputETag() : ETags.unquote(head.eTag());
         String payload = S3EventPayload.json(settings.awsRegion(), job.inputBucket(), job.inputKey(), size, eTag,
                 clock.instant());
         String function = settings.functionName();
@@ -132,14 +133,6 @@ public final class LambdaTranscoder implements Transcoder {
     static boolean isTransient(LambdaException e) {
         int status = e.statusCode();
         return e.isThrottlingException() || status == 429 || status == 409 || status >= 500;
-    }
-
-    private static String unquote(String eTag) {
-        if (eTag == null) {
-            return null;
-        }
-        return eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"")
-                ? eTag.substring(1, eTag.length() - 1) : eTag;
     }
 
     /** What the function reported: Lambda's error payload is {@code {"errorMessage", "errorType", ...}}. */

@@ -1,6 +1,7 @@
 package io.videopipeline.transcode.cloud;
 
-import io.videopipeline.aws.AwsErrors;
+import io.videopipeline.aws.S3Objects;
+import io.videopipeline.failure.FailureClassifier;
 import io.videopipeline.transcode.FfmpegTranscoder;
 import io.videopipeline.transcode.SourceMissingException;
 import io.videopipeline.transcode.TranscodeJob;
@@ -8,10 +9,7 @@ import io.videopipeline.transcode.TranscodeOutput;
 import java.util.Objects;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The HeadObject checks a cloud backend makes before submitting: "is this job already done?" (the same rule as
@@ -56,14 +54,7 @@ final class S3Checks {
     /** The object's head, or null if it does not exist. */
     private HeadObjectResponse head(String bucket, String key, TranscodeJob job, String what) {
         try {
-            return s3.headObject(HeadObjectRequest.builder().bucket(bucket).key(key).build());
-        } catch (NoSuchKeyException e) {
-            return null;
-        } catch (S3Exception e) {
-            if (AwsErrors.isMissing(e)) {
-                return null; // HEAD has no body: NoSuchBucket and NoSuchKey both arrive as a bare 404
-            }
-            throw failure(what, bucket, key, job, e);
+            return S3Objects.headOrNull(s3, bucket, key);
         } catch (SdkException e) {
             throw failure(what, bucket, key, job, e);
         }
@@ -72,6 +63,6 @@ final class S3Checks {
     private static CloudSubmitException failure(String what, String bucket, String key, TranscodeJob job,
                                                 SdkException e) {
         return new CloudSubmitException("cannot " + what + " " + CloudText.s3Uri(bucket, io.videopipeline.transcode.LogText.safe(key)) + ": "
-                + e.getMessage(), job.inputBucket(), job.inputKey(), AwsErrors.isTransient(e), e);
+                + e.getMessage(), job.inputBucket(), job.inputKey(), FailureClassifier.isTransient(e), e);
     }
 }

@@ -1,12 +1,12 @@
 package io.videopipeline.localcloud.et;
 
+import io.videopipeline.failure.FailureClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.videopipeline.aws.AwsErrors;
 import io.videopipeline.aws.S3ProxyFixture;
 import io.videopipeline.localcloud.ForeignClients;
 import io.videopipeline.transcode.FfmpegSettings;
@@ -326,7 +326,7 @@ class ElasticTranscoderLocalTest {
         assertThatThrownBy(() -> unknownPipeline.submit(job))
                 .isInstanceOfSatisfying(ElasticTranscoderJobException.class, e -> {
                     assertThat(e.isTransient()).isFalse();
-                    assertThat(AwsErrors.isTransient(e)).isFalse();
+                    assertThat(FailureClassifier.isTransient(e)).isFalse();
                     assertThat(e.errorCode()).isEqualTo("ResourceNotFoundException");
                     assertThat(e.getMessage()).contains("pipeline 1111111111111-abcdef")
                             .contains("The specified pipeline was not found");
@@ -344,7 +344,7 @@ class ElasticTranscoderLocalTest {
             assertThatThrownBy(() -> backend.submit(job))
                     .isInstanceOfSatisfying(ElasticTranscoderJobException.class, e -> {
                         assertThat(e.isTransient()).isTrue();
-                        assertThat(AwsErrors.isTransient(e)).isTrue();
+                        assertThat(FailureClassifier.isTransient(e)).isTrue();
                         assertThat(e.errorCode()).isEqualTo("LimitExceededException");
                     });
             http.override((method, path) -> path.endsWith("/jobs")

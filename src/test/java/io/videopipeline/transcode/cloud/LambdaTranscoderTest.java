@@ -1,9 +1,9 @@
 package io.videopipeline.transcode.cloud;
 
+import io.videopipeline.failure.FailureClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.videopipeline.aws.AwsErrors;
 import io.videopipeline.aws.S3ProxyFixture;
 import io.videopipeline.transcode.OutputKeys;
 import io.videopipeline.transcode.PresetCatalog;
@@ -112,7 +112,7 @@ class LambdaTranscoderTest {
 
     @Test
     void spaceIsPlusAndSlashStaysAsS3WritesIt() {
-        assertThat(S3EventPayload.encodeKey("a b/c+d ü.mov")).isEqualTo("a+b/c%2Bd+%C3%BC.mov");
+        assertThat(io.videopipeline.aws.S3EventRecord.encodeKey("a b/c+d ü.mov")).isEqualTo("a+b/c%2Bd+%C3%BC.mov");
     }
 
     @Test
@@ -159,7 +159,7 @@ class LambdaTranscoderTest {
                 .hasMessageContaining("Unhandled")
                 .hasMessageContaining("req-boom")
                 .hasMessageContaining("TypeError: Cannot read properties of undefined (reading 'key')")
-                .satisfies(e -> assertThat(AwsErrors.kind(e)).isEqualTo(AwsErrors.Kind.PERMANENT));
+                .satisfies(e -> assertThat(FailureClassifier.isPermanent(e)).isTrue());
         assertThat(endpoint.requests()).hasSize(1); // a function error is an answer, not a failed call: no retry
     }
 
@@ -176,7 +176,7 @@ class LambdaTranscoderTest {
         assertThatThrownBy(() -> transcoder(LambdaSettings.of(FUNCTION)).submit(job("throttled.mov")))
                 .isInstanceOf(CloudSubmitException.class)
                 .hasMessageContaining("Rate exceeded")
-                .satisfies(e -> assertThat(AwsErrors.kind(e)).isEqualTo(AwsErrors.Kind.TRANSIENT));
+                .satisfies(e -> assertThat(FailureClassifier.isTransient(e)).isTrue());
     }
 
     @Test
@@ -190,7 +190,7 @@ class LambdaTranscoderTest {
         assertThatThrownBy(() -> transcoder(LambdaSettings.of(FUNCTION)).submit(job("busy.mov")))
                 .isInstanceOf(CloudSubmitException.class)
                 .hasCauseInstanceOf(TooManyRequestsException.class)
-                .satisfies(e -> assertThat(AwsErrors.kind(e)).isEqualTo(AwsErrors.Kind.TRANSIENT));
+                .satisfies(e -> assertThat(FailureClassifier.isTransient(e)).isTrue());
         assertThat(endpoint.requests()).hasSize(3);
     }
 
@@ -206,7 +206,7 @@ class LambdaTranscoderTest {
                 .isInstanceOf(CloudSubmitException.class)
                 .hasCauseInstanceOf(ResourceNotFoundException.class)
                 .hasMessageContaining("Function not found")
-                .satisfies(e -> assertThat(AwsErrors.kind(e)).isEqualTo(AwsErrors.Kind.PERMANENT));
+                .satisfies(e -> assertThat(FailureClassifier.isPermanent(e)).isTrue());
         assertThat(endpoint.requests()).hasSize(1);
     }
 

@@ -1,12 +1,12 @@
 package io.videopipeline.transcode.cloud;
 
+import io.videopipeline.failure.FailureClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.videopipeline.aws.AwsErrors;
-import io.videopipeline.aws.ClassifiedFailure;
+import io.videopipeline.failure.ClassifiedFailure;
 import io.videopipeline.aws.S3ProxyFixture;
 import io.videopipeline.transcode.FfmpegTranscoder;
 import io.videopipeline.transcode.OutputKeys;
@@ -278,7 +278,7 @@ class MediaConvertTranscoderTest {
                 .hasCauseInstanceOf(BadRequestException.class)
                 .satisfies(e -> {
                     assertThat(((ClassifiedFailure) e).isTransient()).isFalse();
-                    assertThat(AwsErrors.kind(e)).isEqualTo(AwsErrors.Kind.PERMANENT);
+                    assertThat(FailureClassifier.isPermanent(e)).isTrue();
                 });
         assertThat(endpoint.requests()).hasSize(1);
     }
@@ -293,7 +293,7 @@ class MediaConvertTranscoderTest {
         assertThatThrownBy(() -> transcoder(MediaConvertSettings.of(ROLE)).submit(job))
                 .isInstanceOf(CloudSubmitException.class)
                 .hasCauseInstanceOf(TooManyRequestsException.class)
-                .satisfies(e -> assertThat(AwsErrors.kind(e)).isEqualTo(AwsErrors.Kind.TRANSIENT));
+                .satisfies(e -> assertThat(FailureClassifier.isTransient(e)).isTrue());
         assertThat(endpoint.requests()).hasSize(3); // the client's retry strategy: 3 attempts
         // Retries carry the same idempotency token, so a CreateJob that did land is not duplicated.
         assertThat(endpoint.requests()).extracting(r -> clientToken(r.body())).containsOnly(
@@ -332,7 +332,7 @@ class MediaConvertTranscoderTest {
                 .isInstanceOf(CloudSubmitException.class)
                 .hasMessageContaining("x/renditions/1080p/clip.mp4")
                 .hasMessageContaining("-{preset}.mp4")
-                .satisfies(e -> assertThat(AwsErrors.kind(e)).isEqualTo(AwsErrors.Kind.PERMANENT));
+                .satisfies(e -> assertThat(FailureClassifier.isPermanent(e)).isTrue());
         assertThat(endpoint.requests()).isEmpty();
     }
 

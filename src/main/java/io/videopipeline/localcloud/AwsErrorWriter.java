@@ -8,11 +8,11 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * AWS error responses in the shape each protocol's clients parse: S3 REST XML, the JSON protocol
+ * The local cloud's error writer: AWS error responses in the shape each protocol's clients parse: S3 REST XML, the JSON protocol
  * ({@code __type} plus the {@code x-amzn-query-error} header of query-compatible services such as SQS) and the
  * query protocol's {@code ErrorResponse} XML (SQS query, SNS).
  */
-final class AwsErrors {
+final class AwsErrorWriter {
 
     static final String SQS_XMLNS = "http://queue.amazonaws.com/doc/2012-11-05/";
     static final String SNS_XMLNS = "http://sns.amazonaws.com/doc/2010-03-31/";
@@ -42,7 +42,7 @@ final class AwsErrors {
         }
     }
 
-    private AwsErrors() {
+    private AwsErrorWriter() {
     }
 
     static String requestId() {

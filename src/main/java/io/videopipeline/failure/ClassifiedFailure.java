@@ -1,7 +1,7 @@
-package io.videopipeline.aws;
+package io.videopipeline.failure;
 
 /**
- * An exception of ours that knows whether retrying the same message can help. {@link AwsErrors}
+ * An exception of ours that knows whether retrying the same message can help. {@link FailureClassifier}
  * honours it before looking at AWS SDK exceptions further down the cause chain.
  */
 public interface ClassifiedFailure {
