@@ -316,29 +316,25 @@ class FfmpegTranscoderTest {
     }
 
     private FfmpegProbe.MediaInfo probeOutput(String key) {
-        try {
-            Path local = Files.createTempFile(clips, "out", ".mp4");
-            Files.delete(local);
-            s3.getObject(g -> g.bucket(TRANSCODED).key(key), ResponseTransformer.toFile(local));
-            String json = new FfmpegProcess(Duration.ofMinutes(1), Duration.ofMinutes(1)).capture(List.of(
-                    "/usr/bin/ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-                    local.toString()), "ffprobe", TRANSCODED, key, 1 << 20);
-            Files.delete(local);
-            return FfmpegProbe.parse(json, TRANSCODED, key);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return FfmpegProbe.parse(ffprobeOutput(key, "-show_format", "-show_streams"), TRANSCODED, key);
     }
 
     /** The rendition's container tags as ffprobe prints them. */
     private String formatTags(String key) {
+        return ffprobeOutput(key, "-show_entries", "format_tags");
+    }
+
+    /** ffprobe's JSON for a downloaded rendition, with {@code show} saying what to print. */
+    private String ffprobeOutput(String key, String... show) {
         try {
-            Path local = Files.createTempFile(clips, "tags", ".mp4");
+            Path local = Files.createTempFile(clips, "out", ".mp4");
             Files.delete(local);
             s3.getObject(g -> g.bucket(TRANSCODED).key(key), ResponseTransformer.toFile(local));
-            String json = new FfmpegProcess(Duration.ofMinutes(1), Duration.ofMinutes(1)).capture(List.of(
-                    "/usr/bin/ffprobe", "-v", "error", "-print_format", "json", "-show_entries", "format_tags",
-                    local.toString()), "ffprobe", TRANSCODED, key, 1 << 20);
+            List<String> cmd = new ArrayList<>(List.of("/usr/bin/ffprobe", "-v", "error", "-print_format", "json"));
+            cmd.addAll(List.of(show));
+            cmd.add(local.toString());
+            String json = new FfmpegProcess(Duration.ofMinutes(1), Duration.ofMinutes(1)).capture(cmd, "ffprobe",
+                    TRANSCODED, key, 1 << 20);
             Files.delete(local);
             return json;
         } catch (IOException e) {
