@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -235,13 +234,11 @@ public final class FfmpegTranscoder implements Transcoder {
         } catch (IOException e) {
             throw new TranscodeFailedException("cannot download s3://" + bucket + "/" + LogText.safe(key) + ": " + e,
                     bucket, key, e);
-        } catch (NoSuchKeyException e) {
-            throw new SourceMissingException("s3://" + bucket + "/" + LogText.safe(key)
-                    + " does not exist (deleted since the upload event?)", bucket, key, e);
         } catch (S3Exception e) {
-            if (AwsErrors.isMissing(e)) {
-                throw new SourceMissingException("s3://" + bucket + "/" + LogText.safe(key) + " cannot be found: "
-                        + e.awsErrorDetails().errorCode(), bucket, key, e);
+            if (AwsErrors.isMissing(e)) { // NoSuchKey, NoSuchBucket, or another server's code for either
+                throw new SourceMissingException("s3://" + bucket + "/" + LogText.safe(key)
+                        + " does not exist (deleted since the upload event?): " + e.awsErrorDetails().errorCode(),
+                        bucket, key, e);
             }
             throw new TranscodeFailedException("cannot download s3://" + bucket + "/" + LogText.safe(key) + ": "
                     + e.getMessage(), bucket, key, e);
