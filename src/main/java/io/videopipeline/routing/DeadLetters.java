@@ -85,7 +85,9 @@ public final class DeadLetters {
                     + SQS_MAX_ATTRIBUTES + ")";
         }
         if (why.length() > MAX_REASON_CHARS) {
-            why = why.substring(0, MAX_REASON_CHARS) + "...";
+            // never half of a surrogate pair: SQS refuses a lone surrogate in an attribute
+            int cut = Character.isHighSurrogate(why.charAt(MAX_REASON_CHARS - 1)) ? MAX_REASON_CHARS - 1 : MAX_REASON_CHARS;
+            why = why.substring(0, cut) + "...";
         }
         Map<String, MessageAttributeValue> all = new TreeMap<>(own);
         all.put(ERROR, string(why));
