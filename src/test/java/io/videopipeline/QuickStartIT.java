@@ -46,16 +46,15 @@ class QuickStartIT {
                 "--set", "pipeline.localcloud.port=" + cloudPort, "--set", "pipeline.localcloud.smtp-port=" + smtpPort,
                 "--set", "camel.management.port=" + managementPort,
                 "--set", "pipeline.ffmpeg.x264-preset=ultrafast")) {
-            await().atMost(Duration.ofSeconds(90)).failFast(() -> !app.isAlive())
-                    .until(() -> ready(managementPort));
+            awaitShowingOutput(app, Duration.ofSeconds(90), () -> ready(managementPort));
 
             Files.createDirectories(work.resolve("inbox"));
             Files.copy(clip, work.resolve("inbox/.my first video.mov.part"));
             Files.move(work.resolve("inbox/.my first video.mov.part"), work.resolve("inbox/my first video.mov"));
 
             Path out = work.resolve("data/s3/video-transcoded/my first video");
-            await().atMost(Duration.ofSeconds(120)).failFast(() -> !app.isAlive())
-                    .until(() -> files(out).size() == 6 && files(work.resolve("data/mail")).size() == 3);
+            awaitShowingOutput(app, Duration.ofSeconds(120),
+                    () -> files(out).size() == 6 && files(work.resolve("data/mail")).size() == 3);
 
             assertThat(files(out)).containsExactlyInAnyOrder(
                     "my first video-1080p.mp4", "my first video-720p.mp4", "my first video-web-720p.mp4",
@@ -63,6 +62,18 @@ class QuickStartIT {
             assertThat(Files.readString(out.resolve("my first video-720p.json"))).contains("\"summary\"");
             assertThat(work.resolve("inbox/.done/my first video.mov")).exists();
             assertThat(app.terminate(Duration.ofSeconds(60))).isIn(0, 130, 143);
+        }
+    }
+
+    /** Waits for the condition; if it never holds, the failure shows the end of the runner's output (its temp dir goes). */
+    private static void awaitShowingOutput(PipelineProcess app, Duration atMost,
+                                           java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            await().atMost(atMost).failFast(() -> !app.isAlive()).until(condition);
+        } catch (RuntimeException e) {
+            String out = app.output();
+            throw new AssertionError(e.getMessage() + "\n--- runner output (last 6000 chars) ---\n"
+                    + out.substring(Math.max(0, out.length() - 6000)), e);
         }
     }
 
