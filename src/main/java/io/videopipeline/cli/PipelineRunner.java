@@ -4,7 +4,7 @@ import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.config.SettingsCheck;
 import io.videopipeline.localcloud.LocalCloud;
-import io.videopipeline.routing.PipelineBeans;
+import io.videopipeline.app.PipelineBeans;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

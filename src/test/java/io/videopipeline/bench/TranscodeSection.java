@@ -1,7 +1,7 @@
 package io.videopipeline.bench;
 
 import io.videopipeline.config.PipelineConfig;
-import io.videopipeline.routing.PipelineBeans;
+import io.videopipeline.app.PipelineBeans;
 import io.videopipeline.transcode.FfmpegCommand;
 import io.videopipeline.transcode.FfmpegSettings;
 import io.videopipeline.transcode.OutputKeys;

@@ -1,4 +1,4 @@
-package io.videopipeline.routing;
+package io.videopipeline.app;
 
 import io.videopipeline.aws.AwsClients;
 import io.videopipeline.aws.AwsSettings;
@@ -18,6 +18,9 @@ import io.videopipeline.notify.RenditionMail;
 import io.videopipeline.permissions.AclMode;
 import io.videopipeline.permissions.AclSettings;
 import io.videopipeline.permissions.AclUpdater;
+import io.videopipeline.routing.DeadLetters;
+import io.videopipeline.routing.FailurePolicy;
+import io.videopipeline.routing.ReceivedMessage;
 import io.videopipeline.transcode.FfmpegSettings;
 import io.videopipeline.transcode.Preset;
 import io.videopipeline.transcode.FfmpegTranscoder;
