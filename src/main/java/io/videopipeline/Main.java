@@ -9,6 +9,7 @@ import io.videopipeline.cli.PipelineRunner;
 import io.videopipeline.cli.RunningLocalCloud;
 import io.videopipeline.cli.UserError;
 import io.videopipeline.cli.Version;
+import io.videopipeline.config.ConfigurationError;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.config.SettingsCheck;
 import org.slf4j.Logger;
@@ -17,7 +18,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * {@code java -jar video-pipeline.jar [COMMAND] [OPTIONS]}: parses the command line and hands over.
- * User mistakes end as one line on stderr and a documented exit code, never a stack trace.
+ * User mistakes end as one line on stderr and a documented exit code, never a stack trace; a bug ends with its stack
+ * trace and exit code 1, so it is not mistaken for a setting to fix.
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -51,6 +53,10 @@ public final class Main {
             System.err.println("video-pipeline: error: " + e.getMessage());
             LOG.debug("Details", e);
             return e.exitCode();
+        } catch (ConfigurationError e) {
+            System.err.println("video-pipeline: error: " + e.getMessage());
+            LOG.debug("Details", e);
+            return UserError.CONFIG;
         } catch (SdkException e) {
             // A command's AWS call failed (no credentials, access denied, endpoint unreachable): the user's to fix,
             // and the SDK's message says what; the stack trace would bury it.
@@ -60,8 +66,8 @@ public final class Main {
             return UserError.CONFIG;
         } catch (RuntimeException e) {
             System.err.println("video-pipeline: error: unexpected failure: " + oneLine(String.valueOf(e.getMessage()))
-                    + " (" + e.getClass().getSimpleName() + "; PIPELINE_LOG_LEVEL=DEBUG shows the stack trace)");
-            LOG.debug("Details", e);
+                    + " (" + e.getClass().getSimpleName() + "; a bug: the stack trace follows)");
+            LOG.error("Unexpected failure", e);
             return 1;
         }
     }

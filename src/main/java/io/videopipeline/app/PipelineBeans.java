@@ -2,7 +2,7 @@ package io.videopipeline.app;
 
 import io.videopipeline.aws.AwsClients;
 import io.videopipeline.aws.AwsSettings;
-import io.videopipeline.cli.UserError;
+import io.videopipeline.config.ConfigurationError;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.event.S3EventIntake;
 import io.videopipeline.metadata.MetadataExtractor;
@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -75,17 +74,13 @@ public final class PipelineBeans implements CamelConfiguration {
         this.progress = progress;
     }
 
+    /**
+     * Only binds: no thread is started and nothing is called but the constructors of clients. A setting the user
+     * must fix ends as a {@link ConfigurationError} (from {@link PipelineConfig}'s lookups and the checks named
+     * below); anything else thrown here is a bug and is left to surface as one.
+     */
     @Override
     public void configure(CamelContext camel) {
-        try {
-            bindAll(camel);
-        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
-            // Bad settings (a missing presets file or template, an unknown mode, no ffmpeg): the user's to fix.
-            throw new UserError(UserError.CONFIG, e.getMessage(), e);
-        }
-    }
-
-    private void bindAll(CamelContext camel) {
         AwsClients aws = new AwsClients(AwsSettings.from(config));
         resources.add(aws);
         LOG.info("AWS clients: {}", aws.settings());
@@ -101,6 +96,16 @@ public final class PipelineBeans implements CamelConfiguration {
             }
         });
 
+        // each setting read once, here; the beans below share them
+        String transcodedBucket = config.require("pipeline.buckets.transcoded");
+        String region = config.get("pipeline.aws.region", "us-east-1");
+        OutputKeys outputKeys = config.parse("pipeline.transcode.output-key-pattern", OutputKeys.DEFAULT_PATTERN,
+                OutputKeys::new);
+        List<Preset> presets = presets();
+        FfmpegSettings ffmpeg = FfmpegConfig.settings(config);
+        AclSettings acl = new AclSettings(config.parse("pipeline.acl.mode", "public-read", AclMode::parse),
+                transcodedBucket, config.get("pipeline.acl.output-prefix", ""));
+
         bind(camel, "failurePolicy", new FailurePolicy(config.getInt("pipeline.retry.max-receives", 5)));
         S3EventIntake intake = new S3EventIntake(S3EventIntake.DEFAULT_MAX_BODY_CHARS,
                 config.getInt("pipeline.intake.max-records", S3EventIntake.DEFAULT_MAX_RECORDS));
@@ -108,18 +113,17 @@ public final class PipelineBeans implements CamelConfiguration {
         ReceivedMessage received = new ReceivedMessage(intake);
         bind(camel, "receivedMessage", received);
         bind(camel, "deadLetters", new DeadLetters(aws.sqs(), received));
-        bind(camel, "transcodePlanner", transcodePlanner(s3));
-        bind(camel, "transcoder", transcoder(aws, s3));
+        bind(camel, "transcodePlanner", transcodePlanner(s3, outputKeys, presets, transcodedBucket));
+        bind(camel, "transcoder", transcoder(camel, aws, s3, ffmpeg, transcodedBucket, region));
 
         S3Presigner presigner = aws.s3Presigner();
-        bind(camel, "aclUpdater", new AclUpdater(s3, aclSettings()));
+        bind(camel, "aclUpdater", new AclUpdater(s3, acl));
         bind(camel, "metadataExtractor", new MetadataExtractor(s3, presigner, new MetadataSettings(
-                config.get("pipeline.ffprobe.path", "ffprobe"),
+                ffmpeg.ffprobePath(),
                 Duration.ofSeconds(config.getInt("pipeline.metadata.timeout-seconds", 120)),
                 Duration.ofSeconds(config.getInt("pipeline.metadata.presign-seconds", 300)),
-                config.require("pipeline.buckets.transcoded"), outputKeys().fixedPrefix(),
-                inputLimits(config).maxPixels())));
-        bind(camel, "emailNotifier", emailNotifier(s3, presigner));
+                transcodedBucket, outputKeys.fixedPrefix(), ffmpeg.limits().maxPixels())));
+        bind(camel, "emailNotifier", emailNotifier(s3, presigner, acl, outputKeys, presets, transcodedBucket, region));
         bind(camel, "jobStateIntake", new JobStateIntake());
         bind(camel, "mailLedger", new MailLedger(s3));
         configureSmtp(camel);
@@ -143,143 +147,108 @@ public final class PipelineBeans implements CamelConfiguration {
         mail.setAdditionalJavaMailProperties(javaMail);
     }
 
-    /** set-permissions' settings; notify-email's auto links read them too. */
-    private AclSettings aclSettings() {
-        return new AclSettings(AclMode.parse(config.get("pipeline.acl.mode", "public-read")),
-                config.require("pipeline.buckets.transcoded"), config.get("pipeline.acl.output-prefix", ""));
-    }
-
-    private EmailNotifier emailNotifier(S3Client s3, S3Presigner presigner) {
+    /** notify-email's auto links follow set-permissions' settings ({@code acl}). */
+    private EmailNotifier emailNotifier(S3Client s3, S3Presigner presigner, AclSettings acl, OutputKeys outputKeys,
+                                        List<Preset> presets, String transcodedBucket, String region) {
         // auto links follow what set-permissions is configured to do, not the object's ACL of the moment
         LinkMaker links = new LinkMaker(presigner, new LinkSettings(
-                LinkSettings.Mode.parse(config.get("pipeline.mail.link.mode", "auto")),
+                config.parse("pipeline.mail.link.mode", "auto", LinkSettings.Mode::parse),
                 config.get("pipeline.mail.link.public-base-url", ""),
-                config.get("pipeline.aws.region", "us-east-1"),
-                Duration.ofHours(config.getInt("pipeline.mail.link.lifetime-hours", 168))), aclSettings());
+                region,
+                Duration.ofHours(config.getInt("pipeline.mail.link.lifetime-hours", 168))), acl);
         RenditionMail mails = new RenditionMail(
-                MailTemplates.load(config.configPath("pipeline.mail.templates-dir", "mail")),
+                config.load("pipeline.mail.templates-dir", "mail", MailTemplates::load),
                 new MailSettings(config.require("pipeline.mail.from"), config.require("pipeline.mail.to")));
-        return new EmailNotifier(s3, links, mails, outputKeys(), presetNames(), config.require("pipeline.buckets.transcoded"),
-                EmailNotifier.Mode.parse(config.get("pipeline.mail.mode", "per-rendition")));
+        return new EmailNotifier(s3, links, mails, outputKeys, presets.stream().map(Preset::name).toList(),
+                transcodedBucket, config.parse("pipeline.mail.mode", "per-rendition", EmailNotifier.Mode::parse));
     }
 
-    private TranscodePlanner transcodePlanner(S3Client s3) {
-        OutputKeys keys = outputKeys();
+    private TranscodePlanner transcodePlanner(S3Client s3, OutputKeys keys, List<Preset> presets,
+                                              String transcodedBucket) {
         KeyFilter filter = new KeyFilter(
-                KeyFilter.csv(config.get("pipeline.transcode.include-prefixes", "")),
-                KeyFilter.csv(config.get("pipeline.transcode.exclude-prefixes", "")),
-                KeyFilter.csv(config.get("pipeline.transcode.suffixes", "")));
-        return new TranscodePlanner(filter, keys, presets(), config.require("pipeline.buckets.upload"),
-                config.require("pipeline.buckets.transcoded"), s3);
-    }
-
-    private OutputKeys outputKeys() {
-        return new OutputKeys(config.get("pipeline.transcode.output-key-pattern", "{dir}{name}/{name}-{preset}.mp4"));
+                config.getList("pipeline.transcode.include-prefixes"),
+                config.getList("pipeline.transcode.exclude-prefixes"),
+                config.getList("pipeline.transcode.suffixes"));
+        return new TranscodePlanner(filter, keys, presets, config.require("pipeline.buckets.upload"),
+                transcodedBucket, s3);
     }
 
     private List<Preset> presets() {
-        PresetCatalog catalog = PresetCatalog.load(config.configPath("pipeline.presets.file", "presets.yaml"));
-        List<String> chosen = KeyFilter.csv(config.get("pipeline.presets", ""));
-        return chosen.isEmpty() ? catalog.presets() : catalog.select(chosen);
+        PresetCatalog catalog = config.load("pipeline.presets.file", "presets.yaml", PresetCatalog::load);
+        return config.parse("pipeline.presets", "",
+                chosen -> chosen.isBlank() ? catalog.presets() : catalog.select(PipelineConfig.csv(chosen)));
     }
 
-    private List<String> presetNames() {
-        return presets().stream().map(Preset::name).toList();
-    }
-
-    private Transcoder transcoder(AwsClients aws, S3Client s3) {
+    private Transcoder transcoder(CamelContext camel, AwsClients aws, S3Client s3, FfmpegSettings ffmpeg,
+                                  String transcodedBucket, String region) {
         String backend = config.get("pipeline.transcoder", "ffmpeg");
+        return switch (backend) {
+            case "ffmpeg" -> {
+                FfmpegTranscoder transcoder = ffmpegTranscoder(s3, ffmpeg);
+                sweepStaleUploadsOnStart(camel, s3, transcodedBucket);
+                yield transcoder;
+            }
+            case "elastictranscoder" -> new ElasticTranscoderTranscoder(aws.elasticTranscoder(), s3,
+                    backendSettings(backend, () -> new ElasticTranscoderSettings(
+                            config.require("pipeline.elastictranscoder.pipeline-id"), transcodedBucket)));
+            case "mediaconvert" -> new MediaConvertTranscoder(aws.mediaConvert(), s3,
+                    backendSettings(backend, () -> new MediaConvertSettings(
+                            config.require("pipeline.mediaconvert.role-arn"),
+                            config.get("pipeline.mediaconvert.queue", ""),
+                            config.get("pipeline.mediaconvert.job-template", ""))));
+            case "lambda" -> new LambdaTranscoder(
+                    aws.lambda(Duration.ofSeconds(config.getInt("pipeline.lambda.timeout-seconds", 900))), s3,
+                    backendSettings(backend, () -> LambdaSettings.of(config.require("pipeline.lambda.function"),
+                            config.get("pipeline.lambda.invocation-type", "RequestResponse"), region)));
+            default -> java.util.ServiceLoader.load(TranscoderProvider.class).stream()
+                    .map(java.util.ServiceLoader.Provider::get)
+                    .filter(p -> p.name().equals(backend)).findFirst()
+                    .map(p -> p.create(s3, new ProviderSettings(config, backend)))
+                    .orElseThrow(() -> new ConfigurationError("pipeline.transcoder='" + backend
+                            + "' is unknown: choose ffmpeg, elastictranscoder, mediaconvert or lambda"));
+        };
+    }
+
+    private FfmpegTranscoder ffmpegTranscoder(S3Client s3, FfmpegSettings ffmpeg) {
+        io.videopipeline.transcode.KeyCollision onCollision = config.parse("pipeline.transcode.on-key-collision",
+                "refuse", io.videopipeline.transcode.KeyCollision::parse);
         try {
-            return switch (backend) {
-                case "ffmpeg" -> {
-                    FfmpegTranscoder ffmpeg = new FfmpegTranscoder(s3, ffmpegSettings(config), progress,
-                            io.videopipeline.transcode.KeyCollision.parse(
-                                    config.get("pipeline.transcode.on-key-collision", "refuse")));
-                    sweepStaleUploads(s3);
-                    yield ffmpeg;
-                }
-                case "elastictranscoder" -> new ElasticTranscoderTranscoder(aws.elasticTranscoder(), s3,
-                        new ElasticTranscoderSettings(config.require("pipeline.elastictranscoder.pipeline-id"),
-                                config.require("pipeline.buckets.transcoded")));
-                case "mediaconvert" -> new MediaConvertTranscoder(aws.mediaConvert(), s3, new MediaConvertSettings(
-                        config.require("pipeline.mediaconvert.role-arn"),
-                        config.get("pipeline.mediaconvert.queue", ""),
-                        config.get("pipeline.mediaconvert.job-template", "")));
-                case "lambda" -> new LambdaTranscoder(
-                        aws.lambda(Duration.ofSeconds(config.getInt("pipeline.lambda.timeout-seconds", 900))), s3,
-                        LambdaSettings.of(config.require("pipeline.lambda.function"),
-                                config.get("pipeline.lambda.invocation-type", "RequestResponse"),
-                                config.get("pipeline.aws.region", "us-east-1")));
-                default -> java.util.ServiceLoader.load(TranscoderProvider.class).stream()
-                        .map(java.util.ServiceLoader.Provider::get)
-                        .filter(p -> p.name().equals(backend)).findFirst()
-                        .map(p -> p.create(s3, config))
-                        .orElseThrow(() -> new UserError(UserError.CONFIG, "pipeline.transcoder='" + backend
-                                + "' is unknown: choose ffmpeg, elastictranscoder, mediaconvert or lambda"));
-            };
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new UserError(UserError.CONFIG, "transcoder '" + backend + "': " + e.getMessage(), e);
+            return new FfmpegTranscoder(s3, ffmpeg, progress, onCollision);
+        } catch (IllegalStateException e) {
+            // what the constructor checks is all settings: ffmpeg and ffprobe run, the work dir is writable
+            throw new ConfigurationError("transcoder 'ffmpeg': " + e.getMessage(), e);
         }
     }
 
-    /** In the background: a start must not wait on S3 listing a bucket's unfinished uploads. */
-    private void sweepStaleUploads(S3Client s3) {
+    /** A backend's settings record refuses a value (an id or ARN of the wrong shape): the user's to fix. */
+    private static <T> T backendSettings(String backend, java.util.function.Supplier<T> settings) {
+        try {
+            return settings.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError("transcoder '" + backend + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Once the context has started, on a thread Camel manages (and stops with it): a start must not wait on S3
+     * listing a bucket's unfinished uploads, and building the beans starts nothing.
+     */
+    private void sweepStaleUploadsOnStart(CamelContext camel, S3Client s3, String transcodedBucket) {
         int hours = config.getInt("pipeline.transcode.abort-stale-uploads-after-hours", 24);
         if (hours <= 0) {
             return;
         }
-        StaleUploadSweeper sweeper = new StaleUploadSweeper(s3, config.require("pipeline.buckets.transcoded"),
-                Duration.ofHours(hours), java.time.Clock.systemUTC());
-        Thread sweep = new Thread(sweeper::sweep, "stale-upload-sweep");
-        sweep.setDaemon(true);
-        sweep.start();
-    }
-
-    public static FfmpegSettings ffmpegSettings(PipelineConfig config) {
-        return FfmpegSettings.defaults()
-                .withFfmpegPath(config.get("pipeline.ffmpeg.path", "ffmpeg"))
-                .withFfprobePath(config.get("pipeline.ffprobe.path", "ffprobe"))
-                .withWorkDir(Path.of(config.get("pipeline.ffmpeg.work-dir", System.getProperty("java.io.tmpdir") + "/video-pipeline")))
-                .withX264Preset(config.get("pipeline.ffmpeg.x264-preset", "fast"))
-                .withThreads(config.getInt("pipeline.ffmpeg.threads", 0))
-                .withTimeout(minutes(config.get("pipeline.ffmpeg.timeout-minutes", "120"),
-                        "pipeline.ffmpeg.timeout-minutes"))
-                .withLimits(inputLimits(config))
-                .withMultipartThreshold(config.getInt("pipeline.transcode.multipart-threshold-mb", 64) * 1024L * 1024L)
-                .withProgressLogInterval(Duration.ofSeconds(config.getInt("pipeline.ffmpeg.progress-log-seconds", 30)));
-    }
-
-    /** {@code pipeline.transcode.max-*}: what one upload may ask for (see config/application.properties). */
-    public static io.videopipeline.transcode.InputLimits inputLimits(PipelineConfig config) {
-        io.videopipeline.transcode.InputLimits d = io.videopipeline.transcode.InputLimits.DEFAULTS;
-        return new io.videopipeline.transcode.InputLimits(
-                number(config, "pipeline.transcode.max-input-mb", d.maxBytes() >> 20).longValue() << 20,
-                minutes(config.get("pipeline.transcode.max-duration-minutes", String.valueOf(d.maxDuration()
-                        .toMinutes())), "pipeline.transcode.max-duration-minutes"),
-                number(config, "pipeline.transcode.max-pixels", d.maxPixels()).longValue(),
-                number(config, "pipeline.transcode.max-frame-rate", d.maxFrameRate()).doubleValue());
-    }
-
-    private static java.math.BigDecimal number(PipelineConfig config, String key, Number defaultValue) {
-        String value = config.get(key, "");
-        if (value.isBlank()) {
-            return new java.math.BigDecimal(defaultValue.toString());
-        }
-        try {
-            return new java.math.BigDecimal(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, got '" + value + "'");
-        }
-    }
-
-    /** A number of minutes, fractions allowed ("0.05" is 3 s: tests use seconds-long timeouts). */
-    static Duration minutes(String value, String key) {
-        try {
-            return Duration.ofMillis(new java.math.BigDecimal(value.trim()).multiply(
-                    java.math.BigDecimal.valueOf(60_000)).longValue());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number of minutes, got '" + value + "'");
-        }
+        StaleUploadSweeper sweeper = new StaleUploadSweeper(s3, transcodedBucket, Duration.ofHours(hours),
+                java.time.Clock.systemUTC());
+        camel.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStarted(CamelContext context) {
+                java.util.concurrent.ExecutorService sweep = context.getExecutorServiceManager()
+                        .newSingleThreadExecutor(PipelineBeans.this, "stale-upload-sweep");
+                sweep.execute(sweeper::sweep);
+                sweep.shutdown(); // its thread ends with the sweep
+            }
+        });
     }
 
     private static void bind(CamelContext camel, String name, Object bean) {

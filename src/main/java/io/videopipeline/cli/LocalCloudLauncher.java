@@ -4,7 +4,7 @@ import io.videopipeline.aws.AwsClients;
 import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.localcloud.LocalCloud;
-import io.videopipeline.app.PipelineBeans;
+import io.videopipeline.app.FfmpegConfig;
 import io.videopipeline.transcode.PresetCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +37,7 @@ final class LocalCloudLauncher {
                 .builtInSns()
                 .smtp(config.getInt("pipeline.localcloud.smtp-port", 2525))
                 .elasticTranscoder(PresetCatalog.load(config.configPath("pipeline.presets.file", "presets.yaml")),
-                        PipelineBeans.ffmpegSettings(config));
+                        FfmpegConfig.settings(config));
         try {
             return builder.build().start();
         } catch (IllegalStateException e) {

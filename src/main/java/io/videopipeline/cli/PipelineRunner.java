@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -42,10 +41,8 @@ public final class PipelineRunner {
             prepare();
             main = createMain(started);
             main.run();
-        } catch (UserError e) {
-            throw e;
         } catch (Exception e) {
-            throw StartupErrors.toUserError(e);
+            throw StartupErrors.explain(e);
         } finally {
             closeResources();
         }
@@ -128,7 +125,7 @@ public final class PipelineRunner {
             return "file:" + routesDir + "/*.yaml";
         }
         List<String> patterns = new ArrayList<>();
-        for (String id : Arrays.stream(enabled.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
+        for (String id : config.getList("pipeline.routes.enabled")) {
             Path file = routesDir.resolve(id + ".yaml");
             if (!Files.isRegularFile(file)) {
                 throw new UserError(UserError.CONFIG, "pipeline.routes.enabled names route '" + id

@@ -6,7 +6,6 @@ import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.provision.Change;
 import io.videopipeline.provision.ProvisionSettings;
 import io.videopipeline.provision.Provisioner;
-import io.videopipeline.transcode.KeyFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +35,7 @@ public final class ProvisionCommand {
                 65_536,
                 config.getInt("pipeline.provision.visibility-timeout-seconds", 300),
                 ".mp4",
-                KeyFilter.csv(config.get("pipeline.provision.email-subscriptions", "")),
+                config.getList("pipeline.provision.email-subscriptions"),
                 true)
                 // what the optional routes use (send-mail by SNS, report-job-state); MediaConvert's job events come
                 // by an EventBridge rule, not a topic

@@ -1,5 +1,6 @@
 package io.videopipeline.cli;
 
+import io.videopipeline.config.ConfigurationError;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.FailedToStartRouteException;
 import org.apache.camel.NoSuchEndpointException;
@@ -11,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * Turns what Camel throws at start-up into one line a user can act on. Camel nests the real reason
  * several causes deep (route → endpoint → property); we name the route and its file and the innermost
- * reason, and add what to do for the mistakes people actually make.
+ * reason, and add what to do for the mistakes people actually make. What is not a user's mistake is
+ * left as it is: a bug keeps its stack trace.
  */
 public final class StartupErrors {
 
@@ -22,10 +24,17 @@ public final class StartupErrors {
     private StartupErrors() {
     }
 
-    public static UserError toUserError(Throwable failure) {
+    /**
+     * A {@link UserError} or {@link ConfigurationError} for what the user can fix (wherever Camel nested it);
+     * anything else unchanged (a checked exception wrapped).
+     */
+    public static RuntimeException explain(Exception failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof UserError u) {
                 return u;
+            }
+            if (t instanceof ConfigurationError c) {
+                return c;
             }
         }
         String where = where(failure);
@@ -55,7 +64,7 @@ public final class StartupErrors {
                 || hasCause(failure, NoSuchEndpointException.class)) {
             return new UserError(UserError.CONFIG, where + "route cannot start: " + reason, failure);
         }
-        return new UserError(1, where + reason, failure);
+        return failure instanceof RuntimeException r ? r : new IllegalStateException(where + reason, failure);
     }
 
     private static String where(Throwable failure) {

@@ -1,19 +1,20 @@
 package io.videopipeline.config;
 
-import io.videopipeline.cli.UserError;
-
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * The merged configuration, in increasing precedence: {@code application.properties},
@@ -45,14 +46,14 @@ public final class PipelineConfig {
     public static PipelineConfig load(Path configDir, String profile, Map<String, String> env,
                                       Map<String, String> cliProperties) {
         if (!Files.isDirectory(configDir)) {
-            throw new UserError(UserError.CONFIG, "config directory '" + configDir.toAbsolutePath()
+            throw new ConfigurationError("config directory '" + configDir.toAbsolutePath()
                     + "' does not exist: pass --config DIR or set PIPELINE_CONFIG_DIR");
         }
         Map<String, String> merged = new LinkedHashMap<>();
         List<Path> read = new ArrayList<>();
         Path base = configDir.resolve("application.properties");
         if (!Files.exists(base)) {
-            throw new UserError(UserError.CONFIG, "'" + base.toAbsolutePath()
+            throw new ConfigurationError("'" + base.toAbsolutePath()
                     + "' is missing: every config directory needs an application.properties");
         }
         readInto(base, merged);
@@ -62,7 +63,7 @@ public final class PipelineConfig {
             readInto(profileFile, merged);
             read.add(profileFile);
         } else if (!"default".equals(profile)) {
-            throw new UserError(UserError.CONFIG, "profile '" + profile + "' has no file '"
+            throw new ConfigurationError("profile '" + profile + "' has no file '"
                     + profileFile.toAbsolutePath() + "': create it or choose another --profile");
         }
         for (String key : List.copyOf(merged.keySet())) {
@@ -87,7 +88,7 @@ public final class PipelineConfig {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (IOException | IllegalArgumentException e) {
-            throw new UserError(UserError.CONFIG, "cannot read config file '" + file.toAbsolutePath()
+            throw new ConfigurationError("cannot read config file '" + file.toAbsolutePath()
                     + "': " + e.getMessage(), e);
         }
         for (String name : p.stringPropertyNames()) {
@@ -127,7 +128,7 @@ public final class PipelineConfig {
     public String require(String key) {
         String v = values.get(key);
         if (v == null || v.isBlank()) {
-            throw new UserError(UserError.CONFIG, "property '" + key + "' is not set: add it to "
+            throw new ConfigurationError("property '" + key + "' is not set: add it to "
                     + configDir.resolve("application.properties") + " or set " + envName(key));
         }
         return v;
@@ -146,9 +147,53 @@ public final class PipelineConfig {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
-            throw new UserError(UserError.CONFIG, "property '" + key + "' must be a whole number but is '"
+            throw new ConfigurationError("property '" + key + "' must be a whole number but is '"
                     + v + "'");
         }
+    }
+
+    /** A comma-separated list ({@code ".mov, .mp4"}), trimmed, empty entries dropped; unset or blank is empty. */
+    public List<String> getList(String key) {
+        return csv(values.get(key));
+    }
+
+    /** How {@link #getList} splits a value, for a value {@link #parse} hands over. */
+    public static List<String> csv(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /**
+     * The setting read by {@code parse} (a mode, a pattern): a value {@code parse} refuses with an
+     * {@link IllegalArgumentException} is the user's to fix and becomes a {@link ConfigurationError} naming the key.
+     */
+    public <T> T parse(String key, String defaultValue, Function<String, T> parse) {
+        String value = get(key, defaultValue);
+        try {
+            return parse.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError(naming(key, e.getMessage()), e);
+        }
+    }
+
+    /**
+     * The file or directory a path setting names (see {@link #configPath}), read by {@code load}: one that is
+     * missing, unreadable or refused ({@link IllegalArgumentException}, {@link UncheckedIOException}) becomes a
+     * {@link ConfigurationError} naming the key.
+     */
+    public <T> T load(String key, String defaultValue, Function<Path, T> load) {
+        Path path = configPath(key, defaultValue);
+        try {
+            return load.apply(path);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new ConfigurationError(naming(key, e.getMessage()), e);
+        }
+    }
+
+    private static String naming(String key, String message) {
+        return message != null && message.contains(key) ? message : "property '" + key + "': " + message;
     }
 
     public Map<String, String> asMap() {

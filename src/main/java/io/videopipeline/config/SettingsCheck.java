@@ -1,9 +1,9 @@
 package io.videopipeline.config;
 
-import io.videopipeline.cli.UserError;
 import io.videopipeline.notify.LinkSettings;
 import io.videopipeline.permissions.AclMode;
 import io.videopipeline.transcode.FfmpegSettings;
+import io.videopipeline.transcode.KeyCollision;
 import io.videopipeline.transcode.TranscoderProvider;
 
 import java.net.URI;
@@ -47,13 +47,13 @@ public final class SettingsCheck {
     private SettingsCheck() {
     }
 
-    /** Throws a {@link UserError} (exit 3) naming the first bad setting, and how many more there are. */
+    /** Throws a {@link ConfigurationError} (exit 3) naming the first bad setting, and how many more there are. */
     public static void check(PipelineConfig config) {
         List<String> problems = problems(config);
         if (!problems.isEmpty()) {
             String more = problems.size() == 1 ? "" : " (and " + (problems.size() - 1) + " more setting"
                     + (problems.size() == 2 ? "" : "s") + " to fix)";
-            throw new UserError(UserError.CONFIG, problems.get(0) + more);
+            throw new ConfigurationError(problems.get(0) + more);
         }
     }
 
@@ -70,6 +70,8 @@ public final class SettingsCheck {
                 Arrays.stream(LinkSettings.Mode.values()).map(m -> m.name().toLowerCase(Locale.ROOT)).toList(), true);
         c.oneOf("pipeline.ffmpeg.x264-preset", FfmpegSettings.X264_PRESETS, false);
         c.oneOf("pipeline.lambda.invocation-type", List.of("RequestResponse", "Event"), true);
+        c.oneOf("pipeline.transcode.on-key-collision",
+                Arrays.stream(KeyCollision.values()).map(k -> k.name().toLowerCase(Locale.ROOT)).toList(), true);
         BOOLEANS.forEach(c::bool);
 
         c.number("pipeline.shutdown.grace-seconds", 0, Integer.MAX_VALUE);
@@ -77,6 +79,7 @@ public final class SettingsCheck {
         c.number("pipeline.retry.delay-ms", 1, Integer.MAX_VALUE);
         c.number("pipeline.retry.max-delay-ms", 1, Integer.MAX_VALUE);
         c.number("pipeline.retry.max-receives", 1, 1000); // SQS maxReceiveCount
+        c.number("pipeline.intake.max-records", 1, Integer.MAX_VALUE);
         c.number("pipeline.transcode.concurrency", 1, Integer.MAX_VALUE);
         c.number("pipeline.transcode.visibility-timeout-seconds", 0, 43_200); // SQS: at most 12 hours
         c.number("pipeline.provision.visibility-timeout-seconds", 0, 43_200);

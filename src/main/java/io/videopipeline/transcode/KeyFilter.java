@@ -1,6 +1,5 @@
 package io.videopipeline.transcode;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -36,14 +35,6 @@ public final class KeyFilter {
     /** Video suffixes only ({@link #VIDEO_SUFFIXES}), anywhere in the bucket. */
     public static KeyFilter videosOnly() {
         return new KeyFilter(List.of(), List.of(), VIDEO_SUFFIXES);
-    }
-
-    /** Splits a comma-separated property value ({@code ".mov, .mp4"}); blank gives an empty list. */
-    public static List<String> csv(String value) {
-        if (value == null || value.isBlank()) {
-            return List.of();
-        }
-        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /** This filter, also excluding keys under {@code prefix} (ignored if blank). */

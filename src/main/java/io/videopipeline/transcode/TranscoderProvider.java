@@ -1,6 +1,5 @@
 package io.videopipeline.transcode;
 
-import io.videopipeline.config.PipelineConfig;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -15,5 +14,6 @@ public interface TranscoderProvider {
     /** The value of {@code pipeline.transcoder} that selects this backend. */
     String name();
 
-    Transcoder create(S3Client s3, PipelineConfig config);
+    /** @param settings the backend's own settings, {@code pipeline.<name>.*}, and no others */
+    Transcoder create(S3Client s3, TranscoderSettings settings);
 }

@@ -1,10 +1,10 @@
 package io.videopipeline.bench;
 
-import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.transcode.TranscodeJob;
 import io.videopipeline.transcode.TranscodeResult;
 import io.videopipeline.transcode.Transcoder;
 import io.videopipeline.transcode.TranscoderProvider;
+import io.videopipeline.transcode.TranscoderSettings;
 import java.util.List;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -20,7 +20,7 @@ public final class NoopTranscoderProvider implements TranscoderProvider {
     }
 
     @Override
-    public Transcoder create(S3Client s3, PipelineConfig config) {
+    public Transcoder create(S3Client s3, TranscoderSettings settings) {
         return job -> record(job);
     }
 

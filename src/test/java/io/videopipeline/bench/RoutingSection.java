@@ -236,7 +236,7 @@ final class RoutingSection {
         PipelineConfig config = PipelineConfig.load(env.configDir(), "aws", Map.of(), settings(threads));
         S3EventIntake intake = new S3EventIntake();
         TranscodePlanner planner = new TranscodePlanner(
-                new KeyFilter(List.of(), List.of(), KeyFilter.csv(config.get("pipeline.transcode.suffixes", ""))),
+                new KeyFilter(List.of(), List.of(), config.getList("pipeline.transcode.suffixes")),
                 new OutputKeys(config.get("pipeline.transcode.output-key-pattern")),
                 PresetCatalog.load(env.configDir().resolve("presets.yaml")).presets(),
                 config.require("pipeline.buckets.upload"), config.require("pipeline.buckets.transcoded"));

@@ -1,7 +1,7 @@
 package io.videopipeline.bench;
 
+import io.videopipeline.app.FfmpegConfig;
 import io.videopipeline.config.PipelineConfig;
-import io.videopipeline.app.PipelineBeans;
 import io.videopipeline.transcode.FfmpegCommand;
 import io.videopipeline.transcode.FfmpegSettings;
 import io.videopipeline.transcode.OutputKeys;
@@ -36,7 +36,7 @@ final class TranscodeSection {
         this.cloud = cloud;
         this.dir = dir;
         PipelineConfig shipped = PipelineConfig.load(env.configDir(), "aws", Map.of(), Map.of());
-        this.ffmpeg = PipelineBeans.ffmpegSettings(shipped);
+        this.ffmpeg = FfmpegConfig.settings(shipped);
         this.presets = PresetCatalog.load(env.configDir().resolve("presets.yaml")).presets();
     }
 

@@ -1,6 +1,5 @@
 package io.videopipeline.config;
 
-import io.videopipeline.cli.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,13 +45,14 @@ class SettingsCheckTest {
             "pipeline.ffmpeg.timeout-minutes| ten         | a number > 0",
             "pipeline.transcode.max-frame-rate | -30       | a number > 0",
             "pipeline.transcode.max-pixels  | 0           | a whole number ≥ 1",
+            "pipeline.intake.max-records    | 0           | a whole number ≥ 1",
+            "pipeline.transcode.on-key-collision | overwrite | one of refuse, replace",
     })
     void aBadValueNamesTheKeyTheValueAndWhatIsAllowed(String key, String value, String allowed) {
         PipelineConfig config = shipped("local", Map.of(key, value));
 
         assertThatThrownBy(() -> SettingsCheck.check(config))
-                .isInstanceOf(UserError.class)
-                .satisfies(e -> assertThat(((UserError) e).exitCode()).isEqualTo(UserError.CONFIG))
+                .isInstanceOf(ConfigurationError.class)
                 .hasMessageStartingWith("property '" + key + "' is '" + value + "' but must be " + allowed)
                 .hasMessageContaining(PipelineConfig.envName(key))
                 .hasMessageNotContaining("\n");

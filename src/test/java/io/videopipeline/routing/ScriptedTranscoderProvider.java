@@ -1,6 +1,5 @@
 package io.videopipeline.routing;
 
-import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.transcode.ExistingOutputs;
 import io.videopipeline.transcode.FfmpegTranscoder;
 import io.videopipeline.transcode.SourceMissingException;
@@ -10,6 +9,7 @@ import io.videopipeline.transcode.TranscodeOutput;
 import io.videopipeline.transcode.TranscodeResult;
 import io.videopipeline.transcode.Transcoder;
 import io.videopipeline.transcode.TranscoderProvider;
+import io.videopipeline.transcode.TranscoderSettings;
 import io.videopipeline.transcode.UnusableSourceException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ public final class ScriptedTranscoderProvider implements TranscoderProvider {
     }
 
     @Override
-    public Transcoder create(S3Client s3, PipelineConfig config) {
+    public Transcoder create(S3Client s3, TranscoderSettings settings) {
         return job -> run(s3, job);
     }
 

@@ -21,7 +21,7 @@ class KeyFilterTest {
     @Test
     void includeAndExcludePrefixes() {
         KeyFilter filter = new KeyFilter(List.of("uploads/", "incoming/"), List.of("uploads/tmp/"),
-                KeyFilter.csv(".mov, .MP4"));
+                List.of(".mov", ".MP4"));
 
         assertThat(filter.accepts("uploads/clip.mov")).isTrue();
         assertThat(filter.accepts("incoming/clip.mp4")).isTrue();
@@ -44,12 +44,5 @@ class KeyFilterTest {
     void folderMarkersAreNeverAccepted() {
         assertThat(KeyFilter.acceptAll().accepts("uploads/")).isFalse();
         assertThat(KeyFilter.acceptAll().accepts("")).isFalse();
-    }
-
-    @Test
-    void csvSplitsAndTrims() {
-        assertThat(KeyFilter.csv(" .mov , ,.mp4")).containsExactly(".mov", ".mp4");
-        assertThat(KeyFilter.csv("  ")).isEmpty();
-        assertThat(KeyFilter.csv(null)).isEmpty();
     }
 }
