@@ -1,10 +1,10 @@
 package io.videopipeline.cli;
 
+import io.videopipeline.app.FfmpegConfig;
 import io.videopipeline.aws.AwsClients;
 import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.localcloud.LocalCloud;
-import io.videopipeline.app.FfmpegConfig;
 import io.videopipeline.transcode.PresetCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,10 +1,10 @@
 package io.videopipeline.cli;
 
+import io.videopipeline.app.PipelineBeans;
 import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.config.SettingsCheck;
 import io.videopipeline.localcloud.LocalCloud;
-import io.videopipeline.app.PipelineBeans;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
