@@ -31,11 +31,19 @@ class MainExitCodeTest {
     }
 
     @Test
+    void aPresetsFileThatCannotBeReadIsExit3InEveryProfile() {
+        assertThat(run("--set", "pipeline.presets.file=missing.yaml")).isEqualTo(UserError.CONFIG);
+        // the local profile reads it first for the local cloud's Elastic Transcoder, before the cloud starts
+        assertThat(run("--profile", "local", "--set", "pipeline.presets.file=missing.yaml")).isEqualTo(UserError.CONFIG);
+    }
+
+    @Test
     void aBugWhileWiringIsExit1() {
         assertThat(run("--set", "pipeline.transcoder=failing", "--set", "pipeline.failing.required=set")).isEqualTo(1);
     }
 
     private int run(String... args) {
+        // the last --profile wins
         List<String> all = new ArrayList<>(List.of("run", "--profile", "aws", "--config", "config", "--routes", "routes",
                 "--set", "camel.management.enabled=false",
                 "--set", "pipeline.aws.access-key=test", "--set", "pipeline.aws.secret-key=test",

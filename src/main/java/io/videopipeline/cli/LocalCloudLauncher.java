@@ -36,7 +36,7 @@ final class LocalCloudLauncher {
                 .region(config.get("pipeline.aws.region", "us-east-1"))
                 .builtInSns()
                 .smtp(config.getInt("pipeline.localcloud.smtp-port", 2525))
-                .elasticTranscoder(PresetCatalog.load(config.configPath("pipeline.presets.file", "presets.yaml")),
+                .elasticTranscoder(config.load("pipeline.presets.file", "presets.yaml", PresetCatalog::load),
                         FfmpegConfig.settings(config));
         try {
             return builder.build().start();
