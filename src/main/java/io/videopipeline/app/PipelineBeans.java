@@ -75,9 +75,11 @@ public final class PipelineBeans implements CamelConfiguration {
     }
 
     /**
-     * Only binds: no thread is started and nothing is called but the constructors of clients. A setting the user
-     * must fix ends as a {@link ConfigurationError} (from {@link PipelineConfig}'s lookups and the checks named
-     * below); anything else thrown here is a bug and is left to surface as one.
+     * Builds and binds, and starts nothing: no thread, no call over the network (clients are only created). What
+     * is read is what the settings name (presets, mail templates) and, for the ffmpeg backend, a check that its
+     * binaries run and its work dir is writable. A setting the user must fix ends as a {@link ConfigurationError}
+     * (from {@link PipelineConfig}'s lookups and the checks named below); anything else thrown here is a bug and
+     * is left to surface as one.
      */
     @Override
     public void configure(CamelContext camel) {
