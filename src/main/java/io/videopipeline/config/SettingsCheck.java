@@ -3,7 +3,7 @@ package io.videopipeline.config;
 import io.videopipeline.cli.UserError;
 import io.videopipeline.notify.LinkSettings;
 import io.videopipeline.permissions.AclMode;
-import io.videopipeline.transcode.FfmpegSettings;
+import io.videopipeline.media.FfmpegSettings;
 import io.videopipeline.transcode.TranscoderProvider;
 
 import java.net.URI;

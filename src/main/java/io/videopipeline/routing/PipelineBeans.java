@@ -18,13 +18,13 @@ import io.videopipeline.notify.RenditionMail;
 import io.videopipeline.permissions.AclMode;
 import io.videopipeline.permissions.AclSettings;
 import io.videopipeline.permissions.AclUpdater;
-import io.videopipeline.transcode.FfmpegSettings;
-import io.videopipeline.transcode.Preset;
+import io.videopipeline.media.FfmpegSettings;
+import io.videopipeline.media.Preset;
 import io.videopipeline.transcode.FfmpegTranscoder;
-import io.videopipeline.transcode.StaleUploadSweeper;
+import io.videopipeline.media.StaleUploadSweeper;
 import io.videopipeline.transcode.KeyFilter;
 import io.videopipeline.transcode.OutputKeys;
-import io.videopipeline.transcode.PresetCatalog;
+import io.videopipeline.media.PresetCatalog;
 import io.videopipeline.transcode.TranscodePlanner;
 import io.videopipeline.transcode.cloud.ElasticTranscoderSettings;
 import io.videopipeline.transcode.cloud.ElasticTranscoderTranscoder;
@@ -58,18 +58,27 @@ public final class PipelineBeans implements CamelConfiguration {
     private final PipelineConfig config;
     private final List<AutoCloseable> resources;
 
-    private final io.videopipeline.transcode.ProgressListener progress;
+    private final io.videopipeline.media.ProgressListener progress;
+    /** presets.yaml, read once; null until then. */
+    private PresetCatalog catalog;
 
     public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources) {
-        this(config, resources, io.videopipeline.transcode.ProgressListener.NONE);
+        this(config, resources, io.videopipeline.media.ProgressListener.NONE);
     }
 
     /** @param progress told about every ffmpeg job's progress (metrics) */
     public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources,
-                         io.videopipeline.transcode.ProgressListener progress) {
+                         io.videopipeline.media.ProgressListener progress) {
+        this(config, resources, progress, null);
+    }
+
+    /** @param presets presets.yaml as already read (by the local cloud's start), or null to read it here */
+    public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources,
+                         io.videopipeline.media.ProgressListener progress, PresetCatalog presets) {
         this.config = config;
         this.resources = resources;
         this.progress = progress;
+        this.catalog = presets;
     }
 
     @Override
@@ -175,7 +184,9 @@ public final class PipelineBeans implements CamelConfiguration {
     }
 
     private List<Preset> presets() {
-        PresetCatalog catalog = PresetCatalog.load(config.configPath("pipeline.presets.file", "presets.yaml"));
+        if (catalog == null) {
+            catalog = PresetCatalog.load(config.configPath("pipeline.presets.file", "presets.yaml"));
+        }
         List<String> chosen = KeyFilter.csv(config.get("pipeline.presets", ""));
         return chosen.isEmpty() ? catalog.presets() : catalog.select(chosen);
     }
@@ -243,13 +254,15 @@ public final class PipelineBeans implements CamelConfiguration {
                         "pipeline.ffmpeg.timeout-minutes"))
                 .withLimits(inputLimits(config))
                 .withMultipartThreshold(config.getInt("pipeline.transcode.multipart-threshold-mb", 64) * 1024L * 1024L)
-                .withProgressLogInterval(Duration.ofSeconds(config.getInt("pipeline.ffmpeg.progress-log-seconds", 30)));
+                .withProgressLogInterval(Duration.ofSeconds(config.getInt("pipeline.ffmpeg.progress-log-seconds", 30)))
+                // a little past the grace Camel gives in-flight work, so a stop does not kill ffmpeg first
+                .withShutdownGrace(Duration.ofSeconds(config.getInt("pipeline.shutdown.grace-seconds", 30) + 2L));
     }
 
     /** {@code pipeline.transcode.max-*}: what one upload may ask for (see config/application.properties). */
-    public static io.videopipeline.transcode.InputLimits inputLimits(PipelineConfig config) {
-        io.videopipeline.transcode.InputLimits d = io.videopipeline.transcode.InputLimits.DEFAULTS;
-        return new io.videopipeline.transcode.InputLimits(
+    public static io.videopipeline.media.InputLimits inputLimits(PipelineConfig config) {
+        io.videopipeline.media.InputLimits d = io.videopipeline.media.InputLimits.DEFAULTS;
+        return new io.videopipeline.media.InputLimits(
                 number(config, "pipeline.transcode.max-input-mb", d.maxBytes() >> 20).longValue() << 20,
                 minutes(config.get("pipeline.transcode.max-duration-minutes", String.valueOf(d.maxDuration()
                         .toMinutes())), "pipeline.transcode.max-duration-minutes"),
