@@ -2,7 +2,6 @@ package io.videopipeline.media;
 
 import io.videopipeline.transcode.LogText;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -242,10 +241,10 @@ public final class MediaEncoder {
 
     private void copy(ResponseInputStream<GetObjectResponse> body, Path input, Request request) throws IOException {
         long max = settings.limits().maxBytes();
-        try (InputStream in = body; OutputStream out = Files.newOutputStream(input)) {
+        try (OutputStream out = Files.newOutputStream(input)) {
             byte[] buffer = new byte[64 * 1024];
             long total = 0;
-            for (int n; (n = in.read(buffer)) >= 0; ) {
+            for (int n; (n = body.read(buffer)) >= 0; ) {
                 total += n;
                 if (total > max) {
                     body.abort();
