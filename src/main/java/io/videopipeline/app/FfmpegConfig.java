@@ -1,8 +1,8 @@
 package io.videopipeline.app;
 
 import io.videopipeline.config.PipelineConfig;
-import io.videopipeline.transcode.FfmpegSettings;
-import io.videopipeline.transcode.InputLimits;
+import io.videopipeline.media.FfmpegSettings;
+import io.videopipeline.media.InputLimits;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -28,7 +28,9 @@ public final class FfmpegConfig {
                 .withTimeout(minutes(config, "pipeline.ffmpeg.timeout-minutes", "120"))
                 .withLimits(inputLimits(config))
                 .withMultipartThreshold(config.getInt("pipeline.transcode.multipart-threshold-mb", 64) * 1024L * 1024L)
-                .withProgressLogInterval(Duration.ofSeconds(config.getInt("pipeline.ffmpeg.progress-log-seconds", 30)));
+                .withProgressLogInterval(Duration.ofSeconds(config.getInt("pipeline.ffmpeg.progress-log-seconds", 30)))
+                // a little past the grace Camel gives in-flight work, so a stop does not kill ffmpeg first
+                .withShutdownGrace(Duration.ofSeconds(config.getInt("pipeline.shutdown.grace-seconds", 30) + 2L));
     }
 
     private static InputLimits inputLimits(PipelineConfig config) {

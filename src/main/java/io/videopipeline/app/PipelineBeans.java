@@ -21,13 +21,13 @@ import io.videopipeline.permissions.AclUpdater;
 import io.videopipeline.routing.DeadLetters;
 import io.videopipeline.routing.FailurePolicy;
 import io.videopipeline.routing.ReceivedMessage;
-import io.videopipeline.transcode.FfmpegSettings;
-import io.videopipeline.transcode.Preset;
+import io.videopipeline.media.FfmpegSettings;
+import io.videopipeline.media.Preset;
 import io.videopipeline.transcode.FfmpegTranscoder;
-import io.videopipeline.transcode.StaleUploadSweeper;
+import io.videopipeline.media.StaleUploadSweeper;
 import io.videopipeline.transcode.KeyFilter;
 import io.videopipeline.transcode.OutputKeys;
-import io.videopipeline.transcode.PresetCatalog;
+import io.videopipeline.media.PresetCatalog;
 import io.videopipeline.transcode.TranscodePlanner;
 import io.videopipeline.transcode.cloud.ElasticTranscoderSettings;
 import io.videopipeline.transcode.cloud.ElasticTranscoderTranscoder;
@@ -60,18 +60,27 @@ public final class PipelineBeans implements CamelConfiguration {
     private final PipelineConfig config;
     private final List<AutoCloseable> resources;
 
-    private final io.videopipeline.transcode.ProgressListener progress;
+    private final io.videopipeline.media.ProgressListener progress;
+    /** presets.yaml, read once; null until then. */
+    private PresetCatalog catalog;
 
     public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources) {
-        this(config, resources, io.videopipeline.transcode.ProgressListener.NONE);
+        this(config, resources, io.videopipeline.media.ProgressListener.NONE);
     }
 
     /** @param progress told about every ffmpeg job's progress (metrics) */
     public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources,
-                         io.videopipeline.transcode.ProgressListener progress) {
+                         io.videopipeline.media.ProgressListener progress) {
+        this(config, resources, progress, null);
+    }
+
+    /** @param presets presets.yaml as already read (by the local cloud's start), or null to read it here */
+    public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources,
+                         io.videopipeline.media.ProgressListener progress, PresetCatalog presets) {
         this.config = config;
         this.resources = resources;
         this.progress = progress;
+        this.catalog = presets;
     }
 
     /**
@@ -176,9 +185,12 @@ public final class PipelineBeans implements CamelConfiguration {
     }
 
     private List<Preset> presets() {
-        PresetCatalog catalog = config.load("pipeline.presets.file", "presets.yaml", PresetCatalog::load);
+        if (catalog == null) {
+            catalog = config.load("pipeline.presets.file", "presets.yaml", PresetCatalog::load);
+        }
+        PresetCatalog loaded = catalog;
         return config.parse("pipeline.presets", "",
-                chosen -> chosen.isBlank() ? catalog.presets() : catalog.select(PipelineConfig.csv(chosen)));
+                chosen -> chosen.isBlank() ? loaded.presets() : loaded.select(PipelineConfig.csv(chosen)));
     }
 
     private Transcoder transcoder(CamelContext camel, AwsClients aws, S3Client s3, FfmpegSettings ffmpeg,

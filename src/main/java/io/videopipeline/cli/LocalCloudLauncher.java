@@ -5,7 +5,7 @@ import io.videopipeline.aws.AwsClients;
 import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.localcloud.LocalCloud;
-import io.videopipeline.transcode.PresetCatalog;
+import io.videopipeline.media.PresetCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.elastictranscoder.ElasticTranscoderClient;
@@ -27,6 +27,11 @@ final class LocalCloudLauncher {
     }
 
     static LocalCloud start(PipelineConfig config) {
+        return start(config, config.load("pipeline.presets.file", "presets.yaml", PresetCatalog::load));
+    }
+
+    /** @param presets the catalog the pipeline uses too, read once */
+    static LocalCloud start(PipelineConfig config, PresetCatalog presets) {
         LocalCloud.Builder builder = LocalCloud.builder()
                 .bindAddress(config.get("pipeline.localcloud.bind-address", "127.0.0.1"))
                 .port(config.getInt("pipeline.localcloud.port", 4566))
@@ -36,8 +41,7 @@ final class LocalCloudLauncher {
                 .region(config.get("pipeline.aws.region", "us-east-1"))
                 .builtInSns()
                 .smtp(config.getInt("pipeline.localcloud.smtp-port", 2525))
-                .elasticTranscoder(config.load("pipeline.presets.file", "presets.yaml", PresetCatalog::load),
-                        FfmpegConfig.settings(config));
+                .elasticTranscoder(presets, FfmpegConfig.settings(config));
         try {
             return builder.build().start();
         } catch (IllegalStateException e) {

@@ -28,6 +28,8 @@ public final class PipelineRunner {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Main main;
     private LocalCloud localCloud;
+    /** presets.yaml as the local cloud read it, handed to the beans; null: the beans read it themselves. */
+    private io.videopipeline.media.PresetCatalog presets;
 
     public PipelineRunner(PipelineConfig config, Path routesDir) {
         this.config = config;
@@ -56,7 +58,8 @@ public final class PipelineRunner {
         // Main checks too; this covers embedders and tests that start the runner directly.
         SettingsCheck.check(config);
         if (config.getBoolean("pipeline.localcloud.enabled", false)) {
-            LocalCloud cloud = LocalCloudLauncher.start(config);
+            presets = config.load("pipeline.presets.file", "presets.yaml", io.videopipeline.media.PresetCatalog::load);
+            LocalCloud cloud = LocalCloudLauncher.start(config, presets);
             resources.add(cloud);
             localCloud = cloud;
             config = LocalCloudLauncher.pointAt(cloud, config);
@@ -85,10 +88,10 @@ public final class PipelineRunner {
         m.addOverrideProperty("camel.component.properties.environment-variable-mode", "0");
         m.configure().withRoutesIncludePattern(include);
         // SIGTERM: stop consuming, give in-flight exchanges this long, then stop them; an unfinished message is
-        // not deleted and comes back after its visibility timeout. ffmpeg children get the same grace.
+        // not deleted and comes back after its visibility timeout. ffmpeg children get the same grace
+        // (pipeline.shutdown.grace-seconds is part of their FfmpegSettings).
         int grace = config.getInt("pipeline.shutdown.grace-seconds", 30);
         m.addOverrideProperty("camel.main.shutdown-timeout", String.valueOf(grace));
-        io.videopipeline.transcode.FfmpegProcess.setShutdownGrace(java.time.Duration.ofSeconds(grace + 2L));
         if (config.getBoolean("pipeline.routes.live-reload", false)) {
             m.configure().withRoutesReloadEnabled(true)
                     .withRoutesReloadDirectory(routesDir.toString())
@@ -101,7 +104,7 @@ public final class PipelineRunner {
         m.addMainListener(metrics);
         m.addMainListener(new io.videopipeline.routing.QueueMetrics(
                 java.time.Duration.ofSeconds(config.getInt("pipeline.metrics.queue-depth-interval-seconds", 15))));
-        m.configure().addConfiguration(new PipelineBeans(config, resources, metrics));
+        m.configure().addConfiguration(new PipelineBeans(config, resources, metrics, presets));
         return m;
     }
 

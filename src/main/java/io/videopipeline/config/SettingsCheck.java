@@ -2,7 +2,7 @@ package io.videopipeline.config;
 
 import io.videopipeline.notify.LinkSettings;
 import io.videopipeline.permissions.AclMode;
-import io.videopipeline.transcode.FfmpegSettings;
+import io.videopipeline.media.FfmpegSettings;
 import io.videopipeline.transcode.KeyCollision;
 import io.videopipeline.transcode.TranscoderProvider;
 

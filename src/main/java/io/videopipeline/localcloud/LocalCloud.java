@@ -42,8 +42,8 @@ import io.videopipeline.localcloud.et.EtNotifier;
 import io.videopipeline.localcloud.et.EtSettings;
 import io.videopipeline.localcloud.mail.MailServer;
 import io.videopipeline.localcloud.sns.SnsService;
-import io.videopipeline.transcode.FfmpegSettings;
-import io.videopipeline.transcode.PresetCatalog;
+import io.videopipeline.media.FfmpegSettings;
+import io.videopipeline.media.PresetCatalog;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**

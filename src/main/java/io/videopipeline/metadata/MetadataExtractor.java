@@ -20,7 +20,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import io.videopipeline.transcode.LogText;
-import io.videopipeline.transcode.MediaGuard;
+import io.videopipeline.media.MediaGuard;
+import io.videopipeline.media.RenditionMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -185,7 +186,7 @@ public final class MetadataExtractor {
         Process process;
         try {
             // the same orphan guard as the transcoder's ffmpeg: an ffprobe never outlives a SIGKILLed JVM
-            process = new ProcessBuilder(io.videopipeline.transcode.FfmpegProcess.guarded(command)).start();
+            process = new ProcessBuilder(io.videopipeline.media.FfmpegProcess.guarded(command)).start();
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start ffprobe at '" + settings.ffprobe() + "': " + e.getMessage(), e);
         }
@@ -222,7 +223,7 @@ public final class MetadataExtractor {
         }
         JsonNode audio = firstStream(probe, "audio");
         JsonNode format = probe.path("format");
-        Map<String, String> user = io.videopipeline.transcode.SourceMetadata.decode(head.metadata());
+        Map<String, String> user = io.videopipeline.media.SourceMetadata.decode(head.metadata());
         return new RenditionSummary(
                 number(format.path("duration"), Double::valueOf),
                 video.hasNonNull("width") ? video.get("width").asInt() : null,
@@ -233,8 +234,8 @@ public final class MetadataExtractor {
                 head.contentLength() == null ? 0L : head.contentLength(),
                 user.get("source-bucket"),
                 user.get("source-key"),
-                user.get("source-etag"),
-                user.get("preset"),
+                user.get(RenditionMetadata.SOURCE_ETAG),
+                user.get(RenditionMetadata.PRESET),
                 head.lastModified() == null ? null : head.lastModified().toString(),
                 clock.instant().toString());
     }

@@ -24,7 +24,7 @@ public record MetadataSettings(String ffprobe, Duration timeout, Duration presig
     /** The transcoded bucket's default name (DESIGN.md §6), whole bucket, the default pixel limit. */
     public MetadataSettings(String ffprobe, Duration timeout, Duration presignLifetime) {
         this(ffprobe, timeout, presignLifetime, "video-transcoded", "",
-                io.videopipeline.transcode.InputLimits.DEFAULTS.maxPixels());
+                io.videopipeline.media.InputLimits.DEFAULTS.maxPixels());
     }
 
     public MetadataSettings {

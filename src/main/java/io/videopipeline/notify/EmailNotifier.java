@@ -2,7 +2,7 @@ package io.videopipeline.notify;
 
 import io.videopipeline.event.ObjectEvent;
 import io.videopipeline.transcode.OutputKeys;
-import io.videopipeline.transcode.SourceMetadata;
+import io.videopipeline.media.SourceMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;

@@ -3,7 +3,7 @@ package io.videopipeline.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.videopipeline.event.PoisonMessageException;
-import io.videopipeline.transcode.SourceMetadata;
+import io.videopipeline.media.SourceMetadata;
 
 import java.util.Map;
 

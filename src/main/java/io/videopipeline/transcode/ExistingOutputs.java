@@ -1,5 +1,10 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.media.RenditionMetadata;
+
+import io.videopipeline.media.SourceMetadata;
+import io.videopipeline.media.TranscodeFailedException;
+
 import io.videopipeline.aws.S3Objects;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -44,7 +49,7 @@ public final class ExistingOutputs {
         if (head == null) {
             return false;
         }
-        return job.inputETag().equals(head.metadata().get(FfmpegTranscoder.META_SOURCE_ETAG));
+        return job.inputETag().equals(head.metadata().get(RenditionMetadata.SOURCE_ETAG));
     }
 
     /**
@@ -62,8 +67,8 @@ public final class ExistingOutputs {
             return java.util.Optional.empty();
         }
         java.util.Map<String, String> meta = SourceMetadata.decode(head.metadata());
-        String sourceKey = meta.get(FfmpegTranscoder.META_SOURCE_KEY);
-        String sourceBucket = meta.get(FfmpegTranscoder.META_SOURCE_BUCKET);
+        String sourceKey = meta.get(RenditionMetadata.SOURCE_KEY);
+        String sourceBucket = meta.get(RenditionMetadata.SOURCE_BUCKET);
         if (job.inputKey().equals(sourceKey) && job.inputBucket().equals(sourceBucket)) {
             return java.util.Optional.empty();
         }

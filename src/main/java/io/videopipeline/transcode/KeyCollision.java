@@ -1,5 +1,7 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.media.TranscodeException;
+
 import io.videopipeline.failure.ClassifiedFailure;
 
 import java.util.Locale;

@@ -1,5 +1,7 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.media.Preset;
+
 import io.videopipeline.event.ObjectEvent;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.media.Preset;
+
 import java.util.Objects;
 
 /** One rendition of a job: which preset, written to which key of the output bucket. */

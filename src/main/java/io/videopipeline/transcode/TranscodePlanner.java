@@ -1,5 +1,9 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.media.Preset;
+import io.videopipeline.media.SourceMissingException;
+import io.videopipeline.media.TranscodeFailedException;
+
 import io.videopipeline.aws.ETags;
 import io.videopipeline.aws.S3Objects;
 import io.videopipeline.event.ObjectEvent;

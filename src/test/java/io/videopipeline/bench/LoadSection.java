@@ -1,7 +1,7 @@
 package io.videopipeline.bench;
 
-import io.videopipeline.transcode.PresetCatalog;
-import io.videopipeline.transcode.Preset;
+import io.videopipeline.media.PresetCatalog;
+import io.videopipeline.media.Preset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

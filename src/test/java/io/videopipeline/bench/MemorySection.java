@@ -1,8 +1,8 @@
 package io.videopipeline.bench;
 
 import io.videopipeline.transcode.OutputKeys;
-import io.videopipeline.transcode.PresetCatalog;
-import io.videopipeline.transcode.S3FileUpload;
+import io.videopipeline.media.PresetCatalog;
+import io.videopipeline.media.S3FileUpload;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.videopipeline.bench;
 import io.videopipeline.metadata.MetadataExtractor;
 import io.videopipeline.metadata.MetadataSettings;
 import io.videopipeline.metadata.MeteredMetadataExtraction;
-import io.videopipeline.transcode.S3FileUpload;
+import io.videopipeline.media.S3FileUpload;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import io.videopipeline.event.ObjectEvent;
 import io.videopipeline.event.S3EventIntake;
 import io.videopipeline.transcode.KeyFilter;
 import io.videopipeline.transcode.OutputKeys;
-import io.videopipeline.transcode.PresetCatalog;
+import io.videopipeline.media.PresetCatalog;
 import io.videopipeline.transcode.TranscodePlanner;
 import java.io.IOException;
 import java.nio.file.Files;

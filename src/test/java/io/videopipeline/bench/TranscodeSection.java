@@ -2,11 +2,11 @@ package io.videopipeline.bench;
 
 import io.videopipeline.app.FfmpegConfig;
 import io.videopipeline.config.PipelineConfig;
-import io.videopipeline.transcode.FfmpegCommand;
-import io.videopipeline.transcode.FfmpegSettings;
+import io.videopipeline.media.FfmpegCommand;
+import io.videopipeline.media.FfmpegSettings;
 import io.videopipeline.transcode.OutputKeys;
-import io.videopipeline.transcode.Preset;
-import io.videopipeline.transcode.PresetCatalog;
+import io.videopipeline.media.Preset;
+import io.videopipeline.media.PresetCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

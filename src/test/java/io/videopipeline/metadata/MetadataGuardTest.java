@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.videopipeline.aws.S3ProxyFixture;
 import io.videopipeline.transcode.ForeignObjectException;
-import io.videopipeline.transcode.HostileMedia;
+import io.videopipeline.media.HostileMedia;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;

@@ -2,8 +2,8 @@ package io.videopipeline.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.videopipeline.transcode.TranscodeFailedException;
-import io.videopipeline.transcode.TranscodeTimeoutException;
+import io.videopipeline.media.TranscodeFailedException;
+import io.videopipeline.media.TranscodeTimeoutException;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.videopipeline.PipelineTestApp;
-import io.videopipeline.transcode.HostileMedia;
+import io.videopipeline.media.HostileMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

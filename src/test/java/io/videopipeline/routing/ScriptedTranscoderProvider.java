@@ -1,16 +1,16 @@
 package io.videopipeline.routing;
 
+import io.videopipeline.media.RenditionMetadata;
 import io.videopipeline.transcode.ExistingOutputs;
-import io.videopipeline.transcode.FfmpegTranscoder;
-import io.videopipeline.transcode.SourceMissingException;
-import io.videopipeline.transcode.TranscodeFailedException;
+import io.videopipeline.media.SourceMissingException;
+import io.videopipeline.media.TranscodeFailedException;
 import io.videopipeline.transcode.TranscodeJob;
 import io.videopipeline.transcode.TranscodeOutput;
 import io.videopipeline.transcode.TranscodeResult;
 import io.videopipeline.transcode.Transcoder;
 import io.videopipeline.transcode.TranscoderProvider;
 import io.videopipeline.transcode.TranscoderSettings;
-import io.videopipeline.transcode.UnusableSourceException;
+import io.videopipeline.media.UnusableSourceException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +76,7 @@ public final class ScriptedTranscoderProvider implements TranscoderProvider {
         List<String> written = new ArrayList<>();
         for (TranscodeOutput output : job.outputs()) {
             s3.putObject(b -> b.bucket(job.outputBucket()).key(output.key()).contentType("video/mp4")
-                    .metadata(Map.of(FfmpegTranscoder.META_SOURCE_ETAG, job.inputETag() == null ? "" : job.inputETag())),
+                    .metadata(Map.of(RenditionMetadata.SOURCE_ETAG, job.inputETag() == null ? "" : job.inputETag())),
                     RequestBody.fromString("rendition of " + job.inputKey()));
             written.add(output.key());
         }

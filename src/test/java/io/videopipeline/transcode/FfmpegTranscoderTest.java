@@ -1,5 +1,16 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.media.FfmpegProbe;
+import io.videopipeline.media.FfmpegProcess;
+import io.videopipeline.media.FfmpegSettings;
+import io.videopipeline.media.Preset;
+import io.videopipeline.media.PresetCatalog;
+import io.videopipeline.media.ProgressListener;
+import io.videopipeline.media.S3FileUpload;
+import io.videopipeline.media.SourceMetadata;
+import io.videopipeline.media.SourceMissingException;
+import io.videopipeline.media.UnusableSourceException;
+
 import io.videopipeline.failure.FailureClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,7 +45,7 @@ class FfmpegTranscoderTest {
 
     private static final String UPLOADS = "video-upload";
     private static final String TRANSCODED = "video-transcoded";
-    private static final List<Preset> PRESETS = PresetCatalog.load(PresetCatalogTest.SHIPPED).presets();
+    private static final List<Preset> PRESETS = PresetCatalog.load(Path.of("config/presets.yaml")).presets();
 
     private static InTestS3 s3Server;
     private static S3Client s3;

@@ -1,5 +1,17 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.media.FfmpegSettings;
+import io.videopipeline.media.HostileMedia;
+import io.videopipeline.media.InputLimits;
+import io.videopipeline.media.Preset;
+import io.videopipeline.media.PresetCatalog;
+import io.videopipeline.media.ProgressListener;
+import io.videopipeline.media.RenditionMetadata;
+import io.videopipeline.media.SourceMetadata;
+import io.videopipeline.media.TranscodeTimeoutException;
+import io.videopipeline.media.UnusableSourceException;
+
+
 import io.videopipeline.failure.FailureClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,7 +45,7 @@ class MediaGuardTest {
 
     private static final String UPLOADS = "video-upload";
     private static final String TRANSCODED = "video-transcoded";
-    private static final List<Preset> PRESETS = PresetCatalog.load(PresetCatalogTest.SHIPPED).presets();
+    private static final List<Preset> PRESETS = PresetCatalog.load(Path.of("config/presets.yaml")).presets();
 
     private static InTestS3 s3Server;
     private static S3Client s3;
@@ -307,7 +319,7 @@ class MediaGuardTest {
 
     private static String sourceKeyOf(String key) {
         return SourceMetadata.decode(s3.headObject(h -> h.bucket(TRANSCODED).key(key)).metadata())
-                .get(FfmpegTranscoder.META_SOURCE_KEY);
+                .get(RenditionMetadata.SOURCE_KEY);
     }
 
     private static List<String> objectsUnder(String prefix) {

@@ -1,9 +1,13 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.media.Preset;
+import io.videopipeline.media.PresetCatalog;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.videopipeline.event.ObjectEvent;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -54,7 +58,7 @@ class OutputKeysTest {
 
     @Test
     void jobFromAnEventHasOneOutputPerPresetInOrder() {
-        List<Preset> presets = PresetCatalog.load(PresetCatalogTest.SHIPPED).presets();
+        List<Preset> presets = PresetCatalog.load(Path.of("config/presets.yaml")).presets();
         ObjectEvent event = new ObjectEvent("ObjectCreated:Put", "video-upload", "uploads/clip.mov", 42L, "abc",
                 "01", Instant.EPOCH, null);
 

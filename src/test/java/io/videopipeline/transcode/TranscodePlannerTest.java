@@ -1,5 +1,9 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.media.Preset;
+import io.videopipeline.media.PresetCatalog;
+import io.videopipeline.media.SourceMissingException;
+
 import io.videopipeline.event.ObjectEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TranscodePlannerTest {
     private static final String UPLOADS = "video-upload";
     private static final String TRANSCODED = "video-transcoded";
-    private static final List<Preset> PRESETS = PresetCatalog.load(PresetCatalogTest.SHIPPED).presets();
+    private static final List<Preset> PRESETS = PresetCatalog.load(Path.of("config/presets.yaml")).presets();
 
     private static InTestS3 s3Server;
     private static S3Client s3;

@@ -1,5 +1,13 @@
 package io.videopipeline.transcode;
 
+import io.videopipeline.media.RenditionMetadata;
+
+import io.videopipeline.media.FfmpegSettings;
+import io.videopipeline.media.JobDir;
+import io.videopipeline.media.Preset;
+import io.videopipeline.media.PresetCatalog;
+import io.videopipeline.media.ProgressListener;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -32,7 +40,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class TranscoderCrashSafetyTest {
     private static final String UPLOADS = "video-upload";
     private static final String TRANSCODED = "video-transcoded";
-    private static final List<Preset> PRESETS = PresetCatalog.load(PresetCatalogTest.SHIPPED).presets();
+    private static final List<Preset> PRESETS = PresetCatalog.load(Path.of("config/presets.yaml")).presets();
 
     private static InTestS3 s3Server;
     private static S3Client s3;
@@ -88,11 +96,11 @@ class TranscoderCrashSafetyTest {
         Files.setLastModifiedTime(foreign, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
         // A job that died a moment ago (its lock file is fresh, but nobody holds the lock): removed, whatever the clocks say.
         Path justDied = Files.createDirectories(work.resolve("ffmpeg-1111111111111111-1"));
-        Files.writeString(justDied.resolve(FfmpegTranscoder.OWNER_LOCK), "");
+        Files.writeString(justDied.resolve(JobDir.OWNER_LOCK), "");
         // A running job holds its lock: kept.
         Path running = Files.createDirectories(work.resolve("ffmpeg-2222222222222222-2"));
         try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
-                running.resolve(FfmpegTranscoder.OWNER_LOCK), java.nio.file.StandardOpenOption.CREATE,
+                running.resolve(JobDir.OWNER_LOCK), java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.WRITE);
              java.nio.channels.FileLock lock = channel.lock()) {
 
@@ -127,7 +135,7 @@ class TranscoderCrashSafetyTest {
                 job.outputs().stream().map(TranscodeOutput::key).toList());
         for (TranscodeOutput output : job.outputs()) {
             assertThat(s3.headObject(h -> h.bucket(TRANSCODED).key(output.key())).metadata())
-                    .containsEntry(FfmpegTranscoder.META_SOURCE_ETAG, job.inputETag());
+                    .containsEntry(RenditionMetadata.SOURCE_ETAG, job.inputETag());
         }
         // A third delivery finds all three with the same source ETag and does nothing.
         assertThat(transcoder.submit(job).skipped()).isTrue();
@@ -143,7 +151,7 @@ class TranscoderCrashSafetyTest {
         TranscodeJob second = new OutputKeys().jobFor(UPLOADS, first.inputKey(), null, "0000feed", TRANSCODED, PRESETS);
         assertThat(transcoder.submit(second).skipped()).isFalse();
         assertThat(s3.headObject(h -> h.bucket(TRANSCODED).key(second.outputs().get(0).key())).metadata())
-                .containsEntry(FfmpegTranscoder.META_SOURCE_ETAG, "0000feed");
+                .containsEntry(RenditionMetadata.SOURCE_ETAG, "0000feed");
     }
 
     static Stream<String> hostileKeys() {
@@ -189,7 +197,7 @@ class TranscoderCrashSafetyTest {
         assertThat(Path.of("/tmp/traversal")).doesNotExist();
         for (TranscodeOutput output : job.outputs()) {
             assertThat(store.headObject(h -> h.bucket(TRANSCODED).key(output.key())).metadata())
-                    .containsEntry(FfmpegTranscoder.META_SOURCE_ETAG, job.inputETag());
+                    .containsEntry(RenditionMetadata.SOURCE_ETAG, job.inputETag());
         }
     }
 

@@ -1,44 +1,36 @@
 package io.videopipeline.localcloud.et;
 
-import io.videopipeline.aws.S3Objects;
-import io.videopipeline.transcode.TempFiles;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.videopipeline.transcode.FfmpegCommand;
-import io.videopipeline.transcode.FfmpegProbe;
-import io.videopipeline.transcode.FfmpegProcess;
-import io.videopipeline.transcode.FfmpegSettings;
-import io.videopipeline.transcode.FfmpegTranscoder;
-import io.videopipeline.transcode.LogText;
-import io.videopipeline.transcode.MediaGuard;
-import io.videopipeline.transcode.Preset;
-import io.videopipeline.transcode.S3FileUpload;
-import io.videopipeline.transcode.TranscodeFailedException;
+import io.videopipeline.aws.S3Objects;
+import io.videopipeline.media.FfmpegProbe;
+import io.videopipeline.media.FfmpegSettings;
+import io.videopipeline.media.MediaEncoder;
+import io.videopipeline.media.MediaGuard;
+import io.videopipeline.media.Preset;
+import io.videopipeline.media.ProgressListener;
+import io.videopipeline.media.TranscodeFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Does the media work of one local Elastic Transcoder job with the ffmpeg backend's parts: download the input
- * from the pipeline's input bucket to a temp dir, {@link FfmpegProbe} it (corrupt or non-video input, a playlist or
- * script that is no video container ({@link MediaGuard}), or input over the limits fails here),
- * one {@link FfmpegCommand} run for all outputs, ffprobe the outputs (ET reports their size, duration and frame
- * rate), upload them ({@link S3FileUpload}: multipart when large). Failures come out as {@link Failure} with ET's
- * job error codes (3001 input does not exist, 3002 output already exists, 4000 bad input file, ...).
+ * Does the media work of one local Elastic Transcoder job with the pipeline's {@link MediaEncoder} (temp dir
+ * locked for the job and swept after a crash, download, {@link FfmpegProbe} with {@link MediaGuard}'s allow-lists
+ * and the input limits, one ffmpeg run for all outputs, upload) and adds what is ET's own: ffprobe facts of the
+ * input and outputs (ET reports their size, duration and frame rate), the "output already exists" refusal, and
+ * failures as {@link Failure} with ET's job error codes (3001 input does not exist, 3002 output already exists,
+ * 4000 bad input file, ...).
  */
 final class EtJobRunner {
 
@@ -71,23 +63,19 @@ final class EtJobRunner {
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(EtJobRunner.class);
+    /** What the temp dirs of ET jobs start with; the encoder sweeps dead ones at start-up. */
+    static final String KIND = "et";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final S3Client s3;
     private final FfmpegSettings settings;
-    private final FfmpegProcess process;
-    private final FfmpegProbe probe;
-    private final FfmpegCommand command;
-    private final S3FileUpload uploader;
+    private final MediaEncoder encoder;
 
     EtJobRunner(S3Client s3, FfmpegSettings settings) {
         this.s3 = s3;
         this.settings = settings;
-        this.process = new FfmpegProcess(settings.timeout(), settings.progressLogInterval());
-        this.probe = new FfmpegProbe(settings.ffprobePath(), process, settings.limits());
-        this.command = new FfmpegCommand(settings);
-        this.uploader = new S3FileUpload(s3, settings.multipartThreshold());
+        this.encoder = new MediaEncoder(s3, settings, KIND);
     }
 
     /**
@@ -99,26 +87,35 @@ final class EtJobRunner {
      */
     List<Facts> run(String jobId, String inputBucket, String inputKey, String outputBucket, List<Out> outputs,
                     Map<String, String> metadata, Consumer<Facts> onInput) {
-        String object = "s3://" + inputBucket + "/" + LogText.safe(inputKey);
-        Path dir;
-        try {
-            Files.createDirectories(settings.workDir());
-            dir = Files.createTempDirectory(settings.workDir(), "et-" + jobId + "-");
-        } catch (IOException e) {
-            throw new Failure(9000, "Internal Service Error", "cannot create a temp dir in " + settings.workDir()
-                    + ": " + e, e);
+        List<MediaEncoder.Output> renditions = outputs.stream()
+                .map(out -> new MediaEncoder.Output(out.key(), out.preset(), metadata)).toList();
+        EtSteps steps = new EtSteps(inputBucket, inputKey, outputBucket, outputs, onInput);
+        encoder.encode(new MediaEncoder.Request(KIND + "-" + jobId, inputBucket, inputKey, null, outputBucket,
+                renditions, ProgressListener.NONE), steps);
+        return steps.outputFacts;
+    }
+
+    /** ET's checks and facts between the encoder's steps, and its error codes for the encoder's failures. */
+    private final class EtSteps implements MediaEncoder.Steps {
+        private final String inputBucket;
+        private final String inputKey;
+        private final String outputBucket;
+        private final List<Out> outputs;
+        private final Consumer<Facts> onInput;
+        private final List<Facts> outputFacts = new ArrayList<>();
+
+        EtSteps(String inputBucket, String inputKey, String outputBucket, List<Out> outputs,
+                Consumer<Facts> onInput) {
+            this.inputBucket = inputBucket;
+            this.inputKey = inputKey;
+            this.outputBucket = outputBucket;
+            this.outputs = outputs;
+            this.onInput = onInput;
         }
-        try {
-            Path input = dir.resolve("source" + TempFiles.extension(inputKey));
-            download(inputBucket, inputKey, input);
-            FfmpegProbe.MediaInfo info;
-            try {
-                info = probe.probe(input, inputBucket, inputKey);
-            } catch (TranscodeFailedException e) {
-                throw new Failure(4000, "Bad Input File", "Elastic Transcoder could not interpret the media file: "
-                        + firstLine(e.getMessage()), e);
-            }
-            onInput.accept(facts(input, inputBucket, inputKey));
+
+        @Override
+        public void probed(Path input, FfmpegProbe.MediaInfo info) {
+            onInput.accept(localFacts(input));
             for (Out out : outputs) {
                 if (exists(outputBucket, out.key())) {
                     throw new Failure(3002, "Output Already Exists", "The specified object could not be saved in the"
@@ -126,70 +123,83 @@ final class EtJobRunner {
                             + outputBucket + ", key=" + out.key() + ".", null);
                 }
             }
-            Path outDir = Files.createDirectory(dir.resolve("out"));
-            List<FfmpegCommand.Output> files = new ArrayList<>();
-            for (int i = 0; i < outputs.size(); i++) {
-                files.add(new FfmpegCommand.Output(outputs.get(i).preset(),
-                        outDir.resolve(i + "-" + outputs.get(i).preset().name() + ".mp4")));
-            }
-            try {
-                process.transcode(command.build(input, info.formatName(), files, info.hasAudio()), inputBucket,
-                        inputKey, jobId,
-                        info.duration(), progress -> { });
-            } catch (TranscodeFailedException e) {
-                throw new Failure(4000, "Bad Input File", "Elastic Transcoder could not transcode the input file: "
-                        + firstLine(e.getMessage()), e);
-            }
-            List<Facts> result = new ArrayList<>();
-            for (FfmpegCommand.Output file : files) {
-                if (!Files.isRegularFile(file.file()) || Files.size(file.file()) == 0) {
-                    throw new Failure(9000, "Internal Service Error", "ffmpeg wrote no " + file.preset().name()
-                            + " output for " + object, null);
-                }
-                result.add(facts(file.file(), inputBucket, inputKey));
-            }
-            for (int i = 0; i < outputs.size(); i++) {
-                Map<String, String> objectMetadata = new LinkedHashMap<>(metadata);
-                objectMetadata.put(FfmpegTranscoder.META_PRESET, outputs.get(i).preset().name());
-                if (result.get(i).durationMillis() != null) {
-                    // not something ET itself writes; the emulator knows it, and notify-email's mail shows it
-                    objectMetadata.put(FfmpegTranscoder.META_DURATION,
-                            io.videopipeline.transcode.SourceMetadata.encodeDuration(
-                                    java.time.Duration.ofMillis(result.get(i).durationMillis())));
-                }
-                upload(files.get(i).file(), outputBucket, outputs.get(i).key(), objectMetadata);
-            }
-            return result;
-        } catch (IOException e) {
-            throw new Failure(9000, "Internal Service Error", "local file error: " + e, e);
-        } finally {
-            TempFiles.deleteRecursively(dir);
         }
-    }
 
-    private void download(String bucket, String key, Path file) {
-        try {
-            s3.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toFile(file));
-        } catch (NoSuchKeyException e) {
-            throw new Failure(3001, "Input Does Not Exist", "The specified input file does not exist: bucket="
-                    + bucket + ", key=" + key + ".", e);
-        } catch (NoSuchBucketException e) {
-            throw new Failure(3005, "Bucket Does Not Exist", "The specified S3 bucket does not exist: bucket="
-                    + bucket + ".", e);
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                throw new Failure(3001, "Input Does Not Exist", "The specified input file does not exist: bucket="
-                        + bucket + ", key=" + key + ".", e);
+        @Override
+        public void encoded(List<Path> files) {
+            for (Path file : files) {
+                outputFacts.add(localFacts(file));
             }
-            if (e.statusCode() == 403) {
-                throw new Failure(3003, "Does Not Have Read Permission", "Elastic Transcoder could not read bucket="
+        }
+
+        @Override
+        public Duration renditionDuration(int index, Duration input) {
+            // not something ET itself writes; the emulator knows it, and notify-email's mail shows it
+            Long millis = outputFacts.get(index).durationMillis();
+            return millis == null ? null : Duration.ofMillis(millis);
+        }
+
+        private Facts localFacts(Path file) {
+            try {
+                return facts(file, inputBucket, inputKey);
+            } catch (IOException e) {
+                throw new Failure(9000, "Internal Service Error", "local file error: " + e, e);
+            }
+        }
+
+        @Override
+        public RuntimeException failed(MediaEncoder.Step step, MediaEncoder.Output output, RuntimeException failure) {
+            return switch (step) {
+                case LOCAL_FILES, OUTPUTS -> new Failure(9000, "Internal Service Error", failure.getMessage(), failure);
+                case DOWNLOAD -> downloadFailure(failure);
+                case PROBE -> failure instanceof TranscodeFailedException ? badInput("interpret the media file", failure)
+                        : failure;
+                case ENCODE -> failure instanceof TranscodeFailedException
+                        ? badInput("transcode the input file", failure) : failure;
+                case UPLOAD -> uploadFailure(output.key(), failure.getCause() == null ? failure : failure.getCause());
+            };
+        }
+
+        private RuntimeException downloadFailure(RuntimeException failure) {
+            Throwable cause = failure.getCause();
+            String bucket = inputBucket;
+            String key = inputKey;
+            if (cause instanceof NoSuchKeyException) {
+                return inputMissing(cause);
+            }
+            if (cause instanceof NoSuchBucketException) {
+                return bucketMissing(bucket, cause);
+            }
+            if (cause instanceof S3Exception e && e.statusCode() == 404) {
+                return inputMissing(cause);
+            }
+            if (cause instanceof S3Exception e && e.statusCode() == 403) {
+                return new Failure(3003, "Does Not Have Read Permission", "Elastic Transcoder could not read bucket="
                         + bucket + ", key=" + key + ": " + e.getMessage(), e);
             }
-            throw new Failure(3000, "Unclassified Storage Error", "reading bucket=" + bucket + ", key=" + key + ": "
-                    + e.getMessage(), e);
-        } catch (SdkException e) {
-            throw new Failure(3000, "Unclassified Storage Error", "reading bucket=" + bucket + ", key=" + key + ": "
-                    + e.getMessage(), e);
+            if (cause instanceof SdkException || cause instanceof IOException) {
+                return new Failure(3000, "Unclassified Storage Error", "reading bucket=" + bucket + ", key=" + key
+                        + ": " + cause.getMessage(), cause);
+            }
+            // over the input limits before or during the download, as the probe would have found it
+            return failure instanceof TranscodeFailedException ? badInput("interpret the media file", failure) : failure;
+        }
+
+        private Failure inputMissing(Throwable cause) {
+            return new Failure(3001, "Input Does Not Exist", "The specified input file does not exist: bucket="
+                    + inputBucket + ", key=" + inputKey + ".", cause);
+        }
+
+        private RuntimeException uploadFailure(String key, Throwable cause) {
+            if (cause instanceof NoSuchBucketException) {
+                return bucketMissing(outputBucket, cause);
+            }
+            if (cause instanceof S3Exception e && e.statusCode() == 403) {
+                return new Failure(3004, "Does Not Have Write Permission", "Elastic Transcoder could not write bucket="
+                        + outputBucket + ", key=" + key + ": " + e.getMessage(), e);
+            }
+            return new Failure(3000, "Unclassified Storage Error", "writing bucket=" + outputBucket + ", key=" + key
+                    + ": " + cause.getMessage(), cause);
         }
     }
 
@@ -199,31 +209,21 @@ final class EtJobRunner {
             return S3Objects.headOrNullInExistingBucket(s3, bucket, key) != null;
         } catch (SdkException e) {
             if (S3Objects.isNoSuchBucket(e)) {
-                throw new Failure(3005, "Bucket Does Not Exist", "The specified S3 bucket does not exist: bucket="
-                        + bucket + ".", e);
+                throw bucketMissing(bucket, e);
             }
             throw new Failure(3000, "Unclassified Storage Error", "checking bucket=" + bucket + ", key=" + key + ": "
                     + e.getMessage(), e);
         }
     }
 
-    private void upload(Path file, String bucket, String key, Map<String, String> metadata) {
-        try {
-            uploader.upload(file, bucket, key, FfmpegTranscoder.CONTENT_TYPE, metadata);
-        } catch (NoSuchBucketException e) {
-            throw new Failure(3005, "Bucket Does Not Exist", "The specified S3 bucket does not exist: bucket="
-                    + bucket + ".", e);
-        } catch (S3Exception e) {
-            if (e.statusCode() == 403) {
-                throw new Failure(3004, "Does Not Have Write Permission", "Elastic Transcoder could not write bucket="
-                        + bucket + ", key=" + key + ": " + e.getMessage(), e);
-            }
-            throw new Failure(3000, "Unclassified Storage Error", "writing bucket=" + bucket + ", key=" + key + ": "
-                    + e.getMessage(), e);
-        } catch (IOException | SdkException e) {
-            throw new Failure(3000, "Unclassified Storage Error", "writing bucket=" + bucket + ", key=" + key + ": "
-                    + e.getMessage(), e);
-        }
+    private static Failure bucketMissing(String bucket, Throwable cause) {
+        return new Failure(3005, "Bucket Does Not Exist", "The specified S3 bucket does not exist: bucket="
+                + bucket + ".", cause);
+    }
+
+    private static Failure badInput(String what, RuntimeException failure) {
+        return new Failure(4000, "Bad Input File", "Elastic Transcoder could not " + what + ": "
+                + firstLine(failure.getMessage()), failure);
     }
 
     /**
@@ -237,7 +237,7 @@ final class EtJobRunner {
                 settings.limits().maxPixels()));
         command.addAll(List.of("-print_format", "json", "-show_format", "-show_streams",
                 "file:" + file.toAbsolutePath()));
-        String json = process.capture(command, "ffprobe", bucket, key, 4 * 1024 * 1024);
+        String json = encoder.process().capture(command, "ffprobe", bucket, key, 4 * 1024 * 1024);
         JsonNode root = JSON.readTree(json);
         JsonNode video = null;
         for (JsonNode stream : root.path("streams")) {

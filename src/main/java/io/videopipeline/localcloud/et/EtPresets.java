@@ -2,8 +2,8 @@ package io.videopipeline.localcloud.et;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.videopipeline.transcode.Preset;
-import io.videopipeline.transcode.PresetCatalog;
+import io.videopipeline.media.Preset;
+import io.videopipeline.media.PresetCatalog;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

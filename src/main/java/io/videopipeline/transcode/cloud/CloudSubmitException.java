@@ -1,7 +1,7 @@
 package io.videopipeline.transcode.cloud;
 
 import io.videopipeline.failure.ClassifiedFailure;
-import io.videopipeline.transcode.TranscodeFailedException;
+import io.videopipeline.media.TranscodeFailedException;
 
 /**
  * A cloud backend could not take the job (the service refused the request, or could not be reached). Says whether

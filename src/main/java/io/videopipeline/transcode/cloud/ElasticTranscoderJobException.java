@@ -1,7 +1,7 @@
 package io.videopipeline.transcode.cloud;
 
 import io.videopipeline.failure.ClassifiedFailure;
-import io.videopipeline.transcode.TranscodeException;
+import io.videopipeline.media.TranscodeException;
 
 /**
  * Elastic Transcoder refused or could not take a job. {@link #isTransient()} tells the shared error handler

@@ -1,8 +1,9 @@
 package io.videopipeline.transcode.cloud;
 
+import io.videopipeline.media.RenditionMetadata;
+
 import io.videopipeline.aws.AwsErrors;
 import io.videopipeline.transcode.ExistingOutputs;
-import io.videopipeline.transcode.FfmpegTranscoder;
 import io.videopipeline.transcode.LogText;
 import io.videopipeline.transcode.TranscodeJob;
 import io.videopipeline.transcode.TranscodeOutput;
@@ -121,10 +122,10 @@ public final class ElasticTranscoderTranscoder implements Transcoder {
      */
     Map<String, String> userMetadata(TranscodeJob job) {
         Map<String, String> metadata = new LinkedHashMap<>();
-        putIfFits(metadata, FfmpegTranscoder.META_SOURCE_BUCKET, job.inputBucket());
-        putIfFits(metadata, FfmpegTranscoder.META_SOURCE_KEY, metadataSafe(job.inputKey()));
+        putIfFits(metadata, RenditionMetadata.SOURCE_BUCKET, job.inputBucket());
+        putIfFits(metadata, RenditionMetadata.SOURCE_KEY, metadataSafe(job.inputKey()));
         if (job.inputETag() != null && !job.inputETag().isEmpty()) {
-            putIfFits(metadata, FfmpegTranscoder.META_SOURCE_ETAG, metadataSafe(job.inputETag()));
+            putIfFits(metadata, RenditionMetadata.SOURCE_ETAG, metadataSafe(job.inputETag()));
         }
         return metadata;
     }

@@ -1,7 +1,9 @@
 package io.videopipeline.transcode.cloud;
 
+import io.videopipeline.media.RenditionMetadata;
+
 import io.videopipeline.transcode.FfmpegTranscoder;
-import io.videopipeline.transcode.Preset;
+import io.videopipeline.media.Preset;
 import io.videopipeline.transcode.TranscodeJob;
 import io.videopipeline.transcode.TranscodeOutput;
 import java.nio.charset.StandardCharsets;
@@ -181,10 +183,10 @@ final class MediaConvertJobSpec {
 
     static Map<String, String> userMetadata(TranscodeJob job) {
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put(FfmpegTranscoder.META_SOURCE_BUCKET, job.inputBucket());
-        metadata.put(FfmpegTranscoder.META_SOURCE_KEY, io.videopipeline.transcode.SourceMetadata.encodeKey(job.inputKey()));
+        metadata.put(RenditionMetadata.SOURCE_BUCKET, job.inputBucket());
+        metadata.put(RenditionMetadata.SOURCE_KEY, io.videopipeline.media.SourceMetadata.encodeKey(job.inputKey()));
         if (job.inputETag() != null && !job.inputETag().isEmpty()) {
-            metadata.put(FfmpegTranscoder.META_SOURCE_ETAG, job.inputETag());
+            metadata.put(RenditionMetadata.SOURCE_ETAG, job.inputETag());
         }
         return metadata;
     }

@@ -1,9 +1,11 @@
 package io.videopipeline.transcode.cloud;
 
+import io.videopipeline.media.RenditionMetadata;
+
 import io.videopipeline.aws.S3Objects;
 import io.videopipeline.failure.FailureClassifier;
 import io.videopipeline.transcode.FfmpegTranscoder;
-import io.videopipeline.transcode.SourceMissingException;
+import io.videopipeline.media.SourceMissingException;
 import io.videopipeline.transcode.TranscodeJob;
 import io.videopipeline.transcode.TranscodeOutput;
 import java.util.Objects;
@@ -32,7 +34,7 @@ final class S3Checks {
         }
         for (TranscodeOutput output : job.outputs()) {
             HeadObjectResponse head = head(job.outputBucket(), output.key(), job, "check existing output");
-            if (head == null || !job.inputETag().equals(head.metadata().get(FfmpegTranscoder.META_SOURCE_ETAG))) {
+            if (head == null || !job.inputETag().equals(head.metadata().get(RenditionMetadata.SOURCE_ETAG))) {
                 return false;
             }
         }

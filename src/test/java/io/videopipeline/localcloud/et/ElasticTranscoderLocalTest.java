@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.videopipeline.aws.S3ProxyFixture;
 import io.videopipeline.localcloud.ForeignClients;
-import io.videopipeline.transcode.FfmpegSettings;
+import io.videopipeline.media.FfmpegSettings;
 import io.videopipeline.transcode.OutputKeys;
-import io.videopipeline.transcode.PresetCatalog;
+import io.videopipeline.media.PresetCatalog;
 import io.videopipeline.transcode.TranscodeJob;
 import io.videopipeline.transcode.TranscodeResult;
 import io.videopipeline.transcode.cloud.ElasticTranscoderJobException;
@@ -145,7 +145,7 @@ class ElasticTranscoderLocalTest {
         String pipelineId = pipeline("video-pipeline");
         String key = "uploads/a b/비디오 clip.mov";
         String etag = upload(key, clip("1080p.mov", 1920, 1080, true));
-        List<io.videopipeline.transcode.Preset> presets = catalog.presets();
+        List<io.videopipeline.media.Preset> presets = catalog.presets();
         TranscodeJob job = new OutputKeys().jobFor(UPLOADS, key, null, etag, TRANSCODED, presets);
         ElasticTranscoderTranscoder backend = new ElasticTranscoderTranscoder(et, s3,
                 new ElasticTranscoderSettings(pipelineId, TRANSCODED));

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.videopipeline.aws.S3ProxyFixture;
-import io.videopipeline.transcode.FfmpegSettings;
-import io.videopipeline.transcode.HostileMedia;
+import io.videopipeline.media.FfmpegSettings;
+import io.videopipeline.media.HostileMedia;
 import io.videopipeline.transcode.KeyFilter;
-import io.videopipeline.transcode.PresetCatalog;
+import io.videopipeline.media.PresetCatalog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.videopipeline.transcode.FfmpegTranscoder;
 import io.videopipeline.transcode.OutputKeys;
-import io.videopipeline.transcode.PresetCatalog;
+import io.videopipeline.media.PresetCatalog;
 import io.videopipeline.transcode.TranscodeJob;
 import java.lang.reflect.Method;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.videopipeline.transcode.OutputKeys;
-import io.videopipeline.transcode.PresetCatalog;
+import io.videopipeline.media.PresetCatalog;
 import io.videopipeline.transcode.TranscodeJob;
 import java.net.URI;
 import java.net.URLDecoder;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.videopipeline.aws.S3ProxyFixture;
 import io.videopipeline.transcode.OutputKeys;
-import io.videopipeline.transcode.PresetCatalog;
-import io.videopipeline.transcode.SourceMissingException;
+import io.videopipeline.media.PresetCatalog;
+import io.videopipeline.media.SourceMissingException;
 import io.videopipeline.transcode.TranscodeJob;
 import io.videopipeline.transcode.TranscodeResult;
 import java.net.URLDecoder;

@@ -1,5 +1,7 @@
 package io.videopipeline.transcode.cloud;
 
+import io.videopipeline.media.RenditionMetadata;
+
 import io.videopipeline.failure.FailureClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,12 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.videopipeline.failure.ClassifiedFailure;
 import io.videopipeline.aws.S3ProxyFixture;
-import io.videopipeline.transcode.FfmpegTranscoder;
 import io.videopipeline.transcode.OutputKeys;
-import io.videopipeline.transcode.Preset;
-import io.videopipeline.transcode.PresetCatalog;
-import io.videopipeline.transcode.SourceMetadata;
-import io.videopipeline.transcode.SourceMissingException;
+import io.videopipeline.media.Preset;
+import io.videopipeline.media.PresetCatalog;
+import io.videopipeline.media.SourceMetadata;
+import io.videopipeline.media.SourceMissingException;
 import io.videopipeline.transcode.TranscodeJob;
 import io.videopipeline.transcode.TranscodeResult;
 import java.nio.file.Path;
@@ -206,8 +207,8 @@ class MediaConvertTranscoderTest {
                 .isEqualTo("s3://video-transcoded/uploads/my holiday+ünï 🎥.v2/my holiday+ünï 🎥.v2");
         String encoded = body.path("userMetadata").path("source-key").asText();
         assertThat(encoded).matches("[\\x21-\\x7e]+");
-        Map<String, String> decoded = SourceMetadata.decode(Map.of(FfmpegTranscoder.META_SOURCE_KEY, encoded));
-        assertThat(decoded.get(FfmpegTranscoder.META_SOURCE_KEY)).isEqualTo(key);
+        Map<String, String> decoded = SourceMetadata.decode(Map.of(RenditionMetadata.SOURCE_KEY, encoded));
+        assertThat(decoded.get(RenditionMetadata.SOURCE_KEY)).isEqualTo(key);
     }
 
     @Test

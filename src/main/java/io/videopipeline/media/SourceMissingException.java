@@ -1,4 +1,4 @@
-package io.videopipeline.transcode;
+package io.videopipeline.media;
 
 /**
  * The input object (or its bucket) does not exist any more: typically deleted between the upload event and the

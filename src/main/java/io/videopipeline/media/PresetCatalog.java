@@ -1,4 +1,4 @@
-package io.videopipeline.transcode;
+package io.videopipeline.media;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

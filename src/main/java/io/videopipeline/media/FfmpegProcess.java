@@ -1,4 +1,6 @@
-package io.videopipeline.transcode;
+package io.videopipeline.media;
+
+import io.videopipeline.transcode.LogText;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,7 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -35,7 +37,8 @@ public final class FfmpegProcess {
     static final int STDERR_LINES = 30;
     private static final int MAX_LINE_CHARS = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(FfmpegProcess.class);
-    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    /** Every running child and the shutdown grace of the runner that started it. */
+    private static final Map<Process, Duration> RUNNING = new ConcurrentHashMap<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(FfmpegProcess::killAll, "ffmpeg-reaper"));
@@ -43,10 +46,27 @@ public final class FfmpegProcess {
 
     private final Duration timeout;
     private final Duration progressLogInterval;
+    private final Duration shutdownGrace;
 
     public FfmpegProcess(Duration timeout, Duration progressLogInterval) {
+        this(timeout, progressLogInterval, Duration.ZERO);
+    }
+
+    /**
+     * @param shutdownGrace how long the JVM's shutdown waits for this runner's processes before killing them. JVM
+     *                      shutdown hooks run concurrently, so without this wait the reaper would kill a transcode
+     *                      at the first moment of a SIGTERM, while Camel's own hook is still giving in-flight work
+     *                      its grace period ({@code pipeline.shutdown.grace-seconds}).
+     */
+    public FfmpegProcess(Duration timeout, Duration progressLogInterval, Duration shutdownGrace) {
         this.timeout = timeout;
         this.progressLogInterval = progressLogInterval;
+        this.shutdownGrace = shutdownGrace == null || shutdownGrace.isNegative() ? Duration.ZERO : shutdownGrace;
+    }
+
+    /** A runner for {@code settings}: its timeout, progress log interval and shutdown grace. */
+    public FfmpegProcess(FfmpegSettings settings) {
+        this(settings.timeout(), settings.progressLogInterval(), settings.shutdownGrace());
     }
 
     /**
@@ -108,7 +128,7 @@ public final class FfmpegProcess {
 
     /** Number of ffmpeg/ffprobe processes started by this JVM that are still running (for tests and health). */
     public static int running() {
-        RUNNING.removeIf(p -> !p.isAlive());
+        RUNNING.keySet().removeIf(p -> !p.isAlive());
         return RUNNING.size();
     }
 
@@ -153,7 +173,7 @@ public final class FfmpegProcess {
             throw new TranscodeFailedException(label + " could not be started for " + object + ": " + e.getMessage(),
                     bucket, key, e);
         }
-        RUNNING.add(process);
+        RUNNING.put(process, shutdownGrace);
         StderrRing stderr = new StderrRing();
         Thread errReader = reader(process.getErrorStream(), stderr::add, label + "-stderr");
         Thread outReader = reader(process.getInputStream(), stdout, label + "-stdout");
@@ -222,19 +242,9 @@ public final class FfmpegProcess {
         }
     }
 
-    /**
-     * How long the JVM's shutdown waits for running ffmpeg processes before killing them. JVM shutdown hooks run
-     * concurrently, so without this wait the reaper would kill a transcode at the first moment of a SIGTERM,
-     * while Camel's own hook is still giving in-flight work its grace period ({@code pipeline.shutdown.grace-seconds}).
-     */
-    private static volatile Duration shutdownGrace = Duration.ZERO;
-
-    public static void setShutdownGrace(Duration grace) {
-        shutdownGrace = grace == null || grace.isNegative() ? Duration.ZERO : grace;
-    }
-
     private static void killAll() {
-        long deadline = System.nanoTime() + shutdownGrace.toNanos();
+        Duration grace = RUNNING.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
+        long deadline = System.nanoTime() + grace.toNanos();
         while (System.nanoTime() < deadline && running() > 0) {
             try {
                 Thread.sleep(100); // the reaper has nothing else to wait on: the processes belong to job threads
@@ -242,7 +252,7 @@ public final class FfmpegProcess {
                 break;
             }
         }
-        for (Process process : RUNNING) {
+        for (Process process : RUNNING.keySet()) {
             LOG.warn("Killing {} (pid {}) left running at JVM shutdown", process.info().command().orElse("process"),
                     process.pid());
             process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -1,4 +1,6 @@
-package io.videopipeline.transcode;
+package io.videopipeline.media;
+
+import io.videopipeline.transcode.LogText;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -113,7 +115,7 @@ public final class FfmpegProbe {
         }
     }
 
-    static MediaInfo parse(String json, String bucket, String key) {
+    public static MediaInfo parse(String json, String bucket, String key) {
         JsonNode root;
         try {
             root = JSON.readTree(json);

@@ -1,4 +1,4 @@
-package io.videopipeline.transcode;
+package io.videopipeline.media;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ public final class SourceMetadata {
 
     /** The rendition's duration from its user metadata; null when absent or not a number of seconds. */
     public static Duration duration(Map<String, String> userMetadata) {
-        String seconds = userMetadata.get(FfmpegTranscoder.META_DURATION);
+        String seconds = userMetadata.get(RenditionMetadata.DURATION);
         if (seconds == null) {
             return null;
         }
@@ -55,10 +55,10 @@ public final class SourceMetadata {
 
     public static Map<String, String> decode(Map<String, String> userMetadata) {
         Map<String, String> decoded = new LinkedHashMap<>(userMetadata);
-        String key = decoded.get(FfmpegTranscoder.META_SOURCE_KEY);
+        String key = decoded.get(RenditionMetadata.SOURCE_KEY);
         if (key != null) {
             try {
-                decoded.put(FfmpegTranscoder.META_SOURCE_KEY, URLDecoder.decode(key, StandardCharsets.UTF_8));
+                decoded.put(RenditionMetadata.SOURCE_KEY, URLDecoder.decode(key, StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
                 // written by something else, not percent-encoded: keep it as it is
             }

@@ -1,4 +1,6 @@
-package io.videopipeline.transcode;
+package io.videopipeline.media;
+
+import io.videopipeline.transcode.LogText;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.videopipeline.transcode;
+package io.videopipeline.media;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package io.videopipeline.transcode;
+package io.videopipeline.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.videopipeline.transcode;
+package io.videopipeline.media;
 
 /** Base of the transcoding failures; carries the source object so the route can log and dead-letter it. */
 public abstract class TranscodeException extends RuntimeException {

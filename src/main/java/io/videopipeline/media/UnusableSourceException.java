@@ -1,4 +1,4 @@
-package io.videopipeline.transcode;
+package io.videopipeline.media;
 
 import io.videopipeline.failure.ClassifiedFailure;
 

@@ -1,4 +1,4 @@
-package io.videopipeline.transcode;
+package io.videopipeline.media;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,10 +20,13 @@ import java.util.Objects;
  *                            minimum 5 MiB, S3's smallest part)
  * @param progressLogInterval how often a running job logs its progress (default 30 s)
  * @param limits              what one upload may ask for ({@code pipeline.transcode.max-*}, {@link InputLimits})
+ * @param shutdownGrace       how long a JVM shutdown lets a running ffmpeg finish before killing it (default 0);
+ *                            the runner sets it a little above {@code pipeline.shutdown.grace-seconds}, which Camel
+ *                            gives in-flight work
  */
 public record FfmpegSettings(String ffmpegPath, String ffprobePath, Path workDir, String x264Preset, int threads,
                              Duration timeout, long multipartThreshold, Duration progressLogInterval,
-                             InputLimits limits) {
+                             InputLimits limits, Duration shutdownGrace) {
 
     public static final List<String> X264_PRESETS = List.of("ultrafast", "superfast", "veryfast", "faster", "fast",
             "medium", "slow", "slower", "veryslow", "placebo");
@@ -36,6 +39,10 @@ public record FfmpegSettings(String ffmpegPath, String ffprobePath, Path workDir
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(progressLogInterval, "progressLogInterval");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("the ffmpeg shutdown grace must not be negative, got " + shutdownGrace);
+        }
         if (!X264_PRESETS.contains(x264Preset)) {
             throw new IllegalArgumentException("pipeline.ffmpeg.x264-preset must be one of " + X264_PRESETS
                     + ", got '" + x264Preset + "'");
@@ -57,51 +64,56 @@ public record FfmpegSettings(String ffmpegPath, String ffprobePath, Path workDir
 
     public static FfmpegSettings defaults() {
         return new FfmpegSettings("ffmpeg", "ffprobe", Path.of(System.getProperty("java.io.tmpdir")), "fast", 0,
-                Duration.ofHours(2), 64L * 1024 * 1024, Duration.ofSeconds(30), InputLimits.DEFAULTS);
+                Duration.ofHours(2), 64L * 1024 * 1024, Duration.ofSeconds(30), InputLimits.DEFAULTS, Duration.ZERO);
     }
 
     public FfmpegSettings withFfmpegPath(String path) {
         return new FfmpegSettings(path, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits);
+                progressLogInterval, limits, shutdownGrace);
     }
 
     public FfmpegSettings withFfprobePath(String path) {
         return new FfmpegSettings(ffmpegPath, path, workDir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits);
+                progressLogInterval, limits, shutdownGrace);
     }
 
     public FfmpegSettings withWorkDir(Path dir) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, dir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits);
+                progressLogInterval, limits, shutdownGrace);
     }
 
     public FfmpegSettings withX264Preset(String preset) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits);
+                progressLogInterval, limits, shutdownGrace);
     }
 
     public FfmpegSettings withThreads(int count) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, count, timeout, multipartThreshold,
-                progressLogInterval, limits);
+                progressLogInterval, limits, shutdownGrace);
     }
 
     public FfmpegSettings withTimeout(Duration limit) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, limit, multipartThreshold,
-                progressLogInterval, limits);
+                progressLogInterval, limits, shutdownGrace);
     }
 
     public FfmpegSettings withMultipartThreshold(long bytes) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, bytes,
-                progressLogInterval, limits);
+                progressLogInterval, limits, shutdownGrace);
     }
 
     public FfmpegSettings withProgressLogInterval(Duration interval) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
-                interval, limits);
+                interval, limits, shutdownGrace);
     }
 
     public FfmpegSettings withLimits(InputLimits inputLimits) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, inputLimits);
+                progressLogInterval, inputLimits, shutdownGrace);
+    }
+
+    public FfmpegSettings withShutdownGrace(Duration grace) {
+        return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
+                progressLogInterval, limits, grace);
     }
 }

@@ -1,0 +1,64 @@
+package io.videopipeline.media;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Start-up checks of what {@link FfmpegSettings} names: a runner fails at start, not at its first job. */
+public final class FfmpegTools {
+
+    private FfmpegTools() {
+    }
+
+    /**
+     * @throws IllegalStateException if ffmpeg or ffprobe cannot be run, or the work dir is not writable
+     */
+    public static void check(FfmpegSettings settings) {
+        checkBinary(settings.ffmpegPath(), "ffmpeg", "pipeline.ffmpeg.path");
+        checkBinary(settings.ffprobePath(), "ffprobe", "pipeline.ffprobe.path");
+        checkWorkDir(settings.workDir());
+    }
+
+    /** Runs {@code binary -version}; a clear message if it is missing or broken. */
+    static void checkBinary(String path, String name, String property) {
+        String hint = "install it with 'apt-get install ffmpeg' or set " + property;
+        Process p;
+        try {
+            p = new ProcessBuilder(path, "-version").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException(name + " not found at '" + path + "': " + hint, e);
+        }
+        try (InputStream out = p.getInputStream()) {
+            p.getOutputStream().close();
+            out.transferTo(OutputStream.nullOutputStream()); // the version banner
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                FfmpegProcess.killTree(p);
+                throw new IllegalStateException(name + " at '" + path + "' did not answer '-version' within 30 s");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(name + " at '" + path + "' failed '-version' with exit code "
+                        + p.exitValue() + ": " + hint);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(name + " at '" + path + "' could not be run: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            FfmpegProcess.killTree(p);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking " + name + " at '" + path + "'", e);
+        }
+    }
+
+    private static void checkWorkDir(Path workDir) {
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("pipeline.ffmpeg.work-dir '" + workDir + "' cannot be created: " + e, e);
+        }
+        if (!Files.isDirectory(workDir) || !Files.isWritable(workDir)) {
+            throw new IllegalStateException("pipeline.ffmpeg.work-dir '" + workDir + "' is not a writable directory");
+        }
+    }
+}
