@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.videopipeline.aws.S3Objects;
+import io.videopipeline.localcloud.gateway.AwsResponse;
+import io.videopipeline.localcloud.gateway.AwsRestService;
 import io.videopipeline.transcode.FfmpegSettings;
 import io.videopipeline.transcode.LogText;
 import io.videopipeline.transcode.Preset;
@@ -60,7 +62,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * After a restart, {@code Submitted} jobs run again and jobs that were {@code Progressing} end in {@code Error}.
  * Thread-safe; {@link #close()} stops the workers (a running ffmpeg is killed).
  */
-public final class EtApiService implements AutoCloseable {
+public final class EtApiService implements AwsRestService, AutoCloseable {
 
     public static final String API_VERSION = "2012-09-25";
     public static final String JSON_TYPE = "application/json";
@@ -123,14 +125,8 @@ public final class EtApiService implements AutoCloseable {
      * @param query  decoded query parameters ({@code PageToken}, {@code Ascending}); may be null
      * @param body   request body (JSON) or null/empty
      */
-    /** {@link #handle} in the shape the local cloud's gateway mounts. */
-    public io.videopipeline.localcloud.AwsRestService.Answer answer(String method, String path, Map<String, String> query,
-                                                                   byte[] body) {
-        EtResponse r = handle(method, path, query, body);
-        return new io.videopipeline.localcloud.AwsRestService.Answer(r.status(), r.contentType(), r.body(), r.headers());
-    }
-
-    public EtResponse handle(String method, String path, Map<String, String> query, byte[] body) {
+    @Override
+    public AwsResponse handle(String method, String path, Map<String, String> query, byte[] body) {
         try {
             return route(method == null ? "" : method.toUpperCase(java.util.Locale.ROOT), normalise(path),
                     query == null ? Map.of() : query, body);
@@ -142,7 +138,7 @@ public final class EtApiService implements AutoCloseable {
         }
     }
 
-    private EtResponse route(String method, String path, Map<String, String> query, byte[] body) {
+    private AwsResponse route(String method, String path, Map<String, String> query, byte[] body) {
         if (!path.startsWith(PREFIX)) {
             if (OTHER_VERSION.matcher(path).matches()) {
                 throw new EtApiException(400, "IncompatibleVersionException", "The API version in the request path"
@@ -922,21 +918,21 @@ public final class EtApiService implements AutoCloseable {
         return p;
     }
 
-    private EtResponse ok(int status, ObjectNode body) {
+    private AwsResponse ok(int status, ObjectNode body) {
         try {
-            return new EtResponse(status, JSON_TYPE, json.writeValueAsString(body),
+            return new AwsResponse(status, JSON_TYPE, json.writeValueAsString(body),
                     Map.of("x-amzn-RequestId", UUID.randomUUID().toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private EtResponse error(int status, String type, String message) {
+    private AwsResponse error(int status, String type, String message) {
         ObjectNode body = json.createObjectNode();
         body.put("__type", type);
         body.put("message", message);
         try {
-            return new EtResponse(status, JSON_TYPE, json.writeValueAsString(body),
+            return new AwsResponse(status, JSON_TYPE, json.writeValueAsString(body),
                     Map.of("x-amzn-ErrorType", type, "x-amzn-RequestId", UUID.randomUUID().toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
