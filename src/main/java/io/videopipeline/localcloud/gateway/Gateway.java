@@ -1,6 +1,5 @@
 package io.videopipeline.localcloud.gateway;
 
-import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
