@@ -24,15 +24,15 @@ final class EtJobNotifications {
         this.notifier = notifier;
     }
 
-    /** Publishes ET's notification JSON to the pipeline's topic for {@code topicField}, if one is set. */
-    void publish(ObjectNode pipeline, String topicField, String state, ObjectNode job, EtJobError error) {
-        String topic = pipeline.path("Notifications").path(topicField).asText("");
+    /** Publishes ET's notification JSON to the pipeline's topic for {@code event}, if one is set; {@code error} only with ERROR. */
+    void publish(ObjectNode pipeline, EtJobEvent event, ObjectNode job, EtJobError error) {
+        String topic = pipeline.path("Notifications").path(event.topicField()).asText("");
         if (topic.isEmpty()) {
             return;
         }
         String id = job.path("Id").asText();
         ObjectNode m = json.createObjectNode();
-        m.put("state", state);
+        m.put("state", event.name());
         if (error != null) {
             m.put("errorCode", error.code());
             m.put("messageDetails", error.messageDetails());
@@ -63,18 +63,12 @@ final class EtJobNotifications {
         if (job.path("UserMetadata").size() > 0) {
             m.set("userMetadata", job.get("UserMetadata").deepCopy());
         }
-        String subject = switch (state) {
-            case "PROGRESSING" -> "Amazon Elastic Transcoder has scheduled job " + id + " for transcoding.";
-            case "COMPLETED" -> "Amazon Elastic Transcoder has finished transcoding job " + id + ".";
-            case "ERROR" -> "The Amazon Elastic Transcoder job " + id + " has failed.";
-            default -> "Amazon Elastic Transcoder job " + id + " has a warning.";
-        };
         try {
-            notifier.publish(topic, subject, json.writerWithDefaultPrettyPrinter().writeValueAsString(m));
+            notifier.publish(topic, event.subject(id), json.writerWithDefaultPrettyPrinter().writeValueAsString(m));
         } catch (JsonProcessingException e) {
             LOG.warn("Could not write notification for job {}: {}", id, e.toString());
         } catch (RuntimeException e) {
-            LOG.warn("Could not publish {} notification for job {} to {}: {}", state, id, topic, e.toString());
+            LOG.warn("Could not publish {} notification for job {} to {}: {}", event, id, topic, e.toString());
         }
     }
 

@@ -68,7 +68,7 @@ final class EtJobScheduler implements AutoCloseable {
         Map<String, String> objectMetadata = new LinkedHashMap<>();
         synchronized (state) {
             ObjectNode job = state.jobs.get(id);
-            if (job == null || !"Submitted".equals(job.path("Status").asText())) {
+            if (job == null || !EtJobStatus.SUBMITTED.of(job)) {
                 return; // canceled meanwhile, or already run
             }
             pipeline = state.pipelines.get(job.path("PipelineId").asText());
@@ -79,7 +79,7 @@ final class EtJobScheduler implements AutoCloseable {
                 return; // resumed by UpdatePipelineStatus Active
             }
             pipeline = pipeline.deepCopy();
-            EtState.setStatus(job, "Progressing");
+            EtState.setStatus(job, EtJobStatus.PROGRESSING);
             ((ObjectNode) job.path("Timing")).put("StartTimeMillis", System.currentTimeMillis());
             state.persist();
             snapshot = job.deepCopy();
@@ -95,7 +95,7 @@ final class EtJobScheduler implements AutoCloseable {
                 }
             });
         }
-        notifications.publish(pipeline, "Progressing", "PROGRESSING", snapshot, null);
+        notifications.publish(pipeline, EtJobEvent.PROGRESSING, snapshot, null);
         try {
             List<EtJobRunner.Facts> facts = runner.run(id, pipeline.path("InputBucket").asText(), inputKey,
                     pipeline.path("OutputBucket").asText(), outs, objectMetadata, detected -> detected(id, detected));
@@ -116,13 +116,13 @@ final class EtJobScheduler implements AutoCloseable {
                     }
                     o.put("FileSize", f.fileSize());
                 }
-                EtState.setStatus(job, "Complete");
+                EtState.setStatus(job, EtJobStatus.COMPLETE);
                 ((ObjectNode) job.path("Timing")).put("FinishTimeMillis", System.currentTimeMillis());
                 state.persist();
                 snapshot = job.deepCopy();
             }
             LOG.info("Local Elastic Transcoder: job {} complete", id);
-            notifications.publish(pipeline, "Completed", "COMPLETED", snapshot, null);
+            notifications.publish(pipeline, EtJobEvent.COMPLETED, snapshot, null);
         } catch (EtJobRunner.Failure f) {
             fail(id, pipeline, EtJobError.of(f.code()), f.getMessage(), f.getCause());
         } catch (RuntimeException e) {
@@ -154,7 +154,7 @@ final class EtJobScheduler implements AutoCloseable {
         String statusDetail = error.statusDetail(id, detail);
         synchronized (state) {
             ObjectNode job = state.jobs.get(id);
-            EtState.setStatus(job, "Error");
+            EtState.setStatus(job, EtJobStatus.ERROR);
             for (JsonNode o : job.path("Outputs")) {
                 ((ObjectNode) o).put("StatusDetail", statusDetail);
             }
@@ -164,7 +164,7 @@ final class EtJobScheduler implements AutoCloseable {
         }
         LOG.warn("Local Elastic Transcoder: job {} failed with {}: {}", id, error.code(), LogText.safe(detail),
                 error == EtJobError.INTERNAL_SERVICE_ERROR ? cause : null);
-        notifications.publish(pipeline, "Error", "ERROR", snapshot, error);
+        notifications.publish(pipeline, EtJobEvent.ERROR, snapshot, error);
     }
 
     private static void putIfNotNull(ObjectNode node, String field, Integer value) {

@@ -1,6 +1,7 @@
 package io.videopipeline.localcloud.et;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +29,6 @@ final class EtJobs {
     private static final Pattern METADATA_TEXT = Pattern.compile("[0-9A-Za-z _.:/=+\\-%@]*");
     private static final Set<String> UNSUPPORTED_OUTPUT_FIELDS = Set.of("Watermarks", "AlbumArt", "Composition",
             "Captions", "Encryption", "ThumbnailEncryption", "SegmentDuration");
-    private static final Set<String> JOB_STATUSES = Set.of("Submitted", "Progressing", "Complete", "Canceled",
-            "Error");
 
     private final S3Client s3;
     private final ObjectMapper json;
@@ -130,7 +129,7 @@ final class EtJobs {
             }
             o.put("PresetId", presetId);
             o.putArray("Watermarks");
-            o.put("Status", "Submitted");
+            o.put("Status", EtJobStatus.SUBMITTED.wireName());
         }
         for (String key : fullKeys) {
             if (objectExists(outputBucket, key)) {
@@ -155,7 +154,7 @@ final class EtJobs {
             }
             job.set("Outputs", outputs);
             job.putArray("Playlists");
-            job.put("Status", "Submitted");
+            job.put("Status", EtJobStatus.SUBMITTED.wireName());
             ObjectNode meta = job.putObject("UserMetadata");
             userMetadata.forEach(meta::put);
             job.putObject("Timing").put("SubmitTimeMillis", System.currentTimeMillis());
@@ -221,12 +220,12 @@ final class EtJobs {
     ObjectNode cancelJob(String id) {
         synchronized (state) {
             ObjectNode job = state.job(id);
-            String status = job.path("Status").asText();
-            if (!status.equals("Submitted")) {
-                throw EtApiException.inUse("The job " + id + " cannot be canceled because its status is " + status
+            if (!EtJobStatus.SUBMITTED.of(job)) {
+                throw EtApiException.inUse("The job " + id + " cannot be canceled because its status is "
+                        + job.path("Status").asText()
                         + "; only Submitted jobs can be canceled.");
             }
-            EtState.setStatus(job, "Canceled");
+            EtState.setStatus(job, EtJobStatus.CANCELED);
             state.persist();
         }
         LOG.info("Local Elastic Transcoder: job {} canceled", id);
@@ -246,11 +245,13 @@ final class EtJobs {
 
     ObjectNode listJobsByStatus(String status, Map<String, String> query) {
         synchronized (state) {
-            if (!JOB_STATUSES.contains(status)) {
+            EtJobStatus wanted = EtJobStatus.fromWire(status);
+            if (wanted == null) {
                 throw EtApiException.validation("1 validation error detected: Value '" + status + "' at 'status' failed"
-                        + " to satisfy constraint: Member must be one of " + JOB_STATUSES);
+                        + " to satisfy constraint: Member must be one of "
+                        + Arrays.stream(EtJobStatus.values()).map(EtJobStatus::wireName).toList());
             }
-            List<String> ids = state.jobs.values().stream().filter(j -> status.equals(j.path("Status").asText()))
+            List<String> ids = state.jobs.values().stream().filter(wanted::of)
                     .map(j -> j.path("Id").asText()).toList();
             ObjectNode res = json.createObjectNode();
             EtRequests.putNext(res, EtRequests.page(ids, query, res.putArray("Jobs"), id -> state.render(state.jobs.get(id))));

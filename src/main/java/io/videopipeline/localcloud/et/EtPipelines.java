@@ -77,7 +77,8 @@ final class EtPipelines {
 
     private ObjectNode notifications(JsonNode given) {
         ObjectNode n = json.createObjectNode();
-        for (String field : List.of("Progressing", "Completed", "Warning", "Error")) {
+        for (EtJobEvent event : EtJobEvent.values()) {
+            String field = event.topicField();
             String topic = EtRequests.text(given, field);
             n.put(field, topic == null ? "" : topic);
         }
@@ -119,9 +120,8 @@ final class EtPipelines {
         synchronized (state) {
             state.pipeline(id);
             for (ObjectNode job : state.jobs.values()) {
-                String status = job.path("Status").asText();
                 if (id.equals(job.path("PipelineId").asText())
-                        && (status.equals("Submitted") || status.equals("Progressing"))) {
+                        && (EtJobStatus.SUBMITTED.of(job) || EtJobStatus.PROGRESSING.of(job))) {
                     throw EtApiException.inUse("The pipeline " + id + " has jobs that are Submitted or Progressing: "
                             + job.path("Id").asText() + ".");
                 }
@@ -147,7 +147,7 @@ final class EtPipelines {
             state.persist();
             if (wasPaused && status.equals("Active")) {
                 for (ObjectNode job : state.jobs.values()) {
-                    if (id.equals(job.path("PipelineId").asText()) && "Submitted".equals(job.path("Status").asText())) {
+                    if (id.equals(job.path("PipelineId").asText()) && EtJobStatus.SUBMITTED.of(job)) {
                         resume.add(job.path("Id").asText());
                     }
                 }

@@ -60,15 +60,14 @@ final class EtState {
                     e);
         }
         for (ObjectNode job : jobs.values()) {
-            String status = job.path("Status").asText();
-            if (status.equals("Progressing")) {
-                setStatus(job, "Error");
+            if (EtJobStatus.PROGRESSING.of(job)) {
+                setStatus(job, EtJobStatus.ERROR);
                 for (JsonNode o : job.path("Outputs")) {
                     ((ObjectNode) o).put("StatusDetail", EtJobError.INTERNAL_SERVICE_ERROR.statusDetail(
                             job.path("Id").asText(), "the local cloud stopped while the job was running"));
                 }
                 ((ObjectNode) job.path("Timing")).put("FinishTimeMillis", System.currentTimeMillis());
-            } else if (status.equals("Submitted")) {
+            } else if (EtJobStatus.SUBMITTED.of(job)) {
                 resubmit.add(job.path("Id").asText());
             }
         }
@@ -125,10 +124,11 @@ final class EtState {
         return out;
     }
 
-    static void setStatus(ObjectNode job, String status) {
-        job.put("Status", status);
+    /** Sets the status of the job and of each of its outputs (ET moves them together). */
+    static void setStatus(ObjectNode job, EtJobStatus status) {
+        job.put("Status", status.wireName());
         for (JsonNode o : job.path("Outputs")) {
-            ((ObjectNode) o).put("Status", status);
+            ((ObjectNode) o).put("Status", status.wireName());
         }
     }
 
