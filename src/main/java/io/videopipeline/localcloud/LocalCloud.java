@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -64,8 +65,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalCloud implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalCloud.class);
-
-    public static final String DEFAULT_ACCOUNT_ID = AwsAccount.DEFAULT_ID;
 
     private final String bindAddress;
     private final int port;
@@ -170,7 +169,13 @@ public final class LocalCloud implements AutoCloseable {
                 Files.createDirectories(dataDir);
             }
         }, () -> { }));
-        units.add(LocalService.of("gateway port", this::bindGateway, () -> server.stop()));
+        // A connector opened but never started is not closed by the server's stop.
+        units.add(LocalService.of("gateway port", this::bindGateway, () -> {
+            server.stop();
+            for (Connector connector : server.getConnectors()) {
+                ((ServerConnector) connector).close();
+            }
+        }));
         if (smtpPort >= 0) {
             units.add(LocalService.of("SMTP", () -> {
                 mailServer = new MailServer(bindAddress, smtpPort, dataDir);
@@ -228,9 +233,8 @@ public final class LocalCloud implements AutoCloseable {
         S3Client s3Client = track(S3Client.builder().endpointOverride(endpoint).region(Region.of(region))
                 .credentialsProvider(credentials()).forcePathStyle(true).httpClient(ApacheHttpClient.create()).build());
         EtNotifier notifier = snsService == null ? EtNotifier.NONE : snsService::publish;
-        EtSettings et = EtSettings.defaults();
         etService = new EtApiService(s3Client, etPresets, etFfmpeg, notifier, new EtSettings(region, accountId,
-                dataDir == null ? null : dataDir.resolve("elastictranscoder"), et.workers()));
+                dataDir == null ? null : dataDir.resolve("elastictranscoder"), EtSettings.defaults().workers()));
     }
 
     private TopicPublisher topics() {

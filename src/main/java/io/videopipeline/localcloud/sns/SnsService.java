@@ -135,10 +135,7 @@ public final class SnsService implements AwsQueryService, AutoCloseable {
         }
 
         public Builder accountId(String accountId) {
-            if (accountId == null || !accountId.matches("\\d{12}")) {
-                throw new IllegalArgumentException("Account id must be 12 digits, got " + accountId);
-            }
-            this.accountId = accountId;
+            this.accountId = AwsAccount.requireValid(accountId);
             return this;
         }
 
