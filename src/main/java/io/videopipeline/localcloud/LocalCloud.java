@@ -13,14 +13,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http.UriCompliance;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +22,7 @@ import io.videopipeline.localcloud.et.EtSettings;
 import io.videopipeline.localcloud.gateway.AwsAccount;
 import io.videopipeline.localcloud.gateway.AwsQueryService;
 import io.videopipeline.localcloud.gateway.Gateway;
+import io.videopipeline.localcloud.gateway.GatewayServer;
 import io.videopipeline.localcloud.gateway.SigV4Verifier;
 import io.videopipeline.localcloud.mail.MailServer;
 import io.videopipeline.localcloud.s3.S3Backend;
@@ -84,9 +77,9 @@ public final class LocalCloud implements AutoCloseable {
     /** What runs, guarded by {@code this}; empty when stopped. */
     private final Deque<LocalService> started = new ArrayDeque<>();
     private final List<AutoCloseable> clients = new ArrayList<>();
-    private Server server;
+    private GatewayServer gateway;
+    /** Kept after a stop: what a failed or stopped local cloud was bound to. */
     private URI endpoint;
-    private HttpClient httpClient;
     private SqsBackend sqs;
     private S3Backend s3;
     private GatewayQueueSender queueSender;
@@ -169,13 +162,10 @@ public final class LocalCloud implements AutoCloseable {
                 Files.createDirectories(dataDir);
             }
         }, () -> { }));
-        // A connector opened but never started is not closed by the server's stop.
-        units.add(LocalService.of("gateway port", this::bindGateway, () -> {
-            server.stop();
-            for (Connector connector : server.getConnectors()) {
-                ((ServerConnector) connector).close();
-            }
-        }));
+        units.add(LocalService.of("gateway port", () -> {
+            gateway = GatewayServer.bind(bindAddress, port);
+            endpoint = gateway.endpoint();
+        }, () -> gateway.stop()));
         if (smtpPort >= 0) {
             units.add(LocalService.of("SMTP", () -> {
                 mailServer = new MailServer(bindAddress, smtpPort, dataDir);
@@ -189,34 +179,8 @@ public final class LocalCloud implements AutoCloseable {
             units.add(LocalService.of("Elastic Transcoder API", this::startElasticTranscoder, () -> etService.close()));
         }
         units.add(LocalService.of("S3, SQS", this::startBackEnds, this::stopBackEnds));
-        units.add(LocalService.of("gateway", this::serveGateway, () -> server.stop()));
+        units.add(LocalService.of("gateway", this::serveGateway, () -> gateway.stop()));
         return units;
-    }
-
-    private void bindGateway() throws Exception {
-        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
-        threads.setName("localcloud-gateway");
-        server = new Server(threads);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendDateHeader(false);
-        http.setRequestHeaderSize(32 * 1024);
-        http.setOutputBufferSize(64 * 1024);
-        // Jetty's header cache would return "text/plain; charset=utf-8" for "...charset=UTF-8": header values
-        // must reach S3Proxy exactly as the client signed them.
-        http.setHeaderCacheCaseSensitive(true);
-        // S3 keys may contain anything (encoded slashes, "..", "//"); S3Proxy sees the path as sent.
-        http.setUriCompliance(UriCompliance.UNSAFE);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(bindAddress);
-        connector.setPort(port);
-        connector.setIdleTimeout(120_000);
-        server.addConnector(connector);
-        server.setStopTimeout(0);
-        connector.open();
-        String publicHost = "0.0.0.0".equals(bindAddress) || "::".equals(bindAddress) ? "127.0.0.1" : bindAddress;
-        endpoint = URI.create("http://" + (publicHost.contains(":") ? "[" + publicHost + "]" : publicHost) + ":"
-                + connector.getLocalPort());
     }
 
     /** SNS reaches SQS and SMTP through their endpoints, as any client would. */
@@ -255,17 +219,16 @@ public final class LocalCloud implements AutoCloseable {
         };
     }
 
-    /** S3, SQS and the gateway's HTTP client start in parallel: start-up is mostly class loading and JIT of three stacks. */
+    /** S3 and SQS start in parallel: start-up is mostly class loading and JIT of their stacks. */
     private void startBackEnds() throws Exception {
         queueSender = new GatewayQueueSender(endpoint, region, accountId, credentials());
         TopicPublisher topics = topics();
-        ExecutorService starters = Executors.newFixedThreadPool(2, r -> {
+        ExecutorService starters = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "localcloud-start");
             t.setDaemon(true);
             return t;
         });
         CompletableFuture<Void> s3Started;
-        CompletableFuture<Void> clientStarted;
         try {
             s3Started = CompletableFuture.runAsync(() -> {
                 try {
@@ -274,13 +237,11 @@ public final class LocalCloud implements AutoCloseable {
                     throw new CompletionException(e.getMessage(), e);
                 }
             }, starters);
-            clientStarted = CompletableFuture.runAsync(this::startUpstreamClient, starters);
             try {
                 sqs = SqsBackend.start(dataDir == null ? null : dataDir.resolve("sqs"), endpoint, region, accountId);
             } finally {
-                // Whatever happened, let the others finish so that a stop sees (and closes) what they started.
+                // Whatever happened, let S3 finish so that a stop sees (and closes) what it started.
                 awaitQuietly(s3Started);
-                awaitQuietly(clientStarted);
             }
         } catch (Exception | Error e) {
             stopBackEnds();
@@ -290,47 +251,17 @@ public final class LocalCloud implements AutoCloseable {
         }
         try {
             s3Started.join();
-            clientStarted.join();
         } catch (CompletionException e) {
             stopBackEnds();
             throw e;
         }
     }
 
-    private void startUpstreamClient() {
-        try {
-            HttpClient client = new HttpClient();
-            client.setFollowRedirects(false);
-            client.setUserAgentField(null);
-            client.setMaxConnectionsPerDestination(512);
-            client.setConnectTimeout(5_000);
-            client.setIdleTimeout(120_000);
-            // Bigger reads from S3Proxy mean fewer, larger writes to the client when streaming objects.
-            client.setResponseBufferSize(64 * 1024);
-            client.setRequestBufferSize(64 * 1024);
-            QueuedThreadPool clientThreads = new QueuedThreadPool(64, 4);
-            clientThreads.setName("localcloud-upstream");
-            client.setExecutor(clientThreads);
-            httpClient = client;
-            client.start();
-            // A pass-through proxy: no automatic gzip decoding, redirects, 100-continue or authentication.
-            client.getContentDecoderFactories().clear();
-            client.getProtocolHandlers().clear();
-        } catch (Exception e) {
-            throw new CompletionException("The gateway's HTTP client did not start: " + e, e);
-        }
-    }
-
-    /** In the order the original single stop used: S3 (S3Proxy, notification delivery, store), client, SQS. */
+    /** S3 first: its notification delivery still sends to SQS until it stops. */
     private void stopBackEnds() {
         stopQuietly("S3", () -> {
             if (s3 != null) {
                 s3.close();
-            }
-        });
-        stopQuietly("upstream client", () -> {
-            if (httpClient != null) {
-                httpClient.stop();
             }
         });
         stopQuietly("internal SQS client", () -> {
@@ -348,8 +279,7 @@ public final class LocalCloud implements AutoCloseable {
     private void serveGateway() throws Exception {
         SigV4Verifier verifier = new SigV4Verifier(accessKey, secretKey);
         AwsQueryService sns = snsService != null ? snsService : pluggedSns;
-        server.setHandler(new Gateway(s3.service(httpClient, verifier), sqs, sns, etService, verifier, region));
-        server.start();
+        gateway.serve(new Gateway(s3.service(verifier), sqs, sns, etService, verifier, region));
     }
 
     private static void awaitQuietly(CompletableFuture<?> future) {
@@ -422,8 +352,7 @@ public final class LocalCloud implements AutoCloseable {
             stopQuietly("client", c::close);
         }
         clients.clear();
-        server = null;
-        httpClient = null;
+        gateway = null;
         sqs = null;
         s3 = null;
         queueSender = null;

@@ -2,8 +2,6 @@ package io.videopipeline.localcloud.s3;
 
 import io.videopipeline.localcloud.gateway.AwsErrorWriter;
 import java.nio.ByteBuffer;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.client.HttpClient;
