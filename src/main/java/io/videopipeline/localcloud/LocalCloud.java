@@ -3,48 +3,40 @@ package io.videopipeline.localcloud;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http.UriCompliance;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStore;
-import org.jclouds.blobstore.BlobStoreContext;
-import org.jclouds.filesystem.FilesystemApiMetadata;
-import org.jclouds.filesystem.reference.FilesystemConstants;
-import org.jclouds.logging.slf4j.config.SLF4JLoggingModule;
-import org.jclouds.blobstore.TransientApiMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.google.common.collect.ImmutableSet;
-
+import io.videopipeline.localcloud.et.EtApiService;
+import io.videopipeline.localcloud.et.EtNotifier;
+import io.videopipeline.localcloud.et.EtSettings;
+import io.videopipeline.localcloud.gateway.AwsAccount;
+import io.videopipeline.localcloud.gateway.AwsQueryService;
+import io.videopipeline.localcloud.gateway.Gateway;
+import io.videopipeline.localcloud.gateway.GatewayServer;
+import io.videopipeline.localcloud.gateway.SigV4Verifier;
+import io.videopipeline.localcloud.mail.MailServer;
+import io.videopipeline.localcloud.s3.S3Backend;
+import io.videopipeline.localcloud.s3.TopicPublisher;
+import io.videopipeline.localcloud.sns.SnsService;
+import io.videopipeline.localcloud.sqs.SqsBackend;
+import io.videopipeline.media.FfmpegSettings;
+import io.videopipeline.media.PresetCatalog;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import io.videopipeline.localcloud.et.EtApiService;
-import io.videopipeline.localcloud.et.EtNotifier;
-import io.videopipeline.localcloud.et.EtSettings;
-import io.videopipeline.localcloud.mail.MailServer;
-import io.videopipeline.localcloud.sns.SnsService;
-import io.videopipeline.media.FfmpegSettings;
-import io.videopipeline.media.PresetCatalog;
-import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * An embedded "local cloud": S3 and SQS (and SNS, when a service is plugged in) behind one HTTP endpoint, like
@@ -52,6 +44,10 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * transient) store on an internal port of 127.0.0.1 (it checks signatures itself), SQS is ElasticMQ served in this
  * JVM with no port of its own, so every SQS request passes the gateway's signature check.
  * S3 bucket notifications (to SQS queues and SNS topics) are added on top.
+ *
+ * <p>This class only composes the services: its settings are fixed when it is built (the constructor validates the
+ * {@link Builder}); {@link #start()} starts the services as units in order, {@link #stop()} stops them in the
+ * reverse order, and a unit that fails to start stops those started before it.
  *
  * <pre>{@code
  * try (LocalCloud cloud = LocalCloud.builder().port(0).dataDir(dir).build().start()) {
@@ -63,27 +59,61 @@ public final class LocalCloud implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalCloud.class);
 
-    public static final String DEFAULT_ACCOUNT_ID = "000000000000";
+    private final String bindAddress;
+    private final int port;
+    /** Null when transient. */
+    private final Path dataDir;
+    private final String accessKey;
+    private final String secretKey;
+    private final String region;
+    private final String accountId;
+    private final AwsQueryService pluggedSns;
+    private final TopicPublisher pluggedTopics;
+    private final int smtpPort;
+    private final boolean builtInSns;
+    private final PresetCatalog etPresets;
+    private final FfmpegSettings etFfmpeg;
 
-    private final Builder settings;
-    private Server server;
-    private HttpClient httpClient;
-    private SqsBackend sqs;
-    private S3Proxy s3Proxy;
-    private BlobStoreContext blobStoreContext;
-    private InternalQueueSender queueSender;
-    private NotificationConfigurationStore configurations;
-    private BucketOwnershipControls ownershipControls;
-    private S3EventDispatcher events;
+    /** What runs, guarded by {@code this}; empty when stopped. */
+    private final Deque<LocalService> started = new ArrayDeque<>();
+    private final List<AutoCloseable> clients = new ArrayList<>();
+    private GatewayServer gateway;
+    /** Kept after a stop: what a failed or stopped local cloud was bound to. */
     private URI endpoint;
-    private int s3ProxyPort;
+    private SqsBackend sqs;
+    private S3Backend s3;
+    private GatewayQueueSender queueSender;
     private MailServer mailServer;
     private SnsService snsService;
     private EtApiService etService;
-    private final java.util.List<AutoCloseable> clients = new java.util.ArrayList<>();
 
-    private LocalCloud(Builder settings) {
-        this.settings = settings;
+    private LocalCloud(Builder builder) {
+        this.bindAddress = requireText(builder.bindAddress, "bindAddress");
+        if (builder.port < 0 || builder.port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + builder.port);
+        }
+        this.port = builder.port;
+        this.dataDir = builder.transientStorage ? null
+                : Objects.requireNonNull(builder.dataDir, "dataDir").toAbsolutePath();
+        this.accessKey = requireText(builder.accessKey, "accessKey");
+        this.secretKey = requireText(builder.secretKey, "secretKey");
+        this.region = requireText(builder.region, "region");
+        this.accountId = AwsAccount.requireValid(builder.accountId);
+        if (builder.smtpPort < -1 || builder.smtpPort > 65535) {
+            throw new IllegalArgumentException("SMTP port must be 0..65535, was " + builder.smtpPort);
+        }
+        this.smtpPort = builder.smtpPort;
+        if (builder.builtInSns && (builder.queryService != null || builder.topicPublisher != null)) {
+            throw new IllegalArgumentException("builtInSns() and a plugged-in SNS service exclude each other");
+        }
+        this.builtInSns = builder.builtInSns;
+        this.pluggedSns = builder.queryService;
+        this.pluggedTopics = builder.topicPublisher;
+        if ((builder.etPresets == null) != (builder.etFfmpeg == null)) {
+            throw new IllegalArgumentException("the Elastic Transcoder needs both presets and ffmpeg settings");
+        }
+        this.etPresets = builder.etPresets;
+        this.etFfmpeg = builder.etFfmpeg;
     }
 
     public static Builder builder() {
@@ -96,143 +126,172 @@ public final class LocalCloud implements AutoCloseable {
      * @throws IllegalStateException naming what could not start (for example the port being in use)
      */
     public synchronized LocalCloud start() {
-        if (server != null) {
+        if (!started.isEmpty()) {
             throw new IllegalStateException("LocalCloud is already started on " + endpoint);
         }
-        long started = System.nanoTime();
-        try {
-            Path dataDir = settings.transientStorage ? null : settings.dataDir.toAbsolutePath();
-            if (dataDir != null) {
-                Files.createDirectories(dataDir);
-            }
-
-            // Bind the gateway first: ElasticMQ needs its port for the queue URLs it hands out.
-            QueuedThreadPool threads = new QueuedThreadPool(256, 8);
-            threads.setName("localcloud-gateway");
-            server = new Server(threads);
-            HttpConfiguration http = new HttpConfiguration();
-            http.setSendServerVersion(false);
-            http.setSendDateHeader(false);
-            http.setRequestHeaderSize(32 * 1024);
-            http.setOutputBufferSize(64 * 1024);
-            // Jetty's header cache would return "text/plain; charset=utf-8" for "...charset=UTF-8": header values
-            // must reach S3Proxy exactly as the client signed them.
-            http.setHeaderCacheCaseSensitive(true);
-            // S3 keys may contain anything (encoded slashes, "..", "//"); S3Proxy sees the path as sent.
-            http.setUriCompliance(UriCompliance.UNSAFE);
-            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-            connector.setHost(settings.bindAddress);
-            connector.setPort(settings.port);
-            connector.setIdleTimeout(120_000);
-            server.addConnector(connector);
-            connector.open();
-            int port = connector.getLocalPort();
-            String publicHost = "0.0.0.0".equals(settings.bindAddress) || "::".equals(settings.bindAddress) ? "127.0.0.1" : settings.bindAddress;
-            endpoint = URI.create("http://" + (publicHost.contains(":") ? "[" + publicHost + "]" : publicHost) + ":" + port);
-
-            startBuiltInServices(dataDir);
-
-            // The three back ends start in parallel: start-up is mostly class loading and JIT of three stacks.
-            Path sqsDir = dataDir == null ? null : dataDir.resolve("sqs");
-            Path s3Dir = dataDir == null ? null : dataDir.resolve("s3");
-            Path notificationsDir = dataDir == null ? null : dataDir.resolve("s3-notifications");
-            ownershipControls = new BucketOwnershipControls(dataDir == null ? null : dataDir.resolve("s3-ownership"));
-            queueSender = new InternalQueueSender(settings, endpoint);
-            ExecutorService starters = Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, "localcloud-start");
-                t.setDaemon(true);
-                return t;
-            });
-            CompletableFuture<Void> s3Started;
-            CompletableFuture<Void> clientStarted;
+        long begun = System.nanoTime();
+        for (LocalService unit : units()) {
             try {
-                s3Started = CompletableFuture.runAsync(() -> startS3(s3Dir, notificationsDir), starters);
-                clientStarted = CompletableFuture.runAsync(this::startUpstreamClient, starters);
-                try {
-                    sqs = SqsBackend.start(sqsDir, endpoint, settings.region, settings.accountId);
-                } finally {
-                    // Whatever happened, let the others finish so that stop() sees (and closes) what they started.
-                    awaitQuietly(s3Started);
-                    awaitQuietly(clientStarted);
+                unit.start();
+            } catch (Exception | Error e) {
+                stop();
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof Error error) {
+                    throw error;
                 }
-            } finally {
-                starters.shutdown();
+                throw new IllegalStateException("Could not start the local cloud on " + bindAddress + ":" + port
+                        + " (" + unit.name() + ", data dir " + (dataDir == null ? "none, transient" : dataDir) + "): " + cause, cause);
             }
-            s3Started.join();
-            clientStarted.join();
-
-            SigV4Verifier verifier = new SigV4Verifier(settings.accessKey, settings.secretKey);
-            server.setHandler(new Gateway(httpClient, s3ProxyPort, sqs,
-                    new BucketNotificationApi(verifier, blobStoreContext.getBlobStore(), configurations, events),
-                    new BucketOwnershipApi(verifier, blobStoreContext.getBlobStore(), ownershipControls), verifier, settings.queryService,
-                    etService == null ? null : etService::answer, settings.region));
-            server.setStopTimeout(0);
-            server.start();
-
-            LOG.info("Local cloud listening on {} (S3, SQS{}{}{}) in {} ms; internal S3Proxy port {}, ElasticMQ in-process, storage {}",
-                    endpoint, settings.queryService != null ? ", SNS" : "", etService != null ? ", Elastic Transcoder" : "",
-                    mailServer != null ? ", SMTP on " + settings.bindAddress + ":" + mailServer.port() : "",
-                    (System.nanoTime() - started) / 1_000_000, s3ProxyPort, dataDir == null ? "in memory" : dataDir);
-            return this;
-        } catch (CompletionException e) {
-            stop();
-            Throwable cause = e.getCause();
-            throw new IllegalStateException("Could not start the local cloud on " + settings.bindAddress + ":" + settings.port
-                    + ": " + cause, cause);
-        } catch (RuntimeException | Error e) {
-            stop();
-            throw e;
-        } catch (Exception e) {
-            stop();
-            throw new IllegalStateException("Could not start the local cloud on " + settings.bindAddress + ":" + settings.port
-                    + " (data dir " + (settings.transientStorage ? "none, transient" : settings.dataDir.toAbsolutePath()) + "): " + e, e);
+            started.push(unit);
         }
+        LOG.info("Local cloud listening on {} (S3, SQS{}{}{}) in {} ms; internal S3Proxy port {}, ElasticMQ in-process, storage {}",
+                endpoint, builtInSns || pluggedSns != null ? ", SNS" : "", etService != null ? ", Elastic Transcoder" : "",
+                mailServer != null ? ", SMTP on " + bindAddress + ":" + mailServer.port() : "",
+                (System.nanoTime() - begun) / 1_000_000, s3.s3ProxyPort(), dataDir == null ? "in memory" : dataDir);
+        return this;
     }
 
     /**
-     * SMTP, SNS and the Elastic Transcoder API, when the builder asked for them. They reach S3 and SQS
-     * through the gateway's own endpoint (known once the port is bound), as any client would.
+     * The units in start order. The gateway's port is bound first: ElasticMQ and the built-in services need the
+     * endpoint; the gateway serves requests last, once everything behind it runs.
      */
-    private void startBuiltInServices(Path dataDir) {
-        if (settings.smtpPort >= 0) {
-            mailServer = new MailServer(settings.bindAddress, settings.smtpPort, dataDir);
-            mailServer.start();
+    private List<LocalService> units() {
+        List<LocalService> units = new ArrayList<>();
+        units.add(LocalService.of("data dir", () -> {
+            if (dataDir != null) {
+                Files.createDirectories(dataDir);
+            }
+        }, () -> { }));
+        units.add(LocalService.of("gateway port", () -> {
+            gateway = GatewayServer.bind(bindAddress, port);
+            endpoint = gateway.endpoint();
+        }, () -> gateway.stop()));
+        if (smtpPort >= 0) {
+            units.add(LocalService.of("SMTP", () -> {
+                mailServer = new MailServer(bindAddress, smtpPort, dataDir);
+                mailServer.start();
+            }, () -> mailServer.stop()));
         }
-        if (settings.builtInSns) {
-            SqsClient sqsClient = track(SqsClient.builder().endpointOverride(endpoint).region(Region.of(settings.region))
-                    .credentialsProvider(credentials()).httpClient(ApacheHttpClient.create()).build());
-            snsService = SnsService.builder().sqsClient(sqsClient)
-                    .smtp("127.0.0.1", mailServer == null ? 25 : mailServer.port())
-                    .dataDir(dataDir).endpoint(endpoint).accountId(settings.accountId).build();
-            SnsService sns = snsService;
-            settings.queryService = (params, region) -> {
-                io.videopipeline.localcloud.sns.SnsResponse r = sns.handle(params, region);
-                return new AwsResponse(r.status(), r.contentType(), r.body());
-            };
-            settings.topicPublisher = new TopicPublisher() {
-                @Override
-                public void publish(String topicArn, String subject, String message) {
-                    sns.publish(topicArn, subject, message);
-                }
+        if (builtInSns) {
+            units.add(LocalService.of("SNS", this::startSns, () -> snsService.close()));
+        }
+        if (etPresets != null) {
+            units.add(LocalService.of("Elastic Transcoder API", this::startElasticTranscoder, () -> etService.close()));
+        }
+        units.add(LocalService.of("S3, SQS", this::startBackEnds, this::stopBackEnds));
+        units.add(LocalService.of("gateway", this::serveGateway, () -> gateway.stop()));
+        return units;
+    }
 
-                @Override
-                public boolean topicExists(String topicArn) {
-                    return sns.topicExists(topicArn);
-                }
-            };
+    /** SNS reaches SQS and SMTP through their endpoints, as any client would. */
+    private void startSns() {
+        SqsClient sqsClient = track(SqsClient.builder().endpointOverride(endpoint).region(Region.of(region))
+                .credentialsProvider(credentials()).httpClient(ApacheHttpClient.create()).build());
+        snsService = SnsService.builder().sqsClient(sqsClient)
+                .smtp("127.0.0.1", mailServer == null ? 25 : mailServer.port())
+                .dataDir(dataDir).endpoint(endpoint).accountId(accountId).build();
+    }
+
+    /** The Elastic Transcoder reads and writes S3 through the gateway, as any client would. */
+    private void startElasticTranscoder() {
+        S3Client s3Client = track(S3Client.builder().endpointOverride(endpoint).region(Region.of(region))
+                .credentialsProvider(credentials()).forcePathStyle(true).httpClient(ApacheHttpClient.create()).build());
+        EtNotifier notifier = snsService == null ? EtNotifier.NONE : snsService::publish;
+        etService = new EtApiService(s3Client, etPresets, etFfmpeg, notifier, new EtSettings(region, accountId,
+                dataDir == null ? null : dataDir.resolve("elastictranscoder"), EtSettings.defaults().workers()));
+    }
+
+    private TopicPublisher topics() {
+        if (snsService == null) {
+            return pluggedTopics;
         }
-        if (settings.etPresets != null) {
-            S3Client s3Client = track(S3Client.builder().endpointOverride(endpoint).region(Region.of(settings.region))
-                    .credentialsProvider(credentials()).forcePathStyle(true).httpClient(ApacheHttpClient.create()).build());
-            EtNotifier notifier = snsService == null ? EtNotifier.NONE : snsService::publish;
-            EtSettings et = EtSettings.defaults().withDataDir(dataDir == null ? null : dataDir.resolve("elastictranscoder"));
-            etService = new EtApiService(s3Client, settings.etPresets, settings.etFfmpeg, notifier,
-                    new EtSettings(settings.region, settings.accountId, et.dataDir(), et.workers()));
+        SnsService sns = snsService;
+        return new TopicPublisher() {
+            @Override
+            public void publish(String topicArn, String subject, String message) {
+                sns.publish(topicArn, subject, message);
+            }
+
+            @Override
+            public boolean topicExists(String topicArn) {
+                return sns.topicExists(topicArn);
+            }
+        };
+    }
+
+    /** S3 and SQS start in parallel: start-up is mostly class loading and JIT of their stacks. */
+    private void startBackEnds() throws Exception {
+        queueSender = new GatewayQueueSender(endpoint, region, accountId, credentials());
+        TopicPublisher topics = topics();
+        ExecutorService starters = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "localcloud-start");
+            t.setDaemon(true);
+            return t;
+        });
+        CompletableFuture<Void> s3Started;
+        try {
+            s3Started = CompletableFuture.runAsync(() -> {
+                try {
+                    s3 = S3Backend.start(dataDir, queueSender, topics, region, accountId, accessKey, secretKey);
+                } catch (Exception e) {
+                    throw new CompletionException(e.getMessage(), e);
+                }
+            }, starters);
+            try {
+                sqs = SqsBackend.start(dataDir == null ? null : dataDir.resolve("sqs"), endpoint, region, accountId);
+            } finally {
+                // Whatever happened, let S3 finish so that a stop sees (and closes) what it started.
+                awaitQuietly(s3Started);
+            }
+        } catch (Exception | Error e) {
+            stopBackEnds();
+            throw e;
+        } finally {
+            starters.shutdown();
+        }
+        try {
+            s3Started.join();
+        } catch (CompletionException e) {
+            stopBackEnds();
+            throw e;
+        }
+    }
+
+    /** S3 first: its notification delivery still sends to SQS until it stops. */
+    private void stopBackEnds() {
+        stopQuietly("S3", () -> {
+            if (s3 != null) {
+                s3.close();
+            }
+        });
+        stopQuietly("internal SQS client", () -> {
+            if (queueSender != null) {
+                queueSender.close();
+            }
+        });
+        stopQuietly("ElasticMQ", () -> {
+            if (sqs != null) {
+                sqs.close();
+            }
+        });
+    }
+
+    private void serveGateway() throws Exception {
+        SigV4Verifier verifier = new SigV4Verifier(accessKey, secretKey);
+        AwsQueryService sns = snsService != null ? snsService : pluggedSns;
+        gateway.serve(new Gateway(s3.service(verifier), sqs, sns, etService, verifier, region));
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> future) {
+        try {
+            future.join();
+        } catch (RuntimeException e) {
+            // reported by the caller
         }
     }
 
     private StaticCredentialsProvider credentials() {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey, settings.secretKey));
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));
     }
 
     private <T extends AutoCloseable> T track(T client) {
@@ -250,58 +309,6 @@ public final class LocalCloud implements AutoCloseable {
         return mailServer;
     }
 
-    private void startS3(Path s3Dir, Path notificationsDir) {
-        try {
-            blobStoreContext = blobStoreContext(s3Dir);
-            BlobStore blobStore = blobStoreContext.getBlobStore();
-            configurations = new NotificationConfigurationStore(notificationsDir);
-            events = new S3EventDispatcher(configurations, queueSender, settings.topicPublisher, settings.region, settings.accountId,
-                    blobStore);
-            s3Proxy = S3Proxy.builder()
-                    .endpoint(URI.create("http://127.0.0.1:0"))
-                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, settings.accessKey, settings.secretKey)
-                    .ignoreUnknownHeaders(true)
-                    .blobStore(new NotifyingBlobStore(blobStore, events, configurations, ownershipControls))
-                    .build();
-            s3Proxy.start();
-            s3ProxyPort = s3Proxy.getPort();
-        } catch (Exception e) {
-            throw new CompletionException("S3 (S3Proxy on " + (s3Dir == null ? "transient storage" : s3Dir) + ") did not start: " + e, e);
-        }
-    }
-
-    private void startUpstreamClient() {
-        try {
-            HttpClient client = new HttpClient();
-            client.setFollowRedirects(false);
-            client.setUserAgentField(null);
-            client.setMaxConnectionsPerDestination(512);
-            client.setConnectTimeout(5_000);
-            client.setIdleTimeout(120_000);
-            // Bigger reads from S3Proxy mean fewer, larger writes to the client when streaming objects.
-            client.setResponseBufferSize(64 * 1024);
-            client.setRequestBufferSize(64 * 1024);
-            QueuedThreadPool clientThreads = new QueuedThreadPool(64, 4);
-            clientThreads.setName("localcloud-upstream");
-            client.setExecutor(clientThreads);
-            httpClient = client;
-            client.start();
-            // A pass-through proxy: no automatic gzip decoding, redirects, 100-continue or authentication.
-            client.getContentDecoderFactories().clear();
-            client.getProtocolHandlers().clear();
-        } catch (Exception e) {
-            throw new CompletionException("The gateway's HTTP client did not start: " + e, e);
-        }
-    }
-
-    private static void awaitQuietly(CompletableFuture<?> future) {
-        try {
-            future.join();
-        } catch (RuntimeException e) {
-            // reported by the caller
-        }
-    }
-
     /** The endpoint URL every AWS client uses, e.g. {@code http://127.0.0.1:4566}. */
     public URI endpoint() {
         if (endpoint == null) {
@@ -315,93 +322,43 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     public String region() {
-        return settings.region;
+        return region;
     }
 
     public String accountId() {
-        return settings.accountId;
+        return accountId;
     }
 
     public String accessKey() {
-        return settings.accessKey;
+        return accessKey;
     }
 
     public String secretKey() {
-        return settings.secretKey;
+        return secretKey;
     }
 
     /** S3Proxy's own port on 127.0.0.1 (bypasses the gateway and notifications; for diagnostics and benchmarks). */
     public int s3ProxyPort() {
-        return s3ProxyPort;
+        return s3 == null ? 0 : s3.s3ProxyPort();
     }
 
-    /** Stops every service promptly; in-flight requests are cut. Safe to call more than once. */
+    /** Stops every service promptly, in the reverse order of their start; in-flight requests are cut. Safe to call more than once. */
     public synchronized void stop() {
-        stopQuietly("gateway", () -> {
-            if (server != null) {
-                server.stop();
-            }
-        });
-        stopQuietly("S3Proxy", () -> {
-            if (s3Proxy != null) {
-                s3Proxy.stop();
-            }
-        });
-        stopQuietly("notification delivery", () -> {
-            if (events != null) {
-                events.close();
-            }
-        });
-        stopQuietly("upstream client", () -> {
-            if (httpClient != null) {
-                httpClient.stop();
-            }
-        });
-        stopQuietly("internal SQS client", () -> {
-            if (queueSender != null) {
-                queueSender.close();
-            }
-        });
-        stopQuietly("ElasticMQ", () -> {
-            if (sqs != null) {
-                sqs.close();
-            }
-        });
-        stopQuietly("Elastic Transcoder API", () -> {
-            if (etService != null) {
-                etService.close();
-            }
-        });
-        stopQuietly("SNS", () -> {
-            if (snsService != null) {
-                snsService.close();
-            }
-        });
-        stopQuietly("SMTP", () -> {
-            if (mailServer != null) {
-                mailServer.stop();
-            }
-        });
+        while (!started.isEmpty()) {
+            LocalService unit = started.pop();
+            stopQuietly(unit.name(), unit::stop);
+        }
         for (AutoCloseable c : clients) {
             stopQuietly("client", c::close);
         }
         clients.clear();
-        etService = null;
-        snsService = null;
-        mailServer = null;
-        stopQuietly("blob store", () -> {
-            if (blobStoreContext != null) {
-                blobStoreContext.close();
-            }
-        });
-        server = null;
-        s3Proxy = null;
-        events = null;
-        httpClient = null;
-        queueSender = null;
-        configurations = null;
+        gateway = null;
         sqs = null;
-        blobStoreContext = null;
+        s3 = null;
+        queueSender = null;
+        mailServer = null;
+        snsService = null;
+        etService = null;
     }
 
     @Override
@@ -409,11 +366,7 @@ public final class LocalCloud implements AutoCloseable {
         stop();
     }
 
-    private interface Step {
-        void run() throws Exception;
-    }
-
-    private static void stopQuietly(String what, Step step) {
+    private static void stopQuietly(String what, LocalService.Step step) {
         try {
             step.run();
         } catch (Exception e) {
@@ -421,73 +374,17 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
-    private static BlobStoreContext blobStoreContext(Path dir) throws Exception {
-        if (dir == null) {
-            return ContextBuilder.newBuilder(new TransientApiMetadata())
-                    .modules(ImmutableSet.of(new SLF4JLoggingModule()))
-                    .buildView(BlobStoreContext.class);
+    private static String requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
         }
-        Files.createDirectories(dir);
-        Properties properties = new Properties();
-        properties.setProperty(FilesystemConstants.PROPERTY_BASEDIR, dir.toString());
-        return ContextBuilder.newBuilder(new FilesystemApiMetadata())
-                .overrides(properties)
-                .modules(ImmutableSet.of(new SLF4JLoggingModule()))
-                .buildView(BlobStoreContext.class);
+        return value;
     }
 
     /**
-     * Delivers notification messages to SQS through the gateway, signed like any client's request (ElasticMQ has no
-     * port of its own to send to; see {@link SqsBackend}). Its SDK client is built on first use (it costs start-up
-     * time and many local clouds never send a notification).
+     * Settings of a local cloud; every one has a default matching the project's local profile. Checked together
+     * when the local cloud is built, which keeps its own copy: changing the builder afterwards changes nothing.
      */
-    private static final class InternalQueueSender implements S3EventDispatcher.QueueSender, AutoCloseable {
-        private final Builder settings;
-        private final URI gateway;
-        private SqsClient client;
-
-        InternalQueueSender(Builder settings, URI gateway) {
-            this.settings = settings;
-            this.gateway = gateway;
-        }
-
-        private synchronized SqsClient client() {
-            if (client == null) {
-                client = SqsClient.builder()
-                        .endpointOverride(gateway)
-                        .region(Region.of(settings.region))
-                        .credentialsProvider(StaticCredentialsProvider.create(
-                                AwsBasicCredentials.create(settings.accessKey, settings.secretKey)))
-                        .httpClient(ApacheHttpClient.create())
-                        .build();
-            }
-            return client;
-        }
-
-        @Override
-        public void send(String queueName, String body) {
-            client().sendMessage(b -> b.queueUrl(gateway + "/" + settings.accountId + "/" + queueName).messageBody(body));
-        }
-
-        @Override
-        public boolean queueExists(String queueName) {
-            try {
-                client().getQueueUrl(b -> b.queueName(queueName));
-                return true;
-            } catch (QueueDoesNotExistException e) {
-                return false;
-            }
-        }
-
-        @Override
-        public synchronized void close() {
-            if (client != null) {
-                client.close();
-            }
-        }
-    }
-
-    /** Settings of a local cloud; every one has a default matching the project's local profile. */
     public static final class Builder {
         private String bindAddress = "127.0.0.1";
         private int port = 4566;
@@ -496,7 +393,7 @@ public final class LocalCloud implements AutoCloseable {
         private String accessKey = "test";
         private String secretKey = "test";
         private String region = "us-east-1";
-        private String accountId = DEFAULT_ACCOUNT_ID;
+        private String accountId = AwsAccount.DEFAULT_ID;
         private AwsQueryService queryService;
         private TopicPublisher topicPublisher;
         private int smtpPort = -1;
@@ -509,22 +406,19 @@ public final class LocalCloud implements AutoCloseable {
 
         /** Address the endpoint binds to; default 127.0.0.1 ("0.0.0.0" to accept other hosts, e.g. in a container). */
         public Builder bindAddress(String bindAddress) {
-            this.bindAddress = requireText(bindAddress, "bindAddress");
+            this.bindAddress = bindAddress;
             return this;
         }
 
         /** Endpoint port; default 4566; 0 picks a free one (see {@link LocalCloud#endpoint()}). */
         public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port must be 0..65535, was " + port);
-            }
             this.port = port;
             return this;
         }
 
         /** Where objects, queues/messages and notification configurations are kept; default ./data/localcloud. */
         public Builder dataDir(Path dataDir) {
-            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            this.dataDir = dataDir;
             return this;
         }
 
@@ -536,22 +430,19 @@ public final class LocalCloud implements AutoCloseable {
 
         /** The one access key/secret key pair accepted; default test/test. */
         public Builder credentials(String accessKey, String secretKey) {
-            this.accessKey = requireText(accessKey, "accessKey");
-            this.secretKey = requireText(secretKey, "secretKey");
+            this.accessKey = accessKey;
+            this.secretKey = secretKey;
             return this;
         }
 
         /** Region used in ARNs and events; default us-east-1. */
         public Builder region(String region) {
-            this.region = requireText(region, "region");
+            this.region = region;
             return this;
         }
 
         /** Account id used in ARNs and queue URLs; default 000000000000. */
         public Builder accountId(String accountId) {
-            if (accountId == null || !accountId.matches("\\d{12}")) {
-                throw new IllegalArgumentException("accountId must be 12 digits, was " + accountId);
-            }
             this.accountId = accountId;
             return this;
         }
@@ -570,9 +461,6 @@ public final class LocalCloud implements AutoCloseable {
 
         /** Also run an SMTP server on this port (0 = random) that keeps every mail as .eml under the data dir. */
         public Builder smtp(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("SMTP port must be 0..65535, was " + port);
-            }
             this.smtpPort = port;
             return this;
         }
@@ -595,34 +483,9 @@ public final class LocalCloud implements AutoCloseable {
             return snsService(sns).topicPublisher(sns);
         }
 
+        /** @throws IllegalArgumentException naming the first setting that is not valid */
         public LocalCloud build() {
-            return new LocalCloud(this.copy());
-        }
-
-        private Builder copy() {
-            Builder b = new Builder();
-            b.bindAddress = bindAddress;
-            b.port = port;
-            b.dataDir = dataDir;
-            b.transientStorage = transientStorage;
-            b.accessKey = accessKey;
-            b.secretKey = secretKey;
-            b.region = region;
-            b.accountId = accountId;
-            b.queryService = queryService;
-            b.topicPublisher = topicPublisher;
-            b.smtpPort = smtpPort;
-            b.builtInSns = builtInSns;
-            b.etPresets = etPresets;
-            b.etFfmpeg = etFfmpeg;
-            return b;
-        }
-
-        private static String requireText(String value, String name) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException(name + " must not be blank");
-            }
-            return value;
+            return new LocalCloud(this);
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.videopipeline.localcloud;
 
+import io.videopipeline.localcloud.gateway.AwsQueryService;
+import io.videopipeline.localcloud.gateway.AwsResponse;
+import io.videopipeline.localcloud.s3.TopicPublisher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

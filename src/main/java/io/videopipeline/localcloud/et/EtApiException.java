@@ -1,43 +1,42 @@
 package io.videopipeline.localcloud.et;
 
-/** An API error as ET answered it: HTTP status, {@code x-amzn-ErrorType} and message. */
+/** An API error as ET answered it: its {@link EtErrorCode} and a message. */
 final class EtApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final int status;
-    private final String type;
+    private final EtErrorCode code;
 
-    EtApiException(int status, String type, String message) {
+    EtApiException(EtErrorCode code, String message) {
         super(message);
-        this.status = status;
-        this.type = type;
+        this.code = code;
     }
 
-    int status() {
-        return status;
-    }
-
-    String type() {
-        return type;
+    EtErrorCode code() {
+        return code;
     }
 
     static EtApiException validation(String message) {
-        return new EtApiException(400, "ValidationException", message);
+        return new EtApiException(EtErrorCode.VALIDATION, message);
     }
 
     static EtApiException notFound(String message) {
-        return new EtApiException(404, "ResourceNotFoundException", message);
+        return new EtApiException(EtErrorCode.RESOURCE_NOT_FOUND, message);
     }
 
     static EtApiException inUse(String message) {
-        return new EtApiException(409, "ResourceInUseException", message);
+        return new EtApiException(EtErrorCode.RESOURCE_IN_USE, message);
     }
 
     static EtApiException accessDenied(String message) {
-        return new EtApiException(403, "AccessDeniedException", message);
+        return new EtApiException(EtErrorCode.ACCESS_DENIED, message);
     }
 
     static EtApiException internal(String message) {
-        return new EtApiException(500, "InternalServiceException", message);
+        return new EtApiException(EtErrorCode.INTERNAL_SERVICE, message);
+    }
+
+    /** ET's answer to a request for something it does not support; the message names the unsupported part. */
+    static EtApiException unsupported(String what) {
+        return validation(what + " is not supported by the local Elastic Transcoder");
     }
 }

@@ -3,6 +3,8 @@ package io.videopipeline.localcloud.et;
 import java.nio.file.Path;
 import java.util.Objects;
 
+import io.videopipeline.localcloud.gateway.AwsAccount;
+
 /**
  * Settings of the local Elastic Transcoder.
  *
@@ -24,7 +26,7 @@ public record EtSettings(String region, String accountId, Path dataDir, int work
     }
 
     public static EtSettings defaults() {
-        return new EtSettings("us-east-1", "000000000000", null, 1);
+        return new EtSettings("us-east-1", AwsAccount.DEFAULT_ID, null, 1);
     }
 
     public EtSettings withDataDir(Path dir) {

@@ -2,6 +2,8 @@ package io.videopipeline.localcloud.sns;
 
 import java.util.Map;
 
+import io.videopipeline.localcloud.gateway.AwsErrorWriter;
+
 /** Builds the XML bodies of the SNS Query API (namespace http://sns.amazonaws.com/doc/2010-03-31/). */
 final class QueryXml {
     static final String NAMESPACE = "http://sns.amazonaws.com/doc/2010-03-31/";
@@ -53,30 +55,10 @@ final class QueryXml {
     }
 
     static String error(SnsError error, String message, String requestId) {
-        return "<ErrorResponse xmlns=\"" + NAMESPACE + "\"><Error><Type>" + error.type() + "</Type><Code>" + error.code()
-                + "</Code><Message>" + escape(message) + "</Message></Error><RequestId>" + requestId
-                + "</RequestId></ErrorResponse>";
+        return AwsErrorWriter.queryBody(NAMESPACE, error.status(), error.code(), message, requestId);
     }
 
-    /** Escapes the XML specials and drops characters XML 1.0 cannot carry at all. */
     static String escape(String text) {
-        StringBuilder sb = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&apos;");
-                case '\r' -> sb.append("&#13;");
-                default -> {
-                    if (c >= 0x20 || c == '\n' || c == '\t' || Character.isSurrogate(c)) {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.toString();
+        return AwsErrorWriter.Xml.escape(text);
     }
 }

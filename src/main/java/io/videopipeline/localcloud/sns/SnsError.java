@@ -31,9 +31,4 @@ public enum SnsError {
     public int status() {
         return status;
     }
-
-    /** AWS marks client mistakes "Sender" and its own failures "Receiver". */
-    public String type() {
-        return status >= 500 ? "Receiver" : "Sender";
-    }
 }

@@ -1,5 +1,8 @@
 package io.videopipeline.localcloud.sns;
 
+import io.videopipeline.localcloud.gateway.AwsAccount;
+import io.videopipeline.localcloud.gateway.AwsQueryService;
+import io.videopipeline.localcloud.gateway.AwsResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,11 +41,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * subscriber does. Topics and subscriptions are kept in {@code <dataDir>/sns/state.json} when a data dir is
  * given, in memory otherwise. Thread-safe.
  */
-public final class SnsService implements AutoCloseable {
+public final class SnsService implements AwsQueryService, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnsService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static final String DEFAULT_ACCOUNT_ID = "000000000000";
     public static final String DEFAULT_REGION = "us-east-1";
     static final String CONTENT_TYPE = "text/xml";
     static final int MAX_MESSAGE_BYTES = 262_144;
@@ -101,7 +103,7 @@ public final class SnsService implements AutoCloseable {
         private int smtpPort;
         private Path dataDir;
         private URI endpoint = URI.create("http://127.0.0.1:4566");
-        private String accountId = DEFAULT_ACCOUNT_ID;
+        private String accountId = AwsAccount.DEFAULT_ID;
         private List<Duration> retryDelays = List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(20));
 
         private Builder() {
@@ -133,10 +135,7 @@ public final class SnsService implements AutoCloseable {
         }
 
         public Builder accountId(String accountId) {
-            if (accountId == null || !accountId.matches("\\d{12}")) {
-                throw new IllegalArgumentException("Account id must be 12 digits, got " + accountId);
-            }
-            this.accountId = accountId;
+            this.accountId = AwsAccount.requireValid(accountId);
             return this;
         }
 
@@ -159,7 +158,8 @@ public final class SnsService implements AutoCloseable {
      * @param formParams the decoded form (or query-string) parameters, {@code Action} among them
      * @param region     the region the request was signed for (null: us-east-1); topics live per region
      */
-    public SnsResponse handle(Map<String, String> formParams, String region) {
+    @Override
+    public AwsResponse handle(Map<String, String> formParams, String region) {
         String requestId = UUID.randomUUID().toString();
         String action = formParams.get("Action");
         String reg = region == null || region.isBlank() ? DEFAULT_REGION : region;
@@ -188,13 +188,13 @@ public final class SnsService implements AutoCloseable {
                 default -> throw new SnsException(SnsError.INVALID_ACTION,
                         "The action " + action + " is not valid for this endpoint.");
             };
-            return new SnsResponse(200, CONTENT_TYPE, QueryXml.success(action, result, requestId));
+            return new AwsResponse(200, CONTENT_TYPE, QueryXml.success(action, result, requestId));
         } catch (SnsException e) {
             LOG.debug("SNS {} rejected: {} {}", action, e.error().code(), e.getMessage());
-            return new SnsResponse(e.error().status(), CONTENT_TYPE, QueryXml.error(e.error(), e.getMessage(), requestId));
+            return new AwsResponse(e.error().status(), CONTENT_TYPE, QueryXml.error(e.error(), e.getMessage(), requestId));
         } catch (RuntimeException e) {
             LOG.error("SNS {} failed", action, e);
-            return new SnsResponse(500, CONTENT_TYPE,
+            return new AwsResponse(500, CONTENT_TYPE,
                     QueryXml.error(SnsError.INTERNAL_ERROR, "Internal error: " + e.getMessage(), requestId));
         }
     }

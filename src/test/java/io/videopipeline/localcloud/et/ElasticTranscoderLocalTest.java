@@ -1,5 +1,6 @@
 package io.videopipeline.localcloud.et;
 
+import io.videopipeline.localcloud.gateway.AwsResponse;
 import io.videopipeline.failure.FailureClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -338,7 +339,7 @@ class ElasticTranscoderLocalTest {
                 new ElasticTranscoderSettings(pipelineId, TRANSCODED));
         try {
             http.override((method, path) -> path.endsWith("/jobs")
-                    ? new EtResponse(429, EtApiService.JSON_TYPE, "{\"message\":\"Rate exceeded\"}",
+                    ? new AwsResponse(429, EtApiService.JSON_TYPE, "{\"message\":\"Rate exceeded\"}",
                     Map.of("x-amzn-ErrorType", "LimitExceededException"))
                     : null);
             assertThatThrownBy(() -> backend.submit(job))
@@ -348,7 +349,7 @@ class ElasticTranscoderLocalTest {
                         assertThat(e.errorCode()).isEqualTo("LimitExceededException");
                     });
             http.override((method, path) -> path.endsWith("/jobs")
-                    ? new EtResponse(503, EtApiService.JSON_TYPE, "{\"message\":\"busy\"}",
+                    ? new AwsResponse(503, EtApiService.JSON_TYPE, "{\"message\":\"busy\"}",
                     Map.of("x-amzn-ErrorType", "ServiceUnavailableException"))
                     : null);
             assertThatThrownBy(() -> backend.submit(job))

@@ -1,5 +1,6 @@
 package io.videopipeline.localcloud.et;
 
+import io.videopipeline.localcloud.gateway.AwsResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -22,7 +23,7 @@ public final class EtHttpServer implements AutoCloseable {
 
     /** Answers a request instead of the service, or returns null to let the service answer. */
     public interface Answer {
-        EtResponse answer(String method, String path);
+        AwsResponse answer(String method, String path);
     }
 
     private final HttpServer server;
@@ -61,7 +62,7 @@ public final class EtHttpServer implements AutoCloseable {
             }
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
-            EtResponse response = override.answer(method, path);
+            AwsResponse response = override.answer(method, path);
             if (response == null) {
                 response = service.handle(method, URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8),
                         query(exchange.getRequestURI().getRawQuery()), body);

@@ -1,5 +1,6 @@
 package io.videopipeline.localcloud.sns;
 
+import io.videopipeline.localcloud.gateway.AwsResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class SnsHttpAdapter implements AutoCloseable {
                 region = m.group(1);
             }
         }
-        SnsResponse response = sns.handle(params, region);
+        AwsResponse response = sns.handle(params, region);
         byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", response.contentType());
         exchange.sendResponseHeaders(response.status(), body.length);

@@ -1,5 +1,7 @@
-package io.videopipeline.localcloud;
+package io.videopipeline.localcloud.s3;
 
+import io.videopipeline.localcloud.gateway.SigV4Verifier;
+import io.videopipeline.localcloud.gateway.AwsErrorWriter;
 import java.util.List;
 
 import org.eclipse.jetty.http.HttpURI;
@@ -97,7 +99,7 @@ final class BucketNotificationApi {
                         .append("</ArgumentName").append(i + 1).append("><ArgumentValue").append(i + 1).append('>')
                         .append(AwsErrorWriter.Xml.escape(invalid.get(i)[1])).append("</ArgumentValue").append(i + 1).append('>');
             }
-            String requestId = AwsErrorWriter.requestId().replace("-", "").substring(0, 16).toUpperCase();
+            String requestId = AwsErrorWriter.s3RequestId();
             xml.append("<RequestId>").append(requestId).append("</RequestId><HostId>").append(requestId).append("</HostId></Error>");
             AwsErrorWriter.write(response, callback, 400, "application/xml", xml.toString());
             return;

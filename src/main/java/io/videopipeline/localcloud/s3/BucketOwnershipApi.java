@@ -1,5 +1,8 @@
-package io.videopipeline.localcloud;
+package io.videopipeline.localcloud.s3;
 
+import io.videopipeline.localcloud.gateway.HttpRequests;
+import io.videopipeline.localcloud.gateway.SigV4Verifier;
+import io.videopipeline.localcloud.gateway.AwsErrorWriter;
 import java.util.Set;
 
 import org.eclipse.jetty.http.HttpURI;
@@ -82,12 +85,12 @@ final class BucketOwnershipApi {
         String method = request.getMethod();
         HttpURI uri = request.getHttpURI();
         String cannedAcl = request.getHeaders().get("x-amz-acl");
-        if ("PUT".equals(method) && Gateway.hasQueryParam(uri, "acl")) {
+        if ("PUT".equals(method) && HttpRequests.hasQueryParam(uri, "acl")) {
             // PutObjectAcl / PutBucketAcl: only the owner-full-control canned ACL is still accepted
             return !"bucket-owner-full-control".equals(cannedAcl);
         }
         boolean writesObject = "PUT".equals(method) && uri.getQuery() == null
-                || "POST".equals(method) && Gateway.hasQueryParam(uri, "uploads");
+                || "POST".equals(method) && HttpRequests.hasQueryParam(uri, "uploads");
         return writesObject && cannedAcl != null && !ACCEPTED_CANNED_ACLS.contains(cannedAcl);
     }
 

@@ -1,5 +1,6 @@
-package io.videopipeline.localcloud;
+package io.videopipeline.localcloud.s3;
 
+import io.videopipeline.localcloud.gateway.AwsErrorWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -26,13 +27,6 @@ final class S3EventDispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3EventDispatcher.class);
     static final String SNS_SUBJECT = "Amazon S3 Notification";
-
-    /** Sends a message body to a queue given by name; throws when the queue does not exist. */
-    interface QueueSender {
-        void send(String queueName, String body);
-
-        boolean queueExists(String queueName);
-    }
 
     private final NotificationConfigurationStore configurations;
     private final QueueSender queues;
@@ -74,7 +68,7 @@ final class S3EventDispatcher implements AutoCloseable {
 
     /** Sends S3's {@code s3:TestEvent} to each destination of a configuration that was just put. */
     void testEvent(String bucket, NotificationConfiguration configuration) {
-        String requestId = AwsErrorWriter.requestId().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
+        String requestId = AwsErrorWriter.s3RequestId();
         String body = "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"" + Instant.now() + "\",\"Bucket\":\""
                 + AwsErrorWriter.Json.escape(bucket) + "\",\"RequestId\":\"" + requestId + "\",\"HostId\":\"" + requestId + "\"}";
         List<NotificationConfiguration.Destination> destinations = configuration.destinations();

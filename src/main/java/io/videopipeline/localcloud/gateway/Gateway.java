@@ -1,21 +1,12 @@
-package io.videopipeline.localcloud;
+package io.videopipeline.localcloud.gateway;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
-import org.eclipse.jetty.client.BufferingResponseListener;
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -29,12 +20,11 @@ import org.slf4j.LoggerFactory;
  * {@code X-Amz-Target} (JSON protocol), then the query protocol's {@code Action}; anything else is S3.
  * S3 is streamed to S3Proxy (which checks signatures itself), except bucket notification configuration and Object
  * Ownership, which S3Proxy lacks and are answered here. SQS and SNS are small requests: buffered, their SigV4
- * signature verified here, then answered in this JVM (ElasticMQ has no port of its own, see {@link SqsBackend}).
+ * signature verified here, then answered in this JVM (ElasticMQ has no port of its own).
  */
-final class Gateway extends Handler.Abstract {
+public final class Gateway extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-    private static final int MAX_API_BODY = 4 * 1024 * 1024;
     private static final String HEALTH_PATH = "/_localcloud/health";
 
     /** SNS's query-protocol actions, to route unsigned/unscoped form requests (SQS's overlap none of them). */
@@ -51,27 +41,26 @@ final class Gateway extends Handler.Abstract {
 
     enum Service { S3, SQS, SNS, ELASTIC_TRANSCODER, OTHER }
 
-    private final HttpClient client;
-    private final S3Forwarder s3;
-    private final BucketNotificationApi notifications;
-    private final BucketOwnershipApi ownership;
-    private final SqsBackend sqs;
+    private final StreamingService s3;
+    private final AwsWireService sqs;
     private final SigV4Verifier verifier;
     private final AwsQueryService sns;
     private final AwsRestService elasticTranscoder;
     private final String defaultRegion;
 
-    Gateway(HttpClient client, int s3Port, SqsBackend sqs, BucketNotificationApi notifications, BucketOwnershipApi ownership,
-            SigV4Verifier verifier,
-            AwsQueryService sns, AwsRestService elasticTranscoder, String defaultRegion) {
-        this.client = client;
-        this.s3 = new S3Forwarder(client, s3Port);
-        this.notifications = notifications;
-        this.ownership = ownership;
+    /**
+     * @param s3                every request no other service claims; it checks signatures itself
+     * @param sqs               SQS, handed the request after its signature is checked here
+     * @param sns               SNS, or null when this local cloud has none
+     * @param elasticTranscoder the Elastic Transcoder API, or null when this local cloud has none
+     */
+    public Gateway(StreamingService s3, AwsWireService sqs, AwsQueryService sns, AwsRestService elasticTranscoder,
+                   SigV4Verifier verifier, String defaultRegion) {
+        this.s3 = s3;
         this.sqs = sqs;
-        this.verifier = verifier;
         this.sns = sns;
         this.elasticTranscoder = elasticTranscoder;
+        this.verifier = verifier;
         this.defaultRegion = defaultRegion;
     }
 
@@ -98,18 +87,18 @@ final class Gateway extends Handler.Abstract {
             } else if (target != null) {
                 service = target.startsWith("AmazonSQS.") ? Service.SQS : Service.OTHER;
             } else if (isForm(request) || queryAction(uri) != null) {
-                body = readBody(request);
-                String action = formParams(uri, body).get("Action");
+                body = HttpRequests.readBody(request);
+                String action = HttpRequests.formParams(uri, body).get("Action");
                 service = action == null ? Service.S3 : SNS_ACTIONS.contains(action) ? Service.SNS : Service.SQS;
             }
             switch (service) {
-                case S3 -> handleS3(request, response, callback, body);
-                case SQS -> handleSqs(request, response, callback, body != null ? body : readBody(request));
-                case SNS -> handleSns(request, response, callback, body != null ? body : readBody(request));
-                case ELASTIC_TRANSCODER -> handleRestJson(request, response, callback, readBody(request));
+                case S3 -> s3.handle(request, response, callback, body);
+                case SQS -> handleSqs(request, response, callback, body != null ? body : HttpRequests.readBody(request));
+                case SNS -> handleSns(request, response, callback, body != null ? body : HttpRequests.readBody(request));
+                case ELASTIC_TRANSCODER -> handleRestJson(request, response, callback, HttpRequests.readBody(request));
                 case OTHER -> otherService(request, response, callback, scope, target);
             }
-        } catch (BodyTooLargeException e) {
+        } catch (HttpRequests.BodyTooLargeException e) {
             writeError(service, request, response, callback, 413, "RequestEntityTooLarge", e.getMessage());
         } catch (Exception e) {
             LOG.warn("{} request {} {} failed", service, request.getMethod(), request.getHttpURI().getPath(), e);
@@ -123,51 +112,11 @@ final class Gateway extends Handler.Abstract {
         return true;
     }
 
-    private void handleS3(Request request, Response response, Callback callback, byte[] bufferedBody) throws IOException {
-        HttpURI uri = request.getHttpURI();
-        boolean signed = request.getHeaders().contains(HttpHeader.AUTHORIZATION) || hasQueryParam(uri, "X-Amz-Credential")
-                || hasQueryParam(uri, "AWSAccessKeyId");
-        if (!signed) {
-            // S3 answers anonymous requests to non-public resources like this; the local cloud has no public ones.
-            AwsErrorWriter.s3(response, callback, 403, "AccessDenied", "Access Denied", null);
-            return;
-        }
-        String bucket = BucketNotificationApi.bucketOf(uri.getPath());
-        if (bucket != null && hasQueryParam(uri, "notification")) {
-            notifications.handle(request, response, callback, bucket, bufferedBody != null ? bufferedBody : readBody(request));
-            return;
-        }
-        if (bucket != null && hasQueryParam(uri, "ownershipControls")) {
-            ownership.handle(request, response, callback, bucket, bufferedBody != null ? bufferedBody : readBody(request));
-            return;
-        }
-        if (bufferedBody == null && ownership.setsDisabledAcl(request, bucketOfAnyPath(uri.getPath()))) {
-            // An ACL request's small body is read to check its signature; an object upload's is not read at all.
-            ownership.refuse(request, response, callback, hasQueryParam(uri, "acl") ? readBody(request) : null);
-            return;
-        }
-        if (bufferedBody != null) {
-            // Only form posts without an Action get here; S3 has no such API.
-            AwsErrorWriter.s3(response, callback, 400, "InvalidRequest", "A form-encoded POST without an Action is not an S3 request", null);
-            return;
-        }
-        s3.forward(request, response, callback);
-    }
-
-    /** The bucket of a path-style bucket or object URL ({@code /bucket}, {@code /bucket/key}), or null. */
-    static String bucketOfAnyPath(String path) {
-        if (path == null || path.length() < 2 || path.charAt(0) != '/') {
-            return null;
-        }
-        int slash = path.indexOf('/', 1);
-        return slash < 0 ? path.substring(1) : slash == 1 ? null : path.substring(1, slash);
-    }
-
     private void handleSqs(Request request, Response response, Callback callback, byte[] body) {
         boolean json = request.getHeaders().contains("X-Amz-Target");
         SigV4Verifier.Outcome outcome = verify(request, body);
         if (outcome != SigV4Verifier.Outcome.VALID) {
-            AwsErrorWriter.Common error = authError(outcome);
+            AwsErrorWriter.Common error = AwsErrorWriter.Common.of(outcome);
             if (json) {
                 AwsErrorWriter.json(response, callback, error);
             } else {
@@ -181,7 +130,7 @@ final class Gateway extends Handler.Abstract {
         for (HttpField field : request.getHeaders()) {
             HttpHeader known = field.getHeader();
             if (known != HttpHeader.HOST && known != HttpHeader.CONTENT_TYPE && known != HttpHeader.CONTENT_LENGTH
-                    && known != HttpHeader.TRANSFER_ENCODING && (known == null || !S3Forwarder.HOP_HEADERS.contains(known))) {
+                    && known != HttpHeader.TRANSFER_ENCODING && (known == null || !HttpRequests.HOP_HEADERS.contains(known))) {
                 headers.add(Map.entry(field.getName(), field.getValue()));
             }
         }
@@ -197,20 +146,14 @@ final class Gateway extends Handler.Abstract {
                         }
                         return;
                     }
-                    response.setStatus(answer.status());
-                    for (Map.Entry<String, String> h : answer.headers()) {
-                        response.getHeaders().add(h.getKey(), h.getValue());
-                    }
-                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
-                    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
-                    response.write(true, ByteBuffer.wrap(answer.body()), callback);
+                    AwsErrorWriter.write(response, callback, answer);
                 });
     }
 
     private void handleSns(Request request, Response response, Callback callback, byte[] body) {
         SigV4Verifier.Outcome outcome = verify(request, body);
         if (outcome != SigV4Verifier.Outcome.VALID) {
-            AwsErrorWriter.query(response, callback, AwsErrorWriter.SNS_XMLNS, authError(outcome));
+            AwsErrorWriter.query(response, callback, AwsErrorWriter.SNS_XMLNS, AwsErrorWriter.Common.of(outcome));
             return;
         }
         if (sns == null) {
@@ -223,24 +166,21 @@ final class Gateway extends Handler.Abstract {
         if (auth != null) {
             region = auth.region();
         }
-        AwsResponse answer = sns.handle(formParams(request.getHttpURI(), body), region);
-        AwsErrorWriter.write(response, callback, answer.status(), answer.contentType(), answer.body());
+        AwsErrorWriter.write(response, callback, sns.handle(HttpRequests.formParams(request.getHttpURI(), body), region));
     }
 
     private void handleRestJson(Request request, Response response, Callback callback, byte[] body) {
         SigV4Verifier.Outcome outcome = verify(request, body);
         if (outcome != SigV4Verifier.Outcome.VALID) {
-            AwsErrorWriter.Common error = authError(outcome);
+            AwsErrorWriter.Common error = AwsErrorWriter.Common.of(outcome);
             response.getHeaders().put("x-amzn-ErrorType", error.code);
             AwsErrorWriter.write(response, callback, error.status, "application/json",
                     "{\"message\":\"" + error.message.replace("\"", "'") + "\"}");
             return;
         }
         HttpURI uri = request.getHttpURI();
-        AwsRestService.Answer answer = elasticTranscoder.handle(request.getMethod(), uri.getDecodedPath(),
-                formParams(uri, null), body);
-        answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
-        AwsErrorWriter.write(response, callback, answer.status(), answer.contentType(), answer.body());
+        AwsErrorWriter.write(response, callback, elasticTranscoder.handle(request.getMethod(), uri.getDecodedPath(),
+                HttpRequests.formParams(uri, null), body));
     }
 
     private void otherService(Request request, Response response, Callback callback, String scope, String target) {
@@ -257,16 +197,6 @@ final class Gateway extends Handler.Abstract {
         HttpURI uri = request.getHttpURI();
         return verifier.verify(request.getMethod(), uri.getPath(), uri.getQuery(),
                 name -> request.getHeaders().getValuesList(name), body, false);
-    }
-
-    static AwsErrorWriter.Common authError(SigV4Verifier.Outcome outcome) {
-        return switch (outcome) {
-            case MISSING -> AwsErrorWriter.Common.MISSING_AUTHENTICATION_TOKEN;
-            case INCOMPLETE -> AwsErrorWriter.Common.INCOMPLETE_SIGNATURE;
-            case UNKNOWN_ACCESS_KEY -> AwsErrorWriter.Common.INVALID_CLIENT_TOKEN_ID;
-            case MISMATCH -> AwsErrorWriter.Common.SIGNATURE_DOES_NOT_MATCH;
-            case VALID -> throw new IllegalArgumentException("not an error");
-        };
     }
 
     private void writeError(Service service, Request request, Response response, Callback callback, int status, String code,
@@ -297,7 +227,7 @@ final class Gateway extends Handler.Abstract {
                 return "s3"; // SigV2 is only still spoken by S3
             }
         } else {
-            credential = queryParam(request.getHttpURI(), "X-Amz-Credential");
+            credential = HttpRequests.queryParam(request.getHttpURI(), "X-Amz-Credential");
         }
         if (credential == null) {
             return null;
@@ -313,76 +243,6 @@ final class Gateway extends Handler.Abstract {
     }
 
     private static String queryAction(HttpURI uri) {
-        return queryParam(uri, "Action");
-    }
-
-    static boolean hasQueryParam(HttpURI uri, String name) {
-        if (uri.getQuery() == null) {
-            return false;
-        }
-        for (String[] param : SigV4Verifier.queryParams(uri.getQuery())) {
-            if (param[0].equals(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static String queryParam(HttpURI uri, String name) {
-        if (uri.getQuery() == null) {
-            return null;
-        }
-        for (String[] param : SigV4Verifier.queryParams(uri.getQuery())) {
-            if (param[0].equals(name)) {
-                return param[1];
-            }
-        }
-        return null;
-    }
-
-    /** Query string and form body parameters (form encoding: {@code +} is a space). */
-    static Map<String, String> formParams(HttpURI uri, byte[] body) {
-        Map<String, String> params = new LinkedHashMap<>();
-        addForm(params, uri.getQuery());
-        if (body != null && body.length > 0) {
-            addForm(params, new String(body, StandardCharsets.UTF_8));
-        }
-        return params;
-    }
-
-    private static void addForm(Map<String, String> params, String encoded) {
-        if (encoded == null || encoded.isEmpty()) {
-            return;
-        }
-        for (String pair : encoded.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            params.put(name, value);
-        }
-    }
-
-    static final class BodyTooLargeException extends IOException {
-        BodyTooLargeException(String message) {
-            super(message);
-        }
-    }
-
-    static byte[] readBody(Request request) throws IOException {
-        long length = request.getLength();
-        if (length > MAX_API_BODY) {
-            throw new BodyTooLargeException("Request body of " + length + " bytes exceeds the " + MAX_API_BODY + " byte limit of API calls");
-        }
-        try {
-            return Content.Source.asByteArrayAsync(request, MAX_API_BODY).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while reading the request body", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IOException("Could not read the request body: " + e.getCause(), e.getCause());
-        }
+        return HttpRequests.queryParam(uri, "Action");
     }
 }

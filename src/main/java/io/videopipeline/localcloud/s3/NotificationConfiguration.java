@@ -1,5 +1,6 @@
-package io.videopipeline.localcloud;
+package io.videopipeline.localcloud.s3;
 
+import io.videopipeline.localcloud.gateway.AwsErrorWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.videopipeline.localcloud;
+package io.videopipeline.localcloud.s3;
 
 import org.w3c.dom.Document;
 

@@ -1,4 +1,4 @@
-package io.videopipeline.localcloud;
+package io.videopipeline.localcloud.sqs;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

@@ -1,4 +1,4 @@
-package io.videopipeline.localcloud;
+package io.videopipeline.localcloud.gateway;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -32,13 +32,13 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * {@code transfer-encoding} or {@code x-amzn-trace-id}; a client that does (neither the AWS SDKs nor the CLI)
  * gets {@code SignatureDoesNotMatch}.
  */
-final class SigV4Verifier {
+public final class SigV4Verifier {
 
     private static final String ALGORITHM = "AWS4-HMAC-SHA256";
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    enum Outcome { VALID, MISSING, INCOMPLETE, UNKNOWN_ACCESS_KEY, MISMATCH }
+    public enum Outcome { VALID, MISSING, INCOMPLETE, UNKNOWN_ACCESS_KEY, MISMATCH }
 
     /** The parsed {@code Credential=AK/date/region/service/aws4_request, SignedHeaders=..., Signature=...}. */
     record Authorization(String accessKey, String date, String region, String service, List<String> signedHeaders,
@@ -78,14 +78,14 @@ final class SigV4Verifier {
     }
 
     /** Header access of the incoming request, so this class does not depend on the server's types. */
-    interface Headers {
+    public interface Headers {
         List<String> values(String name);
     }
 
     private final String accessKey;
     private final String secretKey;
 
-    SigV4Verifier(String accessKey, String secretKey) {
+    public SigV4Verifier(String accessKey, String secretKey) {
         this.accessKey = Objects.requireNonNull(accessKey, "accessKey");
         this.secretKey = Objects.requireNonNull(secretKey, "secretKey");
     }
@@ -94,7 +94,7 @@ final class SigV4Verifier {
      * @param s3 S3 signs the path as sent (no double encoding, no normalisation) and carries the payload hash in
      *           {@code x-amz-content-sha256}
      */
-    Outcome verify(String method, String rawPath, String rawQuery, Headers headers, byte[] body, boolean s3) {
+    public Outcome verify(String method, String rawPath, String rawQuery, Headers headers, byte[] body, boolean s3) {
         List<String> authValues = headers.values("Authorization");
         if (authValues.isEmpty()) {
             return Outcome.MISSING;

@@ -1,8 +1,7 @@
-package io.videopipeline.localcloud;
+package io.videopipeline.localcloud.s3;
 
+import io.videopipeline.localcloud.gateway.AwsErrorWriter;
 import java.nio.ByteBuffer;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.client.HttpClient;
@@ -16,6 +15,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import io.videopipeline.localcloud.gateway.HttpRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +29,6 @@ import org.slf4j.LoggerFactory;
 final class S3Forwarder {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3Forwarder.class);
-
-    static final Set<HttpHeader> HOP_HEADERS = EnumSet.of(HttpHeader.CONNECTION, HttpHeader.KEEP_ALIVE,
-            HttpHeader.PROXY_AUTHORIZATION, HttpHeader.PROXY_AUTHENTICATE, HttpHeader.PROXY_CONNECTION,
-            HttpHeader.TRANSFER_ENCODING, HttpHeader.TE, HttpHeader.TRAILER, HttpHeader.UPGRADE, HttpHeader.EXPECT);
 
     private final HttpClient client;
     private final int port;
@@ -61,7 +57,7 @@ final class S3Forwarder {
 
     static void copyRequestHeaders(HttpFields from, HttpFields.Mutable to) {
         for (HttpField field : from) {
-            if (field.getHeader() != null && HOP_HEADERS.contains(field.getHeader())) {
+            if (field.getHeader() != null && HttpRequests.HOP_HEADERS.contains(field.getHeader())) {
                 continue;
             }
             to.add(field);
@@ -128,7 +124,7 @@ final class S3Forwarder {
         @Override
         public void onHeaders(org.eclipse.jetty.client.Response upstream) {
             for (HttpField field : upstream.getHeaders()) {
-                if (field.getHeader() != null && HOP_HEADERS.contains(field.getHeader())) {
+                if (field.getHeader() != null && HttpRequests.HOP_HEADERS.contains(field.getHeader())) {
                     continue;
                 }
                 response.getHeaders().add(field);

@@ -1,4 +1,4 @@
-package io.videopipeline.localcloud;
+package io.videopipeline.localcloud.gateway;
 
 import java.util.Map;
 

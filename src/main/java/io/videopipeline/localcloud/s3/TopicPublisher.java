@@ -1,4 +1,4 @@
-package io.videopipeline.localcloud;
+package io.videopipeline.localcloud.s3;
 
 /**
  * Where S3 bucket notifications with a {@code TopicConfiguration} are delivered (the SNS service).

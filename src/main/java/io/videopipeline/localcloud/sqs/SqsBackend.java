@@ -1,14 +1,18 @@
-package io.videopipeline.localcloud;
+package io.videopipeline.localcloud.sqs;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
+import io.videopipeline.localcloud.gateway.AwsResponse;
+import io.videopipeline.localcloud.gateway.AwsWireService;
 
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
@@ -52,7 +56,7 @@ import scala.concurrent.Await;
  * we (re)point that pool at our database on every start, so only one persistent local cloud may run per JVM
  * at a time. Transient ones are unaffected.
  */
-final class SqsBackend implements AutoCloseable {
+public final class SqsBackend implements AwsWireService, AutoCloseable {
 
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
     /** The data dir of the persistent ElasticMQ running in this JVM (its SQL pool is a JVM-wide singleton). */
@@ -80,14 +84,11 @@ final class SqsBackend implements AutoCloseable {
     }
 
     /** One SQS answer: status, headers (without Content-Type/Length), content type and body. */
-    record Answer(int status, List<Map.Entry<String, String>> headers, String contentType, byte[] body) {
-    }
-
     /**
      * @param storageDir where the H2 database lives, or null for in-memory queues
      * @param publicAddress the gateway's address, used in the queue URLs ElasticMQ returns
      */
-    static SqsBackend start(Path storageDir, URI publicAddress, String region, String accountId) throws Exception {
+    public static SqsBackend start(Path storageDir, URI publicAddress, String region, String accountId) throws Exception {
         if (storageDir != null && !PERSISTENT_IN_USE.compareAndSet(null, storageDir)) {
             throw new IllegalStateException("Another persistent local cloud (SQS data in " + PERSISTENT_IN_USE.get()
                     + ") runs in this JVM; ElasticMQ's SQL persistence supports one at a time. Use transientStorage(true) for tests.");
@@ -142,13 +143,9 @@ final class SqsBackend implements AutoCloseable {
         }
     }
 
-    /**
-     * Answers one SQS request (already authenticated by the gateway) in this JVM.
-     *
-     * @param pathAndQuery the request's raw path and query, e.g. {@code /} or {@code /000000000000/q?Action=...}
-     * @param headers      request headers other than Host, Content-Type and Content-Length
-     */
-    CompletableFuture<Answer> handle(String method, String pathAndQuery, List<Map.Entry<String, String>> headers,
+    /** Answers one SQS request (already authenticated by the gateway) in this JVM. */
+    @Override
+    public CompletableFuture<AwsResponse> handle(String method, String pathAndQuery, List<Map.Entry<String, String>> headers,
             String contentType, byte[] body) {
         HttpRequest request = HttpRequest.create(publicAddress + pathAndQuery)
                 .withMethod(HttpMethods.lookup(method).orElseGet(() -> HttpMethods.POST))
@@ -161,12 +158,13 @@ final class SqsBackend implements AutoCloseable {
         return FutureConverters.asJava(handler.apply((org.apache.pekko.http.scaladsl.model.HttpRequest) request))
                 .thenCompose(response -> response.entity().toStrict(REQUEST_TIMEOUT_MS, materializer)
                         .thenApply(strict -> {
-                            List<Map.Entry<String, String>> out = new ArrayList<>();
+                            Map<String, String> out = new LinkedHashMap<>();
                             for (HttpHeader h : response.getHeaders()) {
-                                out.add(Map.entry(h.name(), h.value()));
+                                out.put(h.name(), h.value());
                             }
-                            return new Answer(response.status().intValue(), out,
-                                    strict.getContentType().toString(), strict.getData().toArray());
+                            // SQS answers are XML or JSON, always UTF-8
+                            return new AwsResponse(response.status().intValue(), strict.getContentType().toString(),
+                                    strict.getData().utf8String(), out);
                         }))
                 .toCompletableFuture()
                 .orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
