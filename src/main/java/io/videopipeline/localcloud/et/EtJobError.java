@@ -35,13 +35,4 @@ enum EtJobError {
         return code + " " + jobId + ": " + messageDetails + ": " + detail;
     }
 
-    /** The code {@link EtJobRunner} reported (it speaks bare numbers); unknown ones are internal errors. */
-    static EtJobError of(int code) {
-        for (EtJobError error : values()) {
-            if (error.code == code) {
-                return error;
-            }
-        }
-        return INTERNAL_SERVICE_ERROR;
-    }
 }

@@ -45,21 +45,23 @@ final class EtJobRunner {
     /** A job failure with ET's error code and a detail for Outputs:StatusDetail. */
     static final class Failure extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        private final int code;
-        private final String messageDetails;
+        private final EtJobError error;
 
-        Failure(int code, String messageDetails, String detail, Throwable cause) {
+        Failure(EtJobError error, String detail, Throwable cause) {
             super(detail, cause);
-            this.code = code;
-            this.messageDetails = messageDetails;
+            this.error = error;
+        }
+
+        EtJobError error() {
+            return error;
         }
 
         int code() {
-            return code;
+            return error.code();
         }
 
         String messageDetails() {
-            return messageDetails;
+            return error.messageDetails();
         }
     }
 
@@ -118,7 +120,7 @@ final class EtJobRunner {
             onInput.accept(localFacts(input));
             for (Out out : outputs) {
                 if (exists(outputBucket, out.key())) {
-                    throw new Failure(3002, "Output Already Exists", "The specified object could not be saved in the"
+                    throw new Failure(EtJobError.OUTPUT_ALREADY_EXISTS, "The specified object could not be saved in the"
                             + " specified bucket because an object by that name already exists: bucket="
                             + outputBucket + ", key=" + out.key() + ".", null);
                 }
@@ -143,14 +145,14 @@ final class EtJobRunner {
             try {
                 return facts(file, inputBucket, inputKey);
             } catch (IOException e) {
-                throw new Failure(9000, "Internal Service Error", "local file error: " + e, e);
+                throw new Failure(EtJobError.INTERNAL_SERVICE_ERROR, "local file error: " + e, e);
             }
         }
 
         @Override
         public RuntimeException failed(MediaEncoder.Step step, MediaEncoder.Output output, RuntimeException failure) {
             return switch (step) {
-                case LOCAL_FILES, OUTPUTS -> new Failure(9000, "Internal Service Error", failure.getMessage(), failure);
+                case LOCAL_FILES, OUTPUTS -> new Failure(EtJobError.INTERNAL_SERVICE_ERROR, failure.getMessage(), failure);
                 case DOWNLOAD -> downloadFailure(failure);
                 case PROBE -> failure instanceof TranscodeFailedException ? badInput("interpret the media file", failure)
                         : failure;
@@ -174,11 +176,11 @@ final class EtJobRunner {
                 return inputMissing(cause);
             }
             if (cause instanceof S3Exception e && e.statusCode() == 403) {
-                return new Failure(3003, "Does Not Have Read Permission", "Elastic Transcoder could not read bucket="
+                return new Failure(EtJobError.NO_READ_PERMISSION, "Elastic Transcoder could not read bucket="
                         + bucket + ", key=" + key + ": " + e.getMessage(), e);
             }
             if (cause instanceof SdkException || cause instanceof IOException) {
-                return new Failure(3000, "Unclassified Storage Error", "reading bucket=" + bucket + ", key=" + key
+                return new Failure(EtJobError.UNCLASSIFIED_STORAGE_ERROR, "reading bucket=" + bucket + ", key=" + key
                         + ": " + cause.getMessage(), cause);
             }
             // over the input limits before or during the download, as the probe would have found it
@@ -186,7 +188,7 @@ final class EtJobRunner {
         }
 
         private Failure inputMissing(Throwable cause) {
-            return new Failure(3001, "Input Does Not Exist", "The specified input file does not exist: bucket="
+            return new Failure(EtJobError.INPUT_DOES_NOT_EXIST, "The specified input file does not exist: bucket="
                     + inputBucket + ", key=" + inputKey + ".", cause);
         }
 
@@ -195,10 +197,10 @@ final class EtJobRunner {
                 return bucketMissing(outputBucket, cause);
             }
             if (cause instanceof S3Exception e && e.statusCode() == 403) {
-                return new Failure(3004, "Does Not Have Write Permission", "Elastic Transcoder could not write bucket="
+                return new Failure(EtJobError.NO_WRITE_PERMISSION, "Elastic Transcoder could not write bucket="
                         + outputBucket + ", key=" + key + ": " + e.getMessage(), e);
             }
-            return new Failure(3000, "Unclassified Storage Error", "writing bucket=" + outputBucket + ", key=" + key
+            return new Failure(EtJobError.UNCLASSIFIED_STORAGE_ERROR, "writing bucket=" + outputBucket + ", key=" + key
                     + ": " + cause.getMessage(), cause);
         }
     }
@@ -211,18 +213,18 @@ final class EtJobRunner {
             if (S3Objects.isNoSuchBucket(e)) {
                 throw bucketMissing(bucket, e);
             }
-            throw new Failure(3000, "Unclassified Storage Error", "checking bucket=" + bucket + ", key=" + key + ": "
+            throw new Failure(EtJobError.UNCLASSIFIED_STORAGE_ERROR, "checking bucket=" + bucket + ", key=" + key + ": "
                     + e.getMessage(), e);
         }
     }
 
     private static Failure bucketMissing(String bucket, Throwable cause) {
-        return new Failure(3005, "Bucket Does Not Exist", "The specified S3 bucket does not exist: bucket="
+        return new Failure(EtJobError.BUCKET_DOES_NOT_EXIST, "The specified S3 bucket does not exist: bucket="
                 + bucket + ".", cause);
     }
 
     private static Failure badInput(String what, RuntimeException failure) {
-        return new Failure(4000, "Bad Input File", "Elastic Transcoder could not " + what + ": "
+        return new Failure(EtJobError.BAD_INPUT_FILE, "Elastic Transcoder could not " + what + ": "
                 + firstLine(failure.getMessage()), failure);
     }
 

@@ -124,7 +124,7 @@ final class EtJobScheduler implements AutoCloseable {
             LOG.info("Local Elastic Transcoder: job {} complete", id);
             notifications.publish(pipeline, EtJobEvent.COMPLETED, snapshot, null);
         } catch (EtJobRunner.Failure f) {
-            fail(id, pipeline, EtJobError.of(f.code()), f.getMessage(), f.getCause());
+            fail(id, pipeline, f.error(), f.getMessage(), f.getCause());
         } catch (RuntimeException e) {
             fail(id, pipeline, EtJobError.INTERNAL_SERVICE_ERROR, e.toString(), e);
         }
