@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.component.kamelet.KameletEndpoint;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -123,6 +125,22 @@ public final class ReceivedMessage {
         }
         ObjectEvent record = isRecord(exchange) ? record(exchange) : null;
         return record == null ? body : intake.envelopeFor(body, record);
+    }
+
+    /**
+     * The pipeline route a message is for: the route that consumes it through routes/sqs-source.kamelet.yaml
+     * (route id = its file name), not the kamelet's own route that received it; any other route's own id.
+     */
+    public static String routeOf(Exchange exchange) {
+        String id = exchange.getFromRouteId();
+        Route from = id == null ? null : exchange.getContext().getRoute(id);
+        if (from == null || !from.isCreatedByKamelet()) {
+            return id;
+        }
+        // the route whose consumer is this kamelet instance (its endpoint names the kamelet's route)
+        return exchange.getContext().getRoutes().stream()
+                .filter(r -> r.getEndpoint() instanceof KameletEndpoint kamelet && id.equals(kamelet.getRouteId()))
+                .map(Route::getRouteId).findFirst().orElse(id);
     }
 
     /** The message attributes the sender put on the message (none of SQS's system attributes). */
