@@ -98,6 +98,7 @@ public final class PipelineBeans implements CamelConfiguration {
             }
         });
 
+        camel.addRoutePolicyFactory(new KameletSourceFollowsItsRoute());
         bind(camel, "failurePolicy", new FailurePolicy(config.getInt("pipeline.retry.max-receives", 5)));
         S3EventIntake intake = new S3EventIntake(S3EventIntake.DEFAULT_MAX_BODY_CHARS,
                 config.getInt("pipeline.intake.max-records", S3EventIntake.DEFAULT_MAX_RECORDS));

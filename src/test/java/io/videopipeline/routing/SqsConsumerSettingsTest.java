@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.component.aws2.sqs.Sqs2Configuration;
 import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
 import org.apache.camel.component.kamelet.KameletEndpoint;
@@ -65,6 +69,40 @@ class SqsConsumerSettingsTest {
                 }
             });
         }
+    }
+
+    @Test
+    void aRouteStoppedOrReloadedTakesItsConsumerAlong() throws Exception {
+        try (PipelineTestApp app = PipelineTestApp.start(work, Map.of("pipeline.routes.enabled", "set-permissions"))) {
+            CamelContext camel = app.camel();
+            assertThat(consumersOf(camel, "transcoded-video-acl")).singleElement()
+                    .satisfies(r -> assertThat(r.getCamelContext().getRouteController().getRouteStatus(r.getRouteId()))
+                            .isEqualTo(ServiceStatus.Started));
+
+            camel.getRouteController().stopRoute("set-permissions");
+            assertThat(consumersOf(camel, "transcoded-video-acl")).singleElement()
+                    .satisfies(r -> assertThat(camel.getRouteController().getRouteStatus(r.getRouteId()))
+                            .isEqualTo(ServiceStatus.Stopped));
+            camel.getRouteController().startRoute("set-permissions");
+            assertThat(consumersOf(camel, "transcoded-video-acl")).singleElement()
+                    .satisfies(r -> assertThat(camel.getRouteController().getRouteStatus(r.getRouteId()))
+                            .isEqualTo(ServiceStatus.Started));
+
+            // what live reload does with an edited file: the route goes, the file's route comes back
+            camel.getRouteController().stopRoute("set-permissions");
+            camel.removeRoute("set-permissions");
+            assertThat(consumersOf(camel, "transcoded-video-acl")).isEmpty();
+            PluginHelper.getRoutesLoader(camel).updateRoutes(
+                    java.util.Set.of(ResourceHelper.resolveResource(camel, "file:routes/set-permissions.yaml")));
+            assertThat(consumersOf(camel, "transcoded-video-acl")).singleElement()
+                    .satisfies(r -> assertThat(camel.getRouteController().getRouteStatus(r.getRouteId()))
+                            .isEqualTo(ServiceStatus.Started));
+        }
+    }
+
+    private static java.util.List<Route> consumersOf(CamelContext camel, String queue) {
+        return camel.getRoutes().stream().filter(r -> r.getEndpoint() instanceof Sqs2Endpoint sqs
+                && sqs.getConfiguration().getQueueName().equals(queue)).toList();
     }
 
     @Test
