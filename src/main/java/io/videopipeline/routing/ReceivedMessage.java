@@ -13,9 +13,9 @@ import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * The scaffold every SQS-consuming route shares (bean {@code receivedMessage}): it keeps what a dead letter needs
- * before the route changes anything, splits an S3 event message into its records, and tells the SQS consumer
- * whether the message may be deleted.
+ * The scaffold every SQS-consuming route shares through routes/sqs-source.kamelet.yaml (bean
+ * {@code receivedMessage}): it keeps what a dead letter needs before the route changes anything, splits an S3
+ * event message into its records, and tells the SQS consumer whether the message may be deleted.
  *
  * <ul>
  *   <li>{@link #keep}/{@link #objectEvents} keep the SQS body as received and the message's own message
@@ -33,13 +33,13 @@ public final class ReceivedMessage {
     public static final String BODY = "pipelineMessageBody";
     /** The message's own SQS message attributes ({@code Map<String, MessageAttributeValue>}). */
     public static final String ATTRIBUTES = "pipelineMessageAttributes";
-    /** Set by the routes as the first step of the split: the record, whatever the body becomes later. */
+    /** Set by routes/sqs-source.kamelet.yaml as the first step of the split: the record, whatever the body becomes later. */
     public static final String RECORD = "pipelineRecord";
     /** Records of this message whose work failed transiently ({@link AtomicInteger}, shared with the split). */
     static final String PENDING = "pipelineRecordsPending";
     /**
      * Dead letters of records, sent only once the message is done ({@code List<DeadLetter>}, shared with the
-     * split); the routes send them after {@link #requireEveryRecordDone}.
+     * split); the kamelet sends them after {@link #requireEveryRecordDone}.
      */
     public static final String DEAD_LETTERS = "pipelineDeadLetters";
 
