@@ -100,6 +100,18 @@ class SqsConsumerSettingsTest {
         }
     }
 
+    @Test
+    void aRouteThatDoesNotStartLeavesItsQueueAlone() throws Exception {
+        // report-job-state starts only with pipeline.job-events.enabled (off by default; its queue may not exist)
+        try (PipelineTestApp app = PipelineTestApp.start(work, Map.of())) {
+            CamelContext camel = app.camel();
+            assertThat(camel.getRouteController().getRouteStatus("report-job-state")).isNotEqualTo(ServiceStatus.Started);
+            assertThat(consumersOf(camel, "transcode-job-events")).singleElement()
+                    .satisfies(r -> assertThat(camel.getRouteController().getRouteStatus(r.getRouteId()))
+                            .isNotEqualTo(ServiceStatus.Started));
+        }
+    }
+
     private static java.util.List<Route> consumersOf(CamelContext camel, String queue) {
         return camel.getRoutes().stream().filter(r -> r.getEndpoint() instanceof Sqs2Endpoint sqs
                 && sqs.getConfiguration().getQueueName().equals(queue)).toList();
