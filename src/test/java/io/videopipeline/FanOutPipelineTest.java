@@ -188,7 +188,8 @@ class FanOutPipelineTest {
     void withSmtpDownTheMailIsRetriedThenDeadLetteredWhileAclAndMetadataComplete() throws Exception {
         app.mailServer().stop();
         String key = "direct/nomail-720p.mp4";
-        NotifyBuilder failedOnce = new NotifyBuilder(app.camel()).fromRoute("notify-email")
+        // the message as received from notify-email's queue (routes/sqs-source.kamelet.yaml receives it)
+        NotifyBuilder failedOnce = new NotifyBuilder(app.camel()).from("aws2-sqs://transcoded-video-email*")
                 .filter(e -> String.valueOf(e.getMessage().getBody()).contains("nomail-720p.mp4")).whenFailed(1).create();
         upload(s3, TRANSCODED, key, rendition);
 

@@ -96,9 +96,10 @@ class QuickStartIT {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            // notify-email's "mailed" markers sit beside the renditions; the user-facing files are the rest
+            // notify-email's "mailed" markers sit beside the renditions (while one is written, the local cloud's
+            // file store holds it as "{name}.mailed-{uuid}"); the user-facing files are the rest
             return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
-                    .filter(n -> !n.endsWith(".mailed")).toList();
+                    .filter(n -> !n.endsWith(".mailed") && !n.contains(".mailed-")).toList();
         } catch (IOException e) {
             return List.of();
         }

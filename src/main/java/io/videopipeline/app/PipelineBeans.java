@@ -20,6 +20,7 @@ import io.videopipeline.permissions.AclSettings;
 import io.videopipeline.permissions.AclUpdater;
 import io.videopipeline.routing.DeadLetters;
 import io.videopipeline.routing.FailurePolicy;
+import io.videopipeline.routing.KameletSourceFollowsItsRoute;
 import io.videopipeline.routing.ReceivedMessage;
 import io.videopipeline.media.FfmpegSettings;
 import io.videopipeline.media.Preset;
@@ -117,6 +118,7 @@ public final class PipelineBeans implements CamelConfiguration {
         AclSettings acl = new AclSettings(config.parse("pipeline.acl.mode", "public-read", AclMode::parse),
                 transcodedBucket, config.get("pipeline.acl.output-prefix", ""));
 
+        camel.addRoutePolicyFactory(new KameletSourceFollowsItsRoute());
         bind(camel, "failurePolicy", new FailurePolicy(config.getInt("pipeline.retry.max-receives", 5)));
         S3EventIntake intake = new S3EventIntake(S3EventIntake.DEFAULT_MAX_BODY_CHARS,
                 config.getInt("pipeline.intake.max-records", S3EventIntake.DEFAULT_MAX_RECORDS));

@@ -35,7 +35,7 @@ final class StartupSummary extends MainListenerSupport {
     public void afterStart(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         String files = config.filesRead().stream().map(Path::toString).collect(Collectors.joining(", "));
-        String routes = context.getRoutes().stream()
+        String routes = context.getRoutes().stream().filter(r -> !r.isCreatedByKamelet())
                 .sorted(Comparator.comparing(Route::getRouteId))
                 .map(r -> r.getRouteId() + " (" + shortSource(r.getSourceLocation()) + ")")
                 .collect(Collectors.joining(", "));

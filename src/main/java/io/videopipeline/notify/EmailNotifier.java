@@ -57,7 +57,28 @@ public final class EmailNotifier {
                 && event.key().toLowerCase(Locale.ROOT).endsWith(".mp4");
     }
 
-    /** The mail for this event, or null when this event is not the one that sends (per-source mode). */
+    /**
+     * Whether this rendition's event is the one that mails: always per rendition; per source only the designated
+     * rendition's ({@link SourceCompletion}), so the others are acknowledged without a mail and without a ledger
+     * entry.
+     */
+    public boolean sendsMail(ObjectEvent event) {
+        if (mode == Mode.PER_RENDITION) {
+            return true;
+        }
+        List<String> siblings = siblingsOf(rendition(event.bucket(), event.key()));
+        // a key outside its own siblings is compose's to refuse (SourceCompletion.check)
+        boolean designated = !siblings.contains(event.key()) || SourceCompletion.designated(siblings).equals(event.key());
+        if (!designated) {
+            LOG.debug("{}: another rendition's event sends the per-source mail", event.key());
+        }
+        return designated;
+    }
+
+    /**
+     * The mail for an event that {@link #sendsMail}; per source, {@link SourceIncompleteException} (transient)
+     * while a sibling rendition is missing.
+     */
     public MailMessage compose(ObjectEvent event) {
         Rendition rendition = rendition(event.bucket(), event.key());
         if (mode == Mode.PER_RENDITION) {
@@ -66,8 +87,8 @@ public final class EmailNotifier {
         List<String> siblings = siblingsOf(rendition);
         SourceCompletion.Decision decision = completion.check(event.bucket(), event.key(), siblings).orThrow();
         if (!decision.shouldSend()) {
-            LOG.debug("{}: another rendition's event sends the per-source mail", event.key());
-            return null;
+            throw new IllegalStateException(event.key() + " is not the rendition whose event sends the per-source"
+                    + " mail (" + decision.designated() + "): ask sendsMail first");
         }
         List<Rendition> all = new ArrayList<>();
         for (String key : siblings) {

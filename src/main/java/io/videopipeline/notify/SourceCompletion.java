@@ -72,7 +72,7 @@ public final class SourceCompletion {
                     + " must include the event's key '" + key + "'");
         }
         TreeSet<String> siblings = new TreeSet<>(siblingKeys);
-        String designated = siblings.last();
+        String designated = designated(siblingKeys);
         if (!designated.equals(key)) {
             return new Decision(Status.NOT_DESIGNATED, bucket, key, designated, List.of());
         }
@@ -84,6 +84,11 @@ public final class SourceCompletion {
         }
         return new Decision(missing.isEmpty() ? Status.SEND : Status.WAITING, bucket, key, designated,
                 List.copyOf(missing));
+    }
+
+    /** The rendition whose event sends the source's mail: the lexicographically last sibling key. */
+    public static String designated(List<String> siblingKeys) {
+        return new TreeSet<>(siblingKeys).last();
     }
 
     private boolean exists(String bucket, String key) {

@@ -50,11 +50,11 @@ public final class DeadLetters {
         }
         String queue = exchange.getProperty(QUEUE, String.class);
         if (queue == null || queue.isBlank()) {
-            throw new IllegalStateException("route " + exchange.getFromRouteId() + " sets no deadLetterQueue");
+            throw new IllegalStateException("route " + ReceivedMessage.routeOf(exchange) + " sets no deadLetterQueue");
         }
         DeadLetter letter = new DeadLetter(queue, received.deadLetterBody(exchange),
                 attributes(ReceivedMessage.originalAttributes(exchange), exchange.getProperty(REASON, String.class),
-                        exchange.getFromRouteId()));
+                        ReceivedMessage.routeOf(exchange)));
         return received.keepUntilDone(exchange, letter) ? null : letter;
     }
 

@@ -191,7 +191,7 @@ public final class QueueMetrics extends MainListenerSupport {
                 Timer.builder("pipeline.queue.lag")
                         .description("time a message waited on its queue before a route took it (first receive)")
                         .tag("queue", sqs.getConfiguration().getQueueName())
-                        .tag("routeId", String.valueOf(exchange.getFromRouteId()))
+                        .tag("routeId", String.valueOf(ReceivedMessage.routeOf(exchange)))
                         .register(meters).record(waited, TimeUnit.MILLISECONDS);
             } catch (NumberFormatException e) {
                 LOG.debug("Queue metrics: SentTimestamp '{}' is not a number", sent);

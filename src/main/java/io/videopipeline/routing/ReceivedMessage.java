@@ -7,13 +7,15 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.component.kamelet.KameletEndpoint;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * The scaffold every SQS-consuming route shares (bean {@code receivedMessage}): it keeps what a dead letter needs
- * before the route changes anything, splits an S3 event message into its records, and tells the SQS consumer
- * whether the message may be deleted.
+ * The scaffold every SQS-consuming route shares through routes/sqs-source.kamelet.yaml (bean
+ * {@code receivedMessage}): it keeps what a dead letter needs before the route changes anything, splits an S3
+ * event message into its records, and tells the SQS consumer whether the message may be deleted.
  *
  * <ul>
  *   <li>{@link #keep}/{@link #objectEvents} keep the SQS body as received and the message's own message
@@ -31,13 +33,13 @@ public final class ReceivedMessage {
     public static final String BODY = "pipelineMessageBody";
     /** The message's own SQS message attributes ({@code Map<String, MessageAttributeValue>}). */
     public static final String ATTRIBUTES = "pipelineMessageAttributes";
-    /** Set by the routes as the first step of the split: the record, whatever the body becomes later. */
+    /** Set by routes/sqs-source.kamelet.yaml as the first step of the split: the record, whatever the body becomes later. */
     public static final String RECORD = "pipelineRecord";
     /** Records of this message whose work failed transiently ({@link AtomicInteger}, shared with the split). */
     static final String PENDING = "pipelineRecordsPending";
     /**
      * Dead letters of records, sent only once the message is done ({@code List<DeadLetter>}, shared with the
-     * split); the routes send them after {@link #requireEveryRecordDone}.
+     * split); the kamelet sends them after {@link #requireEveryRecordDone}.
      */
     public static final String DEAD_LETTERS = "pipelineDeadLetters";
 
@@ -123,6 +125,22 @@ public final class ReceivedMessage {
         }
         ObjectEvent record = isRecord(exchange) ? record(exchange) : null;
         return record == null ? body : intake.envelopeFor(body, record);
+    }
+
+    /**
+     * The pipeline route a message is for: the route that consumes it through routes/sqs-source.kamelet.yaml
+     * (route id = its file name), not the kamelet's own route that received it; any other route's own id.
+     */
+    public static String routeOf(Exchange exchange) {
+        String id = exchange.getFromRouteId();
+        Route from = id == null ? null : exchange.getContext().getRoute(id);
+        if (from == null || !from.isCreatedByKamelet()) {
+            return id;
+        }
+        // the route whose consumer is this kamelet instance (its endpoint names the kamelet's route)
+        return exchange.getContext().getRoutes().stream()
+                .filter(r -> r.getEndpoint() instanceof KameletEndpoint kamelet && id.equals(kamelet.getRouteId()))
+                .map(Route::getRouteId).findFirst().orElse(id);
     }
 
     /** The message attributes the sender put on the message (none of SQS's system attributes). */

@@ -27,7 +27,8 @@ class ShippedRoutesTest {
     @Test
     void everyShippedRouteLoadsWithTheShippedConfigAndItsIdIsItsFileName() throws Exception {
         try (PipelineTestApp app = PipelineTestApp.start(work, Map.of())) {
-            List<Route> routes = app.camel().getRoutes();
+            // the routes the files define (each sqs-source kamelet adds its own route, located in the kamelet file)
+            List<Route> routes = app.camel().getRoutes().stream().filter(r -> !r.isCreatedByKamelet()).toList();
             assertThat(routes.stream().map(Route::getRouteId).sorted().toList())
                     .containsExactlyElementsOf(routeFilesWithARoute());
             for (Route route : routes) {
@@ -42,7 +43,8 @@ class ShippedRoutesTest {
         try (PipelineTestApp app = PipelineTestApp.start(work,
                 Map.of("pipeline.routes.enabled", "transcode-video"))) {
             // the helper routes it calls (direct:) come along; the other consumers do not start
-            assertThat(app.camel().getRoutes().stream().map(Route::getRouteId).sorted().toList())
+            assertThat(app.camel().getRoutes().stream().filter(r -> !r.isCreatedByKamelet()).map(Route::getRouteId)
+                    .sorted().toList())
                     .containsExactly("dead-letter", "send-mail", "transcode-video");
         }
     }
