@@ -3,7 +3,7 @@
 #   - ffmpeg/ffprobe: the transcoder and metadata engine; GNU time (/usr/bin/time) for a test's peak-memory check;
 #   - Debian's AWS CLI at /usr/bin/aws: the tests prove the local cloud speaks to a client we did not write.
 #     Another `aws` on PATH does not count: e.g. a Python AWS CLI v1 whose botocore lacks services the tests use;
-#   - Node.js with the AWS SDK for JavaScript v2 (pinned in src/test/node/et-client/package-lock.json,
+#   - Node.js with the AWS SDK for JavaScript v2 (pinned in localcloud/src/test/node/et-client/package-lock.json,
 #     installed into that directory's node_modules/, ignored by git): the Elastic Transcoder client, since the
 #     AWS CLI no longer has the elastictranscoder commands.
 # As root it installs with apt-get and npm; otherwise it prints the exact command to run.
@@ -35,7 +35,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The Elastic Transcoder client: exactly the locked versions; skipped when they are already installed.
-et=src/test/node/et-client
+et=localcloud/src/test/node/et-client
 if ! cmp -s "$et/package-lock.json" "$et/node_modules/.package-lock.json.installed" 2>/dev/null; then
   echo "setup: installing the AWS SDK for JavaScript v2 into $et/node_modules" >&2
   (cd "$et" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)

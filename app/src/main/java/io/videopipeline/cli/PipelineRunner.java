@@ -1,0 +1,167 @@
+package io.videopipeline.cli;
+
+import io.videopipeline.app.PipelineBeans;
+import io.videopipeline.aws.AwsSettings;
+import io.videopipeline.config.PipelineConfig;
+import io.videopipeline.config.SettingsCheck;
+import io.videopipeline.emulator.EmulatedCloud;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs the YAML routes on Camel Main: routes come from files on disk (so editing them needs no
+ * rebuild), configuration from {@link PipelineConfig}, beans from {@link PipelineBeans}.
+ */
+public final class PipelineRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+
+    private PipelineConfig config;
+    private final Path routesDir;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private Main main;
+    private EmulatedCloud localCloud;
+    /** presets.yaml as the local cloud read it, handed to the beans; null: the beans read it themselves. */
+    private io.videopipeline.media.PresetCatalog presets;
+
+    public PipelineRunner(PipelineConfig config, Path routesDir) {
+        this.config = config;
+        this.routesDir = routesDir.toAbsolutePath().normalize();
+    }
+
+    /** Starts everything and blocks until the JVM is asked to stop. */
+    public void run() {
+        long started = System.nanoTime();
+        try {
+            prepare();
+            main = createMain(started);
+            main.run();
+        } catch (Exception e) {
+            throw StartupErrors.explain(e);
+        } finally {
+            closeResources();
+        }
+    }
+
+    /**
+     * In the local profile: starts the local cloud before any route (aws2-s3 checks its bucket when a
+     * route starts), provisions it, and points every client at it.
+     */
+    public PipelineConfig prepare() {
+        // Main checks too; this covers embedders and tests that start the runner directly.
+        SettingsCheck.check(config);
+        if (config.getBoolean("pipeline.localcloud.enabled", false)) {
+            presets = config.load("pipeline.presets.file", "presets.yaml", io.videopipeline.media.PresetCatalog::load);
+            EmulatedCloud cloud = LocalCloudLauncher.start(config, presets);
+            resources.add(cloud);
+            localCloud = cloud;
+            config = LocalCloudLauncher.pointAt(cloud, config);
+        } else if (config.getBoolean("pipeline.provision.on-start", false)) {
+            ProvisionCommand.run(config, AwsSettings.from(config), false);
+        }
+        return config;
+    }
+
+    /** The embedded local cloud {@link #prepare()} started, or null (not the local profile, or not prepared). */
+    public EmulatedCloud localCloud() {
+        return localCloud;
+    }
+
+    /** Stops what {@link #prepare()} started (for callers that do not {@link #run()}). */
+    public void close() {
+        closeResources();
+    }
+
+    public Main createMain(long startedNanos) {
+        String include = routesIncludePattern();
+        Main m = new Main();
+        m.setOverrideProperties(config.asProperties());
+        // PipelineConfig has already applied environment variables in the documented order; Camel's
+        // own lookup would let an environment variable beat --set.
+        m.addOverrideProperty("camel.component.properties.environment-variable-mode", "0");
+        m.configure().withRoutesIncludePattern(include);
+        // SIGTERM: stop consuming, give in-flight exchanges this long, then stop them; an unfinished message is
+        // not deleted and comes back after its visibility timeout. ffmpeg children get the same grace
+        // (pipeline.shutdown.grace-seconds is part of their FfmpegSettings).
+        int grace = config.getInt("pipeline.shutdown.grace-seconds", 30);
+        m.addOverrideProperty("camel.main.shutdown-timeout", String.valueOf(grace));
+        if (config.getBoolean("pipeline.routes.live-reload", false)) {
+            m.configure().withRoutesReloadEnabled(true)
+                    .withRoutesReloadDirectory(routesDir.toString())
+                    .withRoutesReloadPattern("*.yaml")
+                    // Replace only the route whose file changed; the others keep running.
+                    .withRoutesReloadRemoveAllRoutes(false);
+        }
+        m.addMainListener(new StartupSummary(config, startedNanos));
+        io.videopipeline.routing.PipelineMetrics metrics = new io.videopipeline.routing.PipelineMetrics();
+        m.addMainListener(metrics);
+        m.addMainListener(new io.videopipeline.routing.QueueMetrics(
+                java.time.Duration.ofSeconds(config.getInt("pipeline.metrics.queue-depth-interval-seconds", 15))));
+        m.configure().addConfiguration(new PipelineBeans(config, resources, metrics, presets));
+        return m;
+    }
+
+    /** One file per route; {@code pipeline.routes.enabled} picks which (route id = file name). */
+    String routesIncludePattern() {
+        if (!Files.isDirectory(routesDir)) {
+            throw new UserError(UserError.CONFIG, "routes directory '" + routesDir
+                    + "' does not exist: pass --routes DIR or set PIPELINE_ROUTES_DIR");
+        }
+        String enabled = config.get("pipeline.routes.enabled", "*").trim();
+        if (enabled.equals("*")) {
+            try (Stream<Path> files = Files.list(routesDir)) {
+                if (files.noneMatch(p -> p.toString().endsWith(".yaml"))) {
+                    throw new UserError(UserError.CONFIG, "routes directory '" + routesDir
+                            + "' has no *.yaml route files");
+                }
+            } catch (IOException e) {
+                throw new UserError(UserError.CONFIG, "cannot read routes directory '" + routesDir + "': "
+                        + e.getMessage(), e);
+            }
+            return "file:" + routesDir + "/*.yaml";
+        }
+        List<String> patterns = new ArrayList<>();
+        for (String id : config.getList("pipeline.routes.enabled")) {
+            Path file = routesDir.resolve(id + ".yaml");
+            if (!Files.isRegularFile(file)) {
+                throw new UserError(UserError.CONFIG, "pipeline.routes.enabled names route '" + id
+                        + "' but '" + file + "' does not exist");
+            }
+            patterns.add("file:" + file);
+        }
+        // What the chosen routes lean on comes along: route configurations (error handling) and the
+        // helper routes they call through direct: endpoints.
+        try (Stream<Path> files = Files.list(routesDir)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                String yaml = Files.readString(file);
+                boolean support = !yaml.contains("- route:") || yaml.matches("(?s).*\\bfrom:\\s*\\n\\s*uri:\\s*\"?direct:.*");
+                if (support && !patterns.contains("file:" + file)) {
+                    patterns.add("file:" + file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.CONFIG, "cannot read routes directory '" + routesDir + "': " + e.getMessage(), e);
+        }
+        LOG.info("Running only the routes {}", patterns);
+        return String.join(",", patterns);
+    }
+
+    private void closeResources() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", resources.get(i), e.getMessage());
+            }
+        }
+        resources.clear();
+        localCloud = null;
+    }
+}

@@ -1,0 +1,358 @@
+package io.videopipeline.media;
+
+import io.videopipeline.logging.LogText;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs ffmpeg or ffprobe as a child process and makes sure it never outlives its job or the JVM.
+ *
+ * <ul>
+ *   <li>stderr is kept as a ring of the last {@value #STDERR_LINES} lines, quoted in the failure message;</li>
+ *   <li>for ffmpeg, stdout carries {@code -progress pipe:1} blocks ({@code out_time_us=}, {@code speed=},
+ *       {@code progress=continue|end}) which become {@link ProgressListener} calls and a log line every
+ *       {@code progressLogInterval};</li>
+ *   <li>on timeout or thread interrupt the process and all its descendants are killed;</li>
+ *   <li>a JVM shutdown hook kills whatever is still running, so a stopped pipeline leaves no ffmpeg behind.</li>
+ * </ul>
+ * A non-zero exit becomes a {@link TranscodeFailedException} naming the object and ending with stderr's tail.
+ */
+public final class FfmpegProcess {
+
+    static final int STDERR_LINES = 30;
+    private static final int MAX_LINE_CHARS = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(FfmpegProcess.class);
+    /** Every running child and the shutdown grace of the runner that started it. */
+    private static final Map<Process, Duration> RUNNING = new ConcurrentHashMap<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(FfmpegProcess::killAll, "ffmpeg-reaper"));
+    }
+
+    private final Duration timeout;
+    private final Duration progressLogInterval;
+    private final Duration shutdownGrace;
+
+    public FfmpegProcess(Duration timeout, Duration progressLogInterval) {
+        this(timeout, progressLogInterval, Duration.ZERO);
+    }
+
+    /**
+     * @param shutdownGrace how long the JVM's shutdown waits for this runner's processes before killing them. JVM
+     *                      shutdown hooks run concurrently, so without this wait the reaper would kill a transcode
+     *                      at the first moment of a SIGTERM, while Camel's own hook is still giving in-flight work
+     *                      its grace period ({@code pipeline.shutdown.grace-seconds}).
+     */
+    public FfmpegProcess(Duration timeout, Duration progressLogInterval, Duration shutdownGrace) {
+        this.timeout = timeout;
+        this.progressLogInterval = progressLogInterval;
+        this.shutdownGrace = shutdownGrace == null || shutdownGrace.isNegative() ? Duration.ZERO : shutdownGrace;
+    }
+
+    /** A runner for {@code settings}: its timeout, progress log interval and shutdown grace. */
+    public FfmpegProcess(FfmpegSettings settings) {
+        this(settings.timeout(), settings.progressLogInterval(), settings.shutdownGrace());
+    }
+
+    /**
+     * A shutdown hook cannot run on SIGKILL (or an OOM kill), and the kernel does not end a dead parent's children:
+     * an orphaned ffmpeg would keep a core busy and write into a dead job's temp dir. On Linux the child is
+     * therefore started through util-linux {@code setpriv --pdeathsig KILL}, which asks the kernel to kill it
+     * when the thread that started it ends; {@link #execute} waits for the child on that very thread, so this
+     * happens only when the JVM dies. Without setpriv the command runs as given.
+     */
+    private static final List<String> ORPHAN_GUARD = orphanGuard();
+
+    private static List<String> orphanGuard() {
+        java.nio.file.Path setpriv = java.nio.file.Path.of("/usr/bin/setpriv");
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
+                || !java.nio.file.Files.isExecutable(setpriv)) {
+            return List.of();
+        }
+        List<String> guard = List.of(setpriv.toString(), "--pdeathsig", "KILL", "--");
+        try {
+            Process probe = new ProcessBuilder(concat(guard, List.of("true"))).redirectErrorStream(true).start();
+            probe.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            if (probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+                return guard;
+            }
+            probe.destroyForcibly();
+        } catch (IOException e) {
+            // not usable here (e.g. a seccomp profile refusing prctl): run children unguarded
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.warn("{} --pdeathsig does not work here: an ffmpeg may outlive a SIGKILLed JVM", setpriv);
+        return List.of();
+    }
+
+    /** The command behind the orphan guard; a program that cannot be found is left to fail to start as itself. */
+    public static List<String> guarded(List<String> command) {
+        return ORPHAN_GUARD.isEmpty() || command.isEmpty() || !executable(command.get(0)) ? command
+                : concat(ORPHAN_GUARD, command);
+    }
+
+    private static boolean executable(String program) {
+        if (program.contains("/")) {
+            return java.nio.file.Files.isExecutable(java.nio.file.Path.of(program));
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** Number of ffmpeg/ffprobe processes started by this JVM that are still running (for tests and health). */
+    public static int running() {
+        RUNNING.keySet().removeIf(p -> !p.isAlive());
+        return RUNNING.size();
+    }
+
+    /**
+     * Runs an ffmpeg command that writes {@code -progress pipe:1} to stdout.
+     *
+     * @param mediaDuration probed duration of the input, for percentages; null if unknown
+     */
+    public void transcode(List<String> command, String bucket, String key, String jobId, Duration mediaDuration,
+                          ProgressListener listener) {
+        ProgressParser parser = new ProgressParser(jobId, key, mediaDuration, listener);
+        execute(command, "ffmpeg", bucket, key, parser::line);
+    }
+
+    /** Runs a command (ffprobe) and returns its stdout, at most {@code maxChars} characters of it. */
+    public String capture(List<String> command, String label, String bucket, String key, int maxChars) {
+        return run(command, label, bucket, key, maxChars).stdout();
+    }
+
+    /** What a successful run printed: stdout (capped) and the last lines of stderr (warnings). */
+    public record Captured(String stdout, List<String> stderrTail) {
+    }
+
+    /** Like {@link #capture}, also returning stderr's tail: ffprobe reports refused frames there and still exits 0. */
+    public Captured run(List<String> command, String label, String bucket, String key, int maxChars) {
+        StringBuilder out = new StringBuilder();
+        List<String> stderr = execute(command, label, bucket, key, line -> {
+            if (out.length() < maxChars) {
+                out.append(line, 0, Math.min(line.length(), maxChars - out.length())).append('\n');
+            }
+        });
+        return new Captured(out.toString(), stderr);
+    }
+
+    private List<String> execute(List<String> command, String label, String bucket, String key,
+                                 Consumer<String> stdout) {
+        String object = "s3://" + bucket + "/" + LogText.safe(key);
+        Process process;
+        try {
+            process = new ProcessBuilder(guarded(command)).start();
+        } catch (IOException e) {
+            throw new TranscodeFailedException(label + " could not be started for " + object + ": " + e.getMessage(),
+                    bucket, key, e);
+        }
+        RUNNING.put(process, shutdownGrace);
+        StderrRing stderr = new StderrRing();
+        Thread errReader = reader(process.getErrorStream(), stderr::add, label + "-stderr");
+        Thread outReader = reader(process.getInputStream(), stdout, label + "-stdout");
+        try {
+            process.getOutputStream().close(); // nothing to say on stdin; ffmpeg also gets -nostdin
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                killTree(process);
+                TranscodeFailedException failed = failure(label + " timed out after " + timeout + " on " + object
+                        + " (pipeline.ffmpeg.timeout-minutes)", bucket, key, stderr, null);
+                throw new TranscodeTimeoutException(failed.getMessage(), bucket, key, failed.stderrTail());
+            }
+            errReader.join(5_000);
+            outReader.join(5_000);
+            int exit = process.exitValue();
+            if (exit != 0) {
+                TranscodeFailedException failed = failure(label + " failed with exit code " + exit + " on " + object,
+                        bucket, key, stderr, null);
+                throw new ExitCodeException(failed.getMessage(), bucket, key, failed.stderrTail());
+            }
+            return stderr.lines();
+        } catch (InterruptedException e) {
+            killTree(process);
+            Thread.currentThread().interrupt();
+            throw failure(label + " was interrupted on " + object, bucket, key, stderr, e);
+        } catch (IOException e) {
+            killTree(process);
+            throw failure(label + " could not be driven on " + object + ": " + e.getMessage(), bucket, key, stderr, e);
+        } finally {
+            if (process.isAlive()) {
+                killTree(process);
+            }
+            RUNNING.remove(process);
+        }
+    }
+
+    private static TranscodeFailedException failure(String message, String bucket, String key, StderrRing stderr,
+                                                    Throwable cause) {
+        List<String> tail = stderr.lines();
+        String text = tail.isEmpty() ? message : message + "; last stderr lines:\n  " + String.join("\n  ", tail);
+        return new TranscodeFailedException(text, bucket, key, tail, cause);
+    }
+
+    private static Thread reader(InputStream stream, Consumer<String> sink, String name) {
+        Thread thread = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    sink.accept(line.length() > MAX_LINE_CHARS ? line.substring(0, MAX_LINE_CHARS) + "..." : line);
+                }
+            } catch (IOException e) {
+                // The process died or was killed: its pipes close; nothing more to read.
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    public static void killTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void killAll() {
+        Duration grace = RUNNING.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() < deadline && running() > 0) {
+            try {
+                Thread.sleep(100); // the reaper has nothing else to wait on: the processes belong to job threads
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        for (Process process : RUNNING.keySet()) {
+            LOG.warn("Killing {} (pid {}) left running at JVM shutdown", process.info().command().orElse("process"),
+                    process.pid());
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    /** The last lines of stderr; older lines fall off. */
+    private static final class StderrRing {
+        private final Deque<String> lines = new ArrayDeque<>(STDERR_LINES);
+
+        synchronized void add(String line) {
+            if (line.isBlank()) {
+                return;
+            }
+            if (lines.size() == STDERR_LINES) {
+                lines.removeFirst();
+            }
+            lines.addLast(line);
+        }
+
+        synchronized List<String> lines() {
+            return new ArrayList<>(lines);
+        }
+    }
+
+    /** Turns {@code -progress} key=value blocks into listener calls and periodic log lines. */
+    private final class ProgressParser {
+        private final String jobId;
+        private final String key;
+        private final Duration mediaDuration;
+        private final ProgressListener listener;
+        private long outTimeUs;
+        private double speed = -1;
+        private long lastLogNanos = System.nanoTime();
+
+        ProgressParser(String jobId, String key, Duration mediaDuration, ProgressListener listener) {
+            this.jobId = jobId;
+            this.key = key;
+            this.mediaDuration = mediaDuration;
+            this.listener = listener == null ? ProgressListener.NONE : listener;
+        }
+
+        void line(String line) {
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                return;
+            }
+            String name = line.substring(0, eq).trim();
+            String value = line.substring(eq + 1).trim();
+            switch (name) {
+                case "out_time_us", "out_time_ms" -> { // both are microseconds (out_time_ms is misnamed)
+                    try {
+                        outTimeUs = Math.max(0, Long.parseLong(value));
+                    } catch (NumberFormatException e) {
+                        // "N/A" before the first frame
+                    }
+                }
+                case "speed" -> {
+                    try {
+                        speed = Double.parseDouble(value.endsWith("x") ? value.substring(0, value.length() - 1) : value);
+                    } catch (NumberFormatException e) {
+                        speed = -1;
+                    }
+                }
+                case "progress" -> report("end".equals(value));
+                default -> { }
+            }
+        }
+
+        private void report(boolean end) {
+            Duration encoded = Duration.ofNanos(outTimeUs * 1000);
+            double percent = -1;
+            if (mediaDuration != null && !mediaDuration.isZero()) {
+                percent = end ? 100 : Math.min(100, 100.0 * outTimeUs / (mediaDuration.toNanos() / 1000.0));
+            }
+            try {
+                listener.onProgress(new ProgressListener.Progress(jobId, percent, encoded, speed, end));
+            } catch (RuntimeException e) {
+                LOG.warn("Progress listener failed for job {}: {}", jobId, e.toString());
+            }
+            long now = System.nanoTime();
+            if (end || now - lastLogNanos >= progressLogInterval.toNanos()) {
+                lastLogNanos = now;
+                LOG.info("Transcoding {} (job {}): {} encoded{}{}", LogText.safe(key), jobId, encoded,
+                        percent >= 0 ? String.format(" (%.0f%%)", percent) : "",
+                        speed >= 0 ? String.format(", speed %.2fx", speed) : "");
+            }
+        }
+    }
+
+    /**
+     * The process ran to its end and said no (a non-zero exit), as opposed to being killed, timing out or not
+     * starting: for ffprobe on a local file, a verdict on the file itself.
+     */
+    public static final class ExitCodeException extends TranscodeFailedException {
+        private static final long serialVersionUID = 1L;
+
+        ExitCodeException(String message, String bucket, String key, List<String> stderrTail) {
+            super(message, bucket, key, stderrTail, null);
+        }
+    }
+}

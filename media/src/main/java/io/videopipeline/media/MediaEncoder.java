@@ -1,0 +1,304 @@
+package io.videopipeline.media;
+
+import io.videopipeline.logging.LogText;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * Encodes one S3 object into renditions in S3 with a local ffmpeg: the media work that the ffmpeg backend and the
+ * local Elastic Transcoder share. One {@link #encode} call:
+ *
+ * <ol>
+ *   <li>creates the job's temp dir in the work dir, locked for the job's life ({@link JobDir}; a dir left by a
+ *       killed process is removed when the next encoder of the same kind starts);</li>
+ *   <li>streams the input from S3 into it, never more than {@link InputLimits#maxBytes()} (the declared size is
+ *       checked before the first byte);</li>
+ *   <li>{@link FfmpegProbe} rejects empty, corrupt and non-video input, anything that is not one of the video
+ *       containers of {@link MediaGuard} and anything over the {@link InputLimits};</li>
+ *   <li>runs ffmpeg <b>once</b> ({@link FfmpegCommand}: decode once, write every rendition; {@link FfmpegProcess}:
+ *       timeout, progress, process-tree kill) and checks that every output was written;</li>
+ *   <li>uploads the outputs only then, as {@link RenditionMetadata#CONTENT_TYPE} with the caller's user metadata
+ *       plus {@code preset} and {@code duration-seconds} ({@link S3FileUpload}: multipart above the threshold);</li>
+ *   <li>deletes the temp dir whatever happened.</li>
+ * </ol>
+ *
+ * <p>What differs between callers (an idempotency or collision check, a product's own error codes) goes in
+ * through {@link Steps}. Failures are {@link TranscodeFailedException}s (or its subclasses) unless
+ * {@link Steps#failed} turns them into something else. Thread-safe: each job has its own temp dir and process.
+ */
+public final class MediaEncoder {
+
+    /** The part of the work that failed, for {@link Steps#failed}. */
+    public enum Step { LOCAL_FILES, DOWNLOAD, PROBE, ENCODE, OUTPUTS, UPLOAD }
+
+    /** One rendition to write: its key in the output bucket, its preset and the user metadata it carries. */
+    public record Output(String key, Preset preset, Map<String, String> metadata) {
+        public Output {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(preset, "preset");
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
+    /**
+     * @param jobId     names the job in logs and its temp dir; starts with the encoder's kind and a dash, and is
+     *                  safe as a file name
+     * @param inputSize the input's size if known before the download (checked against the limits first), or null
+     * @param listener  told about ffmpeg's progress
+     */
+    public record Request(String jobId, String inputBucket, String inputKey, Long inputSize, String outputBucket,
+                          List<Output> outputs, ProgressListener listener) {
+        public Request {
+            Objects.requireNonNull(jobId, "jobId");
+            Objects.requireNonNull(inputBucket, "inputBucket");
+            Objects.requireNonNull(inputKey, "inputKey");
+            Objects.requireNonNull(outputBucket, "outputBucket");
+            outputs = List.copyOf(outputs);
+            listener = listener == null ? ProgressListener.NONE : listener;
+        }
+
+        String object() {
+            return "s3://" + inputBucket + "/" + LogText.safe(inputKey);
+        }
+    }
+
+    /**
+     * @param input   what ffprobe found in the input
+     * @param written the keys uploaded, in order; outputs {@link Steps#alreadyStored} are not among them
+     */
+    public record Result(FfmpegProbe.MediaInfo input, List<String> written) {
+    }
+
+    /** The caller's part of a job; every method may throw to end the job (the temp dir is removed all the same). */
+    public interface Steps {
+        /** After the input passed the probe, before ffmpeg runs. */
+        default void probed(Path input, FfmpegProbe.MediaInfo info) {
+        }
+
+        /** After ffmpeg wrote every output ({@code files}, in the order of the outputs), before the first upload. */
+        default void encoded(List<Path> files) {
+        }
+
+        /** True if {@code output} was stored already (by an earlier attempt) and must be left alone. */
+        default boolean alreadyStored(Output output) {
+            return false;
+        }
+
+        /** The rendition's {@code duration-seconds}; the input's by default. Null leaves it out. */
+        default Duration renditionDuration(int index, Duration input) {
+            return input;
+        }
+
+        /**
+         * What to throw for the encoder's own {@code failure} in {@code step}; as it is by default.
+         *
+         * @param output the output being uploaded for {@link Step#UPLOAD}, else null
+         */
+        default RuntimeException failed(Step step, Output output, RuntimeException failure) {
+            return failure;
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(MediaEncoder.class);
+
+    private final S3Client s3;
+    private final FfmpegSettings settings;
+    private final String kind;
+    private final FfmpegProcess process;
+    private final FfmpegProbe probe;
+    private final FfmpegCommand command;
+    private final S3FileUpload uploader;
+
+    /**
+     * Removes the temp dirs of this kind's jobs that died with an earlier process.
+     *
+     * @param kind what every job id of this encoder starts with ("ffmpeg", "et"); encoders of different kinds may
+     *             share a work dir, and each sweeps only its own
+     */
+    public MediaEncoder(S3Client s3, FfmpegSettings settings, String kind) {
+        this.s3 = Objects.requireNonNull(s3, "s3");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.kind = Objects.requireNonNull(kind, "kind") + "-";
+        this.process = new FfmpegProcess(settings);
+        this.probe = new FfmpegProbe(settings.ffprobePath(), process, settings.limits());
+        this.command = new FfmpegCommand(settings);
+        this.uploader = new S3FileUpload(s3, settings.multipartThreshold());
+        JobDir.sweepDead(settings.workDir(), this.kind, processStart());
+    }
+
+    /** The runner this encoder's ffmpeg and ffprobe run in (its timeout and shutdown grace), for more ffprobe runs. */
+    public FfmpegProcess process() {
+        return process;
+    }
+
+    /**
+     * @return what ffprobe found in the input and the keys written
+     * @throws TranscodeFailedException or whatever {@link Steps} throws or makes of it
+     */
+    public Result encode(Request request, Steps steps) {
+        if (!request.jobId().startsWith(kind)) {
+            throw new IllegalArgumentException("job id '" + request.jobId() + "' does not start with '" + kind + "'");
+        }
+        String bucket = request.inputBucket();
+        String key = request.inputKey();
+        if (request.inputSize() != null) {
+            settings.limits().checkBytes(request.inputSize(), bucket, key);
+        }
+        JobDir dir;
+        try {
+            dir = JobDir.create(settings.workDir(), request.jobId());
+        } catch (IOException e) {
+            throw steps.failed(Step.LOCAL_FILES, null, new TranscodeFailedException("cannot create a temp dir in "
+                    + settings.workDir() + " for " + request.object() + ": " + e, bucket, key, e));
+        }
+        try (dir) {
+            Path input = dir.path().resolve("source" + TempFiles.extension(key));
+            run(Step.DOWNLOAD, steps, () -> download(request, input));
+            FfmpegProbe.MediaInfo info = call(Step.PROBE, steps, () -> probe.probe(input, bucket, key));
+            LOG.info("Transcoding {} (job {}): {} {}x{}, {}, audio: {}, into {} outputs", request.object(),
+                    request.jobId(), info.formatName(), info.width(), info.height(), info.duration(),
+                    info.hasAudio() ? info.audioCodec() : "none", request.outputs().size());
+            steps.probed(input, info);
+            List<FfmpegCommand.Output> files = outputFiles(request, dir.path(), steps);
+            run(Step.ENCODE, steps, () -> process.transcode(command.build(input, info.formatName(), files,
+                    info.hasAudio()), bucket, key, request.jobId(), info.duration(), request.listener()));
+            for (FfmpegCommand.Output file : files) {
+                if (!isWritten(file.file(), request, steps)) {
+                    throw steps.failed(Step.OUTPUTS, null, new TranscodeFailedException("ffmpeg wrote no "
+                            + file.preset().name() + " output for " + request.object(), bucket, key, null));
+                }
+            }
+            steps.encoded(files.stream().map(FfmpegCommand.Output::file).toList());
+            return new Result(info, upload(request, files, info.duration(), steps));
+        }
+    }
+
+    private List<FfmpegCommand.Output> outputFiles(Request request, Path dir, Steps steps) {
+        Path outDir;
+        try {
+            outDir = Files.createDirectory(dir.resolve("out"));
+        } catch (IOException e) {
+            throw localFileError(request, e, steps);
+        }
+        List<FfmpegCommand.Output> files = new ArrayList<>();
+        for (int i = 0; i < request.outputs().size(); i++) {
+            Preset preset = request.outputs().get(i).preset();
+            files.add(new FfmpegCommand.Output(preset, outDir.resolve(i + "-" + preset.name() + ".mp4")));
+        }
+        return files;
+    }
+
+    private static boolean isWritten(Path file, Request request, Steps steps) {
+        try {
+            return Files.isRegularFile(file) && Files.size(file) > 0;
+        } catch (IOException e) {
+            throw localFileError(request, e, steps);
+        }
+    }
+
+    private static RuntimeException localFileError(Request request, IOException e, Steps steps) {
+        return steps.failed(Step.LOCAL_FILES, null, new TranscodeFailedException("local file error while transcoding "
+                + request.object() + ": " + e, request.inputBucket(), request.inputKey(), e));
+    }
+
+    /**
+     * Streams the object to {@code input}, never more than {@link InputLimits#maxBytes()}: the declared length is
+     * checked before the first byte is written, and the copy stops if the body runs past the limit anyway.
+     */
+    private void download(Request request, Path input) {
+        String bucket = request.inputBucket();
+        String key = request.inputKey();
+        long max = settings.limits().maxBytes();
+        try (ResponseInputStream<GetObjectResponse> body = s3.getObject(b -> b.bucket(bucket).key(key))) {
+            Long length = body.response().contentLength();
+            if (length != null && length > max) {
+                body.abort();
+                settings.limits().checkBytes(length, bucket, key);
+            }
+            copy(body, input, request);
+        } catch (IOException e) {
+            throw new TranscodeFailedException("cannot download " + request.object() + ": " + e, bucket, key, e);
+        } catch (SdkException e) {
+            throw new TranscodeFailedException("cannot download " + request.object() + ": " + e.getMessage(), bucket,
+                    key, e);
+        }
+    }
+
+    private void copy(ResponseInputStream<GetObjectResponse> body, Path input, Request request) throws IOException {
+        long max = settings.limits().maxBytes();
+        try (OutputStream out = Files.newOutputStream(input)) {
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            for (int n; (n = body.read(buffer)) >= 0; ) {
+                total += n;
+                if (total > max) {
+                    body.abort();
+                    settings.limits().checkBytes(total, request.inputBucket(), request.inputKey());
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+    }
+
+    private List<String> upload(Request request, List<FfmpegCommand.Output> files, Duration inputDuration,
+                                Steps steps) {
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            Output output = request.outputs().get(i);
+            Map<String, String> metadata = new LinkedHashMap<>(output.metadata());
+            metadata.put(RenditionMetadata.PRESET, output.preset().name());
+            Duration duration = steps.renditionDuration(i, inputDuration);
+            if (duration != null) {
+                metadata.put(RenditionMetadata.DURATION, SourceMetadata.encodeDuration(duration));
+            }
+            if (steps.alreadyStored(output)) {
+                continue;
+            }
+            try {
+                uploader.upload(files.get(i).file(), request.outputBucket(), output.key(),
+                        RenditionMetadata.CONTENT_TYPE, metadata);
+            } catch (IOException | SdkException e) {
+                throw steps.failed(Step.UPLOAD, output, new TranscodeFailedException("cannot upload s3://"
+                        + request.outputBucket() + "/" + LogText.safe(output.key()) + " (" + written.size() + " of "
+                        + files.size() + " outputs written): " + e.getMessage(), request.inputBucket(),
+                        request.inputKey(), e));
+            }
+            written.add(output.key());
+        }
+        return written;
+    }
+
+    private static void run(Step step, Steps steps, Runnable work) {
+        call(step, steps, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    private static <T> T call(Step step, Steps steps, java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            throw steps.failed(step, null, e);
+        }
+    }
+
+    private static Instant processStart() {
+        return ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
+    }
+}

@@ -1,0 +1,193 @@
+package io.videopipeline.transcode;
+
+import io.videopipeline.logging.LogText;
+import io.videopipeline.failure.AwsErrors;
+import io.videopipeline.media.FfmpegSettings;
+import io.videopipeline.media.FfmpegTools;
+import io.videopipeline.media.MediaEncoder;
+import io.videopipeline.media.ProgressListener;
+import io.videopipeline.media.RenditionMetadata;
+import io.videopipeline.media.SourceMetadata;
+import io.videopipeline.media.SourceMissingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The default backend: transcodes with a local ffmpeg through the {@link MediaEncoder}, around which it keeps the
+ * pipeline's own rules.
+ *
+ * <ol>
+ *   <li><b>Idempotency first</b>: HeadObject on every output key; if all exist with user metadata
+ *       {@code source-etag} equal to the job's ETag, the job was done before (SQS delivers at least once, S3 may
+ *       notify twice) and is skipped without downloading anything. An output written for this upload by an
+ *       earlier attempt that died before the rest is kept, not uploaded again.</li>
+ *   <li>No rendition key may hold a rendition of another upload ({@code a/clip.mp4} and {@code a/clip.mov} share
+ *       theirs): refused, or replaced if {@link KeyCollision} says so; checked before the download and again
+ *       before the upload.</li>
+ *   <li>The encoder's temp dir is named by a hash of the job, never by the key: keys may hold {@code ../}, NUL or
+ *       CR/LF. A source deleted since the event fails as {@link SourceMissingException}.</li>
+ *   <li>Outputs carry user metadata {@code source-bucket}, {@code source-key}, {@code source-etag}
+ *       ({@link RenditionMetadata}) besides the encoder's {@code preset} and {@code duration-seconds}.</li>
+ * </ol>
+ *
+ * <p>Metadata values travel as HTTP headers, so {@code source-key} is percent-encoded: every byte outside
+ * printable ASCII, and {@code %}, {@code +} and space, become {@code %XX} (UTF-8). Both plain percent-decoding
+ * and {@code URLDecoder} give the key back.
+ *
+ * <p>Thread-safe: concurrent consumers may share one instance; each job has its own temp dir and process.
+ */
+public final class FfmpegTranscoder implements Transcoder {
+
+    public static final String BACKEND = "ffmpeg";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FfmpegTranscoder.class);
+
+    private final S3Client s3;
+    private final ProgressListener listener;
+    private final MediaEncoder encoder;
+    private final KeyCollision onCollision;
+
+    public FfmpegTranscoder(S3Client s3, FfmpegSettings settings) {
+        this(s3, settings, ProgressListener.NONE);
+    }
+
+    public FfmpegTranscoder(S3Client s3, FfmpegSettings settings, ProgressListener listener) {
+        this(s3, settings, listener, KeyCollision.REFUSE);
+    }
+
+    /**
+     * @throws IllegalStateException if ffmpeg or ffprobe cannot be run, or the work dir is not writable
+     */
+    public FfmpegTranscoder(S3Client s3, FfmpegSettings settings, ProgressListener listener,
+                            KeyCollision onCollision) {
+        this.s3 = Objects.requireNonNull(s3, "s3");
+        this.onCollision = Objects.requireNonNull(onCollision, "onCollision");
+        this.listener = listener == null ? ProgressListener.NONE : listener;
+        FfmpegTools.check(Objects.requireNonNull(settings, "settings"));
+        this.encoder = new MediaEncoder(s3, settings, BACKEND);
+    }
+
+    @Override
+    public TranscodeResult submit(TranscodeJob job) {
+        String jobId = jobId(job);
+        String object = "s3://" + job.inputBucket() + "/" + LogText.safe(job.inputKey());
+        // first: a same-bytes upload under another key has the same ETag and would otherwise pass as done
+        checkCollisions(job);
+        if (alreadyTranscoded(job)) {
+            LOG.info("Skipping {} (job {}): all {} outputs already exist for ETag {}", object, jobId,
+                    job.outputs().size(), job.inputETag());
+            return new TranscodeResult(BACKEND, jobId, List.of(), true);
+        }
+        long started = System.nanoTime();
+        Map<String, String> source = new LinkedHashMap<>();
+        source.put(RenditionMetadata.SOURCE_BUCKET, job.inputBucket());
+        source.put(RenditionMetadata.SOURCE_KEY, SourceMetadata.encodeKey(job.inputKey()));
+        if (job.inputETag() != null) {
+            source.put(RenditionMetadata.SOURCE_ETAG, job.inputETag());
+        }
+        List<MediaEncoder.Output> outputs = job.outputs().stream()
+                .map(o -> new MediaEncoder.Output(o.key(), o.preset(), source)).toList();
+        List<String> written = encoder.encode(new MediaEncoder.Request(jobId, job.inputBucket(), job.inputKey(),
+                job.inputSize(), job.outputBucket(), outputs, listener), new PipelineSteps(job)).written();
+        LOG.info("Transcoded {} (job {}) in {} ms: {}", object, jobId,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                written.stream().map(LogText::safe).toList());
+        return new TranscodeResult(BACKEND, jobId, written, false);
+    }
+
+    /** The pipeline's checks between the encoder's steps. */
+    private final class PipelineSteps implements MediaEncoder.Steps {
+        private final TranscodeJob job;
+
+        PipelineSteps(TranscodeJob job) {
+            this.job = job;
+        }
+
+        @Override
+        public void encoded(List<Path> files) {
+            checkCollisions(job); // another upload may have taken the keys while this one was encoding
+        }
+
+        @Override
+        public boolean alreadyStored(MediaEncoder.Output output) {
+            if (!ExistingOutputs.writtenFor(s3, job, job.outputBucket(), new TranscodeOutput(output.preset(),
+                    output.key()))) {
+                return false;
+            }
+            // written by an earlier attempt that died before the rest: leave it (and its notification) alone
+            LOG.info("Keeping s3://{}/{}: written for this upload by an earlier attempt", job.outputBucket(),
+                    LogText.safe(output.key()));
+            return true;
+        }
+
+        @Override
+        public RuntimeException failed(MediaEncoder.Step step, MediaEncoder.Output output, RuntimeException failure) {
+            // NoSuchKey, NoSuchBucket, or another server's code for either
+            if (step == MediaEncoder.Step.DOWNLOAD && failure.getCause() instanceof S3Exception e
+                    && AwsErrors.isMissing(e)) {
+                return new SourceMissingException("s3://" + job.inputBucket() + "/" + LogText.safe(job.inputKey())
+                        + " does not exist (deleted since the upload event?): " + e.awsErrorDetails().errorCode(),
+                        job.inputBucket(), job.inputKey(), e);
+            }
+            return failure;
+        }
+    }
+
+    private boolean alreadyTranscoded(TranscodeJob job) {
+        return ExistingOutputs.allWrittenFor(s3, job, job.outputBucket());
+    }
+
+    /**
+     * Refuses (or, with {@link KeyCollision#REPLACE}, logs) rendition keys that hold a rendition of another upload.
+     */
+    private void checkCollisions(TranscodeJob job) {
+        for (TranscodeOutput output : job.outputs()) {
+            Optional<String> other = ExistingOutputs.foreignSource(s3, job, job.outputBucket(), output);
+            if (other.isEmpty()) {
+                continue;
+            }
+            String message = "s3://" + job.outputBucket() + "/" + LogText.safe(output.key())
+                    + " already holds a rendition of " + other.get() + ", not of s3://" + job.inputBucket() + "/"
+                    + LogText.safe(job.inputKey());
+            if (onCollision == KeyCollision.REFUSE) {
+                throw new KeyCollision.CollisionException(message + ": refusing to overwrite it (both uploads map to"
+                        + " the same rendition keys; rename one, or set pipeline.transcode.on-key-collision=replace)",
+                        job.inputBucket(), job.inputKey());
+            }
+            LOG.warn("{}: replacing it (pipeline.transcode.on-key-collision=replace)", message);
+            return; // one warning per job; every output is replaced
+        }
+    }
+
+    /** "ffmpeg-" + 16 hex digits of SHA-256 over the job's identity: stable across retries, safe as a file name. */
+    static String jobId(TranscodeJob job) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String part : List.of(job.inputBucket(), job.inputKey(), String.valueOf(job.inputETag()),
+                    job.outputBucket())) {
+                sha.update(part.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            for (TranscodeOutput output : job.outputs()) {
+                sha.update(output.key().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return BACKEND + "-" + HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}
