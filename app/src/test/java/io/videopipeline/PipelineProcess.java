@@ -25,8 +25,16 @@ public final class PipelineProcess implements AutoCloseable {
     }
 
     public static Path jar() {
-        String jar = System.getProperty("pipeline.jar", "target/video-pipeline.jar");
-        Path path = Path.of(jar);
+        return packaged("pipeline.jar", "target/video-pipeline.jar");
+    }
+
+    /** The worker jar: the {@code aws} profile only, built without the local cloud. */
+    public static Path workerJar() {
+        return packaged("pipeline.worker.jar", "target/video-pipeline-worker.jar");
+    }
+
+    private static Path packaged(String property, String defaultPath) {
+        Path path = Path.of(System.getProperty(property, defaultPath));
         if (!Files.exists(path)) {
             throw new IllegalStateException("packaged jar " + path.toAbsolutePath()
                     + " is missing: run the ITs with 'mvn verify'");
@@ -35,11 +43,16 @@ public final class PipelineProcess implements AutoCloseable {
     }
 
     public static PipelineProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        return start(jar(), workDir, env, args);
+    }
+
+    public static PipelineProcess start(Path jar, Path workDir, Map<String, String> env, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-jar");
-        command.add(jar().toString());
+        command.add(jar.toString());
         command.addAll(List.of(args));
         Path output = Files.createTempFile(workDir, "pipeline-", ".out");
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())

@@ -66,6 +66,7 @@ final class PipelineRig implements AutoCloseable {
     private SqsClient sqs;
     private String accessKey = "test";
     private String secretKey = "test";
+    private Path jar = PipelineProcess.jar();
 
     PipelineRig(Path work) throws IOException {
         this.work = work;
@@ -103,6 +104,12 @@ final class PipelineRig implements AutoCloseable {
     PipelineRig credentials(String accessKey, String secretKey) {
         this.accessKey = accessKey;
         this.secretKey = secretKey;
+        return this;
+    }
+
+    /** The jar the pipeline runs from (the local cloud of {@link #startSeparateCloud} always runs the full one). */
+    PipelineRig jar(Path jar) {
+        this.jar = jar;
         return this;
     }
 
@@ -184,7 +191,7 @@ final class PipelineRig implements AutoCloseable {
             }
         }
         Files.createDirectories(work);
-        process = PipelineProcess.start(work, env, args.toArray(String[]::new));
+        process = PipelineProcess.start(jar, work, env, args.toArray(String[]::new));
         try {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                     .failFast("the pipeline exited", () -> !process.isAlive())
