@@ -80,6 +80,32 @@ class LocalCloudAwsCliTest {
         assertThat(wrong.output()).contains("SignatureDoesNotMatch");
     }
 
+    @Test
+    void cliPutsGetsAndDeletesBucketCors() throws Exception {
+        ForeignClients.awsCli();
+        CLOUD.s3().createBucket(b -> b.bucket("video-transcoded"));
+        Path rules = dir.resolve("cors.json");
+        Files.writeString(rules, "{\"CORSRules\": [{\"AllowedOrigins\": [\"http://localhost:8000\"],"
+                + " \"AllowedMethods\": [\"GET\", \"HEAD\"], \"AllowedHeaders\": [\"Range\"], \"MaxAgeSeconds\": 600}]}");
+
+        Cli put = aws("test", "s3api", "put-bucket-cors", "--bucket", "video-transcoded", "--cors-configuration", "file://" + rules);
+        assertThat(put.exitCode()).as(put.output()).isZero();
+        assertThat(CLOUD.s3().getBucketCors(b -> b.bucket("video-transcoded")).corsRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.allowedOrigins()).containsExactly("http://localhost:8000");
+            assertThat(rule.allowedMethods()).containsExactly("GET", "HEAD");
+            assertThat(rule.maxAgeSeconds()).isEqualTo(600);
+        });
+        Cli get = aws("test", "s3api", "get-bucket-cors", "--bucket", "video-transcoded");
+        assertThat(get.exitCode()).as(get.output()).isZero();
+        assertThat(get.output()).contains("http://localhost:8000").contains("\"MaxAgeSeconds\": 600");
+
+        Cli delete = aws("test", "s3api", "delete-bucket-cors", "--bucket", "video-transcoded");
+        assertThat(delete.exitCode()).as(delete.output()).isZero();
+        Cli gone = aws("test", "s3api", "get-bucket-cors", "--bucket", "video-transcoded");
+        assertThat(gone.exitCode()).isNotZero();
+        assertThat(gone.output()).contains("NoSuchCORSConfiguration");
+    }
+
     record Cli(int exitCode, String output) {
     }
 

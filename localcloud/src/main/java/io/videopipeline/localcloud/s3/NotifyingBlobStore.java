@@ -12,7 +12,7 @@ import org.jclouds.blobstore.util.ForwardingBlobStore;
 
 /**
  * The blob store S3Proxy writes through: every successful object creation becomes an S3 event (handed to the
- * dispatcher, which returns at once), and a deleted bucket loses its notification configuration and ownership controls, as in S3.
+ * dispatcher, which returns at once), and a deleted bucket loses its notification configuration, ownership controls and CORS configuration, as in S3.
  * S3Proxy calls the 3-argument {@code putBlob} for PUT Object and the 2-argument one for POST Object (browser
  * form uploads), which is how {@code ObjectCreated:Put} and {@code :Post} are told apart.
  */
@@ -24,13 +24,15 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
     private final S3EventDispatcher events;
     private final NotificationConfigurationStore configurations;
     private final BucketOwnershipControls ownership;
+    private final BucketCorsRules cors;
 
     NotifyingBlobStore(BlobStore delegate, S3EventDispatcher events, NotificationConfigurationStore configurations,
-                       BucketOwnershipControls ownership) {
+                       BucketOwnershipControls ownership, BucketCorsRules cors) {
         super(delegate);
         this.events = events;
         this.configurations = configurations;
         this.ownership = ownership;
+        this.cors = cors;
     }
 
     @Override
@@ -66,6 +68,7 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
         super.deleteContainer(container);
         configurations.remove(container);
         ownership.remove(container);
+        cors.remove(container);
     }
 
     @Override
@@ -74,6 +77,7 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
         if (deleted) {
             configurations.remove(container);
             ownership.remove(container);
+            cors.remove(container);
         }
         return deleted;
     }

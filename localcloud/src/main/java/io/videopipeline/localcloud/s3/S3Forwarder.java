@@ -2,6 +2,7 @@ package io.videopipeline.localcloud.s3;
 
 import io.videopipeline.localcloud.gateway.AwsErrorWriter;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.client.HttpClient;
@@ -40,7 +41,11 @@ final class S3Forwarder {
 
     void forward(Request request, Response response, Callback callback) {
         HttpURI uri = request.getHttpURI();
-        String pathAndQuery = uri.getPath() + (uri.getQuery() == null ? "" : "?" + uri.getQuery());
+        forward(request, response, callback, uri.getPath() + (uri.getQuery() == null ? "" : "?" + uri.getQuery()), Map.of());
+    }
+
+    /** Forwards with another path and query, and {@code extraHeaders} set (an anonymous read signed by the gateway). */
+    void forward(Request request, Response response, Callback callback, String pathAndQuery, Map<String, String> extraHeaders) {
         org.eclipse.jetty.client.Request upstream = client.newRequest("127.0.0.1", port)
                 .scheme("http")
                 .method(request.getMethod())
@@ -48,7 +53,10 @@ final class S3Forwarder {
                 // CompleteMultipartUpload of big objects keeps the connection alive with whitespace; a dead
                 // S3Proxy is noticed by the idle timeout.
                 .idleTimeout(5, TimeUnit.MINUTES)
-                .headers(headers -> copyRequestHeaders(request.getHeaders(), headers));
+                .headers(headers -> {
+                    copyRequestHeaders(request.getHeaders(), headers);
+                    extraHeaders.forEach(headers::put);
+                });
         if (hasContent(request)) {
             upstream.body(new StreamedRequestContent(request));
         }

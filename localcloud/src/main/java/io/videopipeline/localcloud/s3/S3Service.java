@@ -17,13 +17,17 @@ import io.videopipeline.localcloud.gateway.StreamingService;
 
 /**
  * S3 behind the gateway: streamed to S3Proxy (which checks signatures itself), except bucket notification
- * configuration and Object Ownership, which S3Proxy lacks and are answered here.
+ * configuration, Object Ownership and bucket CORS, which S3Proxy lacks and are answered here. Anonymous requests get
+ * what S3 with Block Public Access off gives them: GET/HEAD of a public-read object, CORS preflights; 403 otherwise.
  */
 public final class S3Service implements StreamingService {
 
     private final S3Forwarder s3Proxy;
     private final BucketNotificationApi notifications;
     private final BucketOwnershipApi ownership;
+    private final BucketCorsApi cors;
+    private final PublicReadAccess publicRead;
+    private final PublicReadSigner publicReadSigner;
 
     /**
      * @param client      the gateway's pass-through HTTP client
@@ -31,10 +35,13 @@ public final class S3Service implements StreamingService {
      */
     S3Service(HttpClient client, int s3ProxyPort, SigV4Verifier verifier, BlobStore blobStore,
                      NotificationConfigurationStore configurations, S3EventDispatcher events,
-                     BucketOwnershipControls ownershipControls) {
+                     BucketOwnershipControls ownershipControls, BucketCorsRules corsRules, PublicReadSigner publicReadSigner) {
         this.s3Proxy = new S3Forwarder(client, s3ProxyPort);
         this.notifications = new BucketNotificationApi(verifier, blobStore, configurations, events);
         this.ownership = new BucketOwnershipApi(verifier, blobStore, ownershipControls);
+        this.cors = new BucketCorsApi(verifier, blobStore, corsRules);
+        this.publicRead = new PublicReadAccess(blobStore, ownershipControls);
+        this.publicReadSigner = publicReadSigner;
     }
 
     @Override
@@ -42,8 +49,23 @@ public final class S3Service implements StreamingService {
         HttpURI uri = request.getHttpURI();
         boolean signed = request.getHeaders().contains(HttpHeader.AUTHORIZATION) || HttpRequests.hasQueryParam(uri, "X-Amz-Credential")
                 || HttpRequests.hasQueryParam(uri, "AWSAccessKeyId");
+        String method = request.getMethod();
+        String anyBucket = bucketOfAnyPath(uri.getPath());
+        if (anyBucket != null && "OPTIONS".equals(method) && !signed) {
+            cors.preflight(request, response, callback, anyBucket);
+            return;
+        }
+        if (anyBucket != null) {
+            cors.decorate(request, response, anyBucket);
+        }
         if (!signed) {
-            // S3 answers anonymous requests to non-public resources like this; the local cloud has no public ones.
+            String publicPath = ("GET".equals(method) || "HEAD".equals(method)) && uri.getQuery() == null && bufferedBody == null
+                    ? publicRead.publicObjectPath(uri.getPath()) : null;
+            if (publicPath != null) {
+                s3Proxy.forward(request, response, callback, publicPath,
+                        publicReadSigner.headers(method, request.getHeaders().get(HttpHeader.HOST), publicPath));
+                return;
+            }
             AwsErrorWriter.s3(response, callback, 403, "AccessDenied", "Access Denied", null);
             return;
         }
@@ -52,11 +74,15 @@ public final class S3Service implements StreamingService {
             notifications.handle(request, response, callback, bucket, bufferedBody != null ? bufferedBody : HttpRequests.readBody(request));
             return;
         }
+        if (bucket != null && HttpRequests.hasQueryParam(uri, "cors")) {
+            cors.handle(request, response, callback, bucket, bufferedBody != null ? bufferedBody : HttpRequests.readBody(request));
+            return;
+        }
         if (bucket != null && HttpRequests.hasQueryParam(uri, "ownershipControls")) {
             ownership.handle(request, response, callback, bucket, bufferedBody != null ? bufferedBody : HttpRequests.readBody(request));
             return;
         }
-        if (bufferedBody == null && ownership.setsDisabledAcl(request, bucketOfAnyPath(uri.getPath()))) {
+        if (bufferedBody == null && ownership.setsDisabledAcl(request, anyBucket)) {
             // An ACL request's small body is read to check its signature; an object upload's is not read at all.
             ownership.refuse(request, response, callback, HttpRequests.hasQueryParam(uri, "acl") ? HttpRequests.readBody(request) : null);
             return;
