@@ -104,6 +104,11 @@ class FanOutPipelineTest {
                     .orElseThrow();
             String link = link(EndToEnd.html(mail));
             assertThat(link).as("link of " + key).contains("/" + TRANSCODED + "/" + key);
+            // the local profile's mails carry the plain public URL (pipeline.acl.mode=public-read), which the local
+            // cloud serves to anyone once set-permissions has run: no signature, no SDK
+            assertThat(link).as("link of " + key).startsWith(app.config().get("pipeline.aws.endpoint-url") + "/")
+                    .doesNotContain("X-Amz-");
+            awaitPublicRead(key);
             HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(URI.create(link)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(got.statusCode()).as("GET " + key + " through the mail's link").isEqualTo(200);

@@ -136,7 +136,7 @@ public final class PipelineBeans implements CamelConfiguration {
                 Duration.ofSeconds(config.getInt("pipeline.metadata.timeout-seconds", 120)),
                 Duration.ofSeconds(config.getInt("pipeline.metadata.presign-seconds", 300)),
                 transcodedBucket, outputKeys.fixedPrefix(), ffmpeg.limits().maxPixels())));
-        bind(camel, "emailNotifier", emailNotifier(s3, presigner, acl, outputKeys, presets, transcodedBucket, region));
+        bind(camel, "emailNotifier", emailNotifier(s3, presigner, acl, outputKeys, presets, transcodedBucket, aws.settings()));
         bind(camel, "jobStateIntake", new JobStateIntake());
         bind(camel, "mailLedger", new MailLedger(s3));
         configureSmtp(camel);
@@ -160,14 +160,21 @@ public final class PipelineBeans implements CamelConfiguration {
         mail.setAdditionalJavaMailProperties(javaMail);
     }
 
-    /** notify-email's auto links follow set-permissions' settings ({@code acl}). */
+    /**
+     * notify-email's auto links follow set-permissions' settings ({@code acl}); public links point at the S3 endpoint
+     * in use unless a base URL (a CDN) is set, so in the local profile they are the local cloud's URLs.
+     */
     private EmailNotifier emailNotifier(S3Client s3, S3Presigner presigner, AclSettings acl, OutputKeys outputKeys,
-                                        List<Preset> presets, String transcodedBucket, String region) {
+                                        List<Preset> presets, String transcodedBucket, AwsSettings aws) {
+        String publicBase = config.get("pipeline.mail.link.public-base-url", "");
+        if (publicBase.isBlank() && aws.endpoint() != null) {
+            publicBase = LinkSettings.bucketUrlAt(aws.endpoint(), aws.forcePathStyle(), transcodedBucket);
+        }
         // auto links follow what set-permissions is configured to do, not the object's ACL of the moment
         LinkMaker links = new LinkMaker(presigner, new LinkSettings(
                 config.parse("pipeline.mail.link.mode", "auto", LinkSettings.Mode::parse),
-                config.get("pipeline.mail.link.public-base-url", ""),
-                region,
+                publicBase,
+                aws.region(),
                 Duration.ofHours(config.getInt("pipeline.mail.link.lifetime-hours", 168))), acl);
         RenditionMail mails = new RenditionMail(
                 config.load("pipeline.mail.templates-dir", "mail", MailTemplates::load),

@@ -45,7 +45,9 @@ public final class ProvisionCommand {
                                 ? config.require("pipeline.queues.job-events") : "",
                         config.getBoolean("pipeline.job-events.enabled", false)
                                 && !"mediaconvert".equals(config.get("pipeline.transcoder", "ffmpeg"))
-                                ? config.require("pipeline.topic.job-events") : "");
+                                ? config.require("pipeline.topic.job-events") : "")
+                // pages from these origins may play renditions and upload (empty: no CORS rules)
+                .withCorsAllowedOrigins(config.getList("pipeline.cors.allowed-origins"));
     }
 
     /** Applies (or, dry, only plans) and logs one line per change; returns the changes. */

@@ -272,6 +272,31 @@ class CloudFormationTemplateTest {
     }
 
     @Test
+    void bothBucketsGetTheProvisionersCorsRuleForTheShippedOrigins() {
+        List<String> origins = io.videopipeline.cli.ProvisionCommand.settings(io.videopipeline.config.PipelineConfig.load(
+                Path.of("config"), "aws", Map.of(), Map.of())).corsAllowedOrigins();
+        assertThat(origins).isNotEmpty();
+        assertThat(List.of(defaultOf("CorsAllowedOrigins").split(","))).isEqualTo(origins);
+        assertThat(conditions).containsKey("HasCorsOrigins");
+        assertCorsRule(resourceNamed("AWS::S3::Bucket", DEFAULTS.transcodedBucket()), CorsRules.playback(origins));
+        assertCorsRule(resourceNamed("AWS::S3::Bucket", DEFAULTS.uploadBucket()), CorsRules.upload(origins));
+    }
+
+    /** The bucket's rule, present only with HasCorsOrigins, is {@code wanted} in CloudFormation's property names. */
+    private static void assertCorsRule(Map<String, Object> bucket, software.amazon.awssdk.services.s3.model.CORSRule wanted) {
+        List<?> choice = list(map(properties(bucket).get("CorsConfiguration")).get("Fn::If"));
+        assertThat(choice.get(0)).isEqualTo("HasCorsOrigins");
+        assertThat(choice.get(2)).isEqualTo(Map.of("Ref", "AWS::NoValue"));
+        Map<String, Object> rule = map(list(map(choice.get(1)).get("CorsRules")).get(0));
+        assertThat(rule.get("Id")).isEqualTo(wanted.id());
+        assertThat(map(rule.get("AllowedOrigins")).get("Fn::Split")).isEqualTo(List.of(",", Map.of("Ref", "CorsAllowedOrigins")));
+        assertThat(rule.get("AllowedMethods")).isEqualTo(wanted.allowedMethods());
+        assertThat(rule.get("AllowedHeaders")).isEqualTo(wanted.allowedHeaders());
+        assertThat(rule.get("ExposedHeaders")).isEqualTo(wanted.exposeHeaders());
+        assertThat(rule.get("MaxAge")).isEqualTo(wanted.maxAgeSeconds());
+    }
+
+    @Test
     void theMailTopicExistsAndMayBePublishedToOnlyWithSnsMail() {
         assertThat(conditions.get("UseSnsMail")).isEqualTo(Map.of("Fn::Equals", List.of(Map.of("Ref", "MailTransport"), "sns")));
         Map<String, Object> mailTopic = map(resources.get("MailTopic"));

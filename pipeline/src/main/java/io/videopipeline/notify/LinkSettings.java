@@ -1,5 +1,6 @@
 package io.videopipeline.notify;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -12,8 +13,9 @@ import java.util.Objects;
  *                        ({@code pipeline.acl.mode=public-read}), else presigned — see {@link LinkMaker}; {@code public}: always the public URL (e.g. public bucket
  *                        policy or CDN); {@code presigned}: always presigned ({@code pipeline.mail.link.mode})
  * @param publicBaseUrl   base URL of the bucket for public links, without trailing slash, e.g. a CDN
- *                        or {@code http://127.0.0.1:4566/video-transcoded}; empty → the AWS virtual-host
- *                        URL {@code https://BUCKET.s3.REGION.amazonaws.com} ({@code pipeline.mail.link.public-base-url})
+ *                        or {@code http://127.0.0.1:4566/video-transcoded} ({@link #bucketUrlAt}, what the app sets
+ *                        when an endpoint is configured); empty → the AWS virtual-host URL
+ *                        {@code https://BUCKET.s3.REGION.amazonaws.com} ({@code pipeline.mail.link.public-base-url})
  * @param region          for the default public URL ({@code pipeline.aws.region})
  * @param presignLifetime lifetime of presigned links, at most 7 days (SigV4's limit; with temporary
  *                        credentials the link dies with the session anyway) ({@code pipeline.mail.link.lifetime})
@@ -49,6 +51,22 @@ public record LinkSettings(Mode mode, String publicBaseUrl, String region, Durat
         if (publicBaseUrl.isEmpty() && (region == null || region.isBlank())) {
             throw new IllegalArgumentException("LinkSettings: region is required when no public base URL is set");
         }
+    }
+
+    /**
+     * The base URL of {@code bucket} at an S3 endpoint other than AWS's (the local cloud, LocalStack), for public links
+     * when no {@code publicBaseUrl} is configured: {@code ENDPOINT/BUCKET} path-style, else
+     * {@code scheme://BUCKET.host[:port]}.
+     */
+    public static String bucketUrlAt(URI endpoint, boolean pathStyle, String bucket) {
+        String base = endpoint.toString();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        if (pathStyle) {
+            return base + "/" + bucket;
+        }
+        return endpoint.getScheme() + "://" + bucket + "." + endpoint.getRawAuthority();
     }
 
     /** auto, AWS URLs in us-east-1, links valid 7 days. */

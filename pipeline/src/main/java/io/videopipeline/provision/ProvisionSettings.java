@@ -28,6 +28,9 @@ import java.util.Objects;
  *                                 dead-letter queue; empty when the route is off
  * @param jobEventsTopic           topic an Elastic Transcoder pipeline notifies, subscribed by {@code jobEventsQueue};
  *                                 empty when there is none (off, or MediaConvert, whose events come by EventBridge)
+ * @param corsAllowedOrigins       origins (e.g. {@code http://localhost:8000}) whose pages may read renditions (GET/HEAD
+ *                                 on the transcoded bucket) and upload (PUT/POST on the upload bucket); empty: no CORS
+ *                                 rules ({@code pipeline.cors.allowed-origins})
  */
 public record ProvisionSettings(
         String uploadBucket,
@@ -46,7 +49,8 @@ public record ProvisionSettings(
         boolean bucketNotifications,
         String mailTopic,
         String jobEventsQueue,
-        String jobEventsTopic) {
+        String jobEventsTopic,
+        List<String> corsAllowedOrigins) {
 
     public ProvisionSettings {
         requireName("uploadBucket", uploadBucket);
@@ -82,6 +86,7 @@ public record ProvisionSettings(
         if (jobEventsQueue.isEmpty() && !jobEventsTopic.isEmpty()) {
             throw new IllegalArgumentException("ProvisionSettings.jobEventsTopic needs a jobEventsQueue to deliver to");
         }
+        corsAllowedOrigins = List.copyOf(Objects.requireNonNullElse(corsAllowedOrigins, List.of()));
     }
 
     /** The settings without a mail topic or job events (the pipeline of DESIGN.md §1 alone). */
@@ -91,7 +96,7 @@ public record ProvisionSettings(
                              String transcodedSuffix, List<String> emailSubscriptions, boolean bucketNotifications) {
         this(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue, topic, deadLetterSuffix,
                 maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds, transcodedSuffix, emailSubscriptions,
-                bucketNotifications, "", "", "");
+                bucketNotifications, "", "", "", List.of());
     }
 
     private static void requireName(String field, String value) {
@@ -118,33 +123,40 @@ public record ProvisionSettings(
     public ProvisionSettings withEmailSubscriptions(List<String> addresses) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffix, addresses, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic);
+                transcodedSuffix, addresses, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
     }
 
     public ProvisionSettings withBucketNotifications(boolean enabled) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffix, emailSubscriptions, enabled, mailTopic, jobEventsQueue, jobEventsTopic);
+                transcodedSuffix, emailSubscriptions, enabled, mailTopic, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
     }
 
     public ProvisionSettings withVisibilityTimeoutSeconds(int seconds) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, seconds, transcodedSuffix,
-                emailSubscriptions, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic);
+                emailSubscriptions, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
     }
 
     /** With the topic mails are published to ({@code pipeline.mail.transport=sns}); empty for none. */
     public ProvisionSettings withMailTopic(String nameOrArn) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffix, emailSubscriptions, bucketNotifications, nameOrArn, jobEventsQueue, jobEventsTopic);
+                transcodedSuffix, emailSubscriptions, bucketNotifications, nameOrArn, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
     }
 
     /** With the report-job-state queue and (empty for none) the topic feeding it. */
     public ProvisionSettings withJobEvents(String queue, String topicName) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffix, emailSubscriptions, bucketNotifications, mailTopic, queue, topicName);
+                transcodedSuffix, emailSubscriptions, bucketNotifications, mailTopic, queue, topicName, corsAllowedOrigins);
+    }
+
+    /** With the origins whose pages may play and upload (CORS rules on both buckets); empty for none. */
+    public ProvisionSettings withCorsAllowedOrigins(List<String> origins) {
+        return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
+                topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
+                transcodedSuffix, emailSubscriptions, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic, origins);
     }
 
     public boolean hasMailTopic() {

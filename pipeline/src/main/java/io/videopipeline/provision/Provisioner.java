@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
+import software.amazon.awssdk.services.s3.model.CORSRule;
 import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.GetBucketNotificationConfigurationResponse;
@@ -39,7 +40,7 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 /**
  * Creates every resource of DESIGN.md §1 — two buckets, four work queues with dead-letter queues, the topic, the
  * topic's SQS (and optional email) subscriptions, the access policies S3 and SNS need, and the two bucket
- * notifications — and what the optional routes use: the mail topic ({@code pipeline.mail.transport=sns}) and the
+ * notifications — the buckets' CORS rules ({@link CorsRules}, when origins are configured), and what the optional routes use: the mail topic ({@code pipeline.mail.transport=sns}) and the
  * report-job-state queue with its dead-letter queue and topic. Through the AWS SDK v2 clients it is given, so it runs
  * unchanged against the local cloud, LocalStack, moto or AWS.
  *
@@ -95,6 +96,10 @@ public final class Provisioner {
         List<Change> execute() {
             bucket(settings.uploadBucket());
             bucket(settings.transcodedBucket());
+            if (!settings.corsAllowedOrigins().isEmpty()) {
+                bucketCors(settings.transcodedBucket(), CorsRules.playback(settings.corsAllowedOrigins()));
+                bucketCors(settings.uploadBucket(), CorsRules.upload(settings.corsAllowedOrigins()));
+            }
             topicArn = topic(settings.topic());
             // Only what the configured routes use: send-mail publishes here with pipeline.mail.transport=sns.
             String mailTopicArn = settings.hasMailTopic() ? mailTopic(settings.mailTopic()) : null;
@@ -157,6 +162,41 @@ public final class Provisioner {
                 }
             }
             record(Action.CREATE, "bucket", name, "");
+        }
+
+        /** Puts {@code wanted} among the bucket's CORS rules, replacing the rule with its ID and keeping the others. */
+        private void bucketCors(String bucket, CORSRule wanted) {
+            List<CORSRule> current = corsRules(bucket);
+            if (current.contains(wanted)) {
+                return;
+            }
+            List<CORSRule> rules = new ArrayList<>();
+            for (CORSRule rule : current) {
+                if (!wanted.id().equals(rule.id())) {
+                    rules.add(rule);
+                }
+            }
+            rules.add(wanted);
+            if (!dryRun) {
+                s3.putBucketCors(r -> r.bucket(bucket).corsConfiguration(c -> c.corsRules(rules)));
+            }
+            record(Action.UPDATE, "bucket-cors", bucket, String.join(",", wanted.allowedMethods()) + " from "
+                    + String.join(", ", wanted.allowedOrigins()));
+        }
+
+        /** The bucket's CORS rules; empty when it has none or does not exist yet (dry run). */
+        private List<CORSRule> corsRules(String bucket) {
+            if (dryRun && changes.stream().anyMatch(c -> c.kind().equals("bucket") && c.resource().equals(bucket))) {
+                return List.of();
+            }
+            try {
+                return s3.getBucketCors(b -> b.bucket(bucket)).corsRules();
+            } catch (S3Exception e) {
+                if (AwsErrors.errorCode(e).filter("NoSuchCORSConfiguration"::equals).isPresent()) {
+                    return List.of();
+                }
+                throw e;
+            }
         }
 
         private void uploadBucketNotification() {

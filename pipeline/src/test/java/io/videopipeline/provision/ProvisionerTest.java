@@ -385,6 +385,56 @@ class ProvisionerTest {
     }
 
     /**
+     * CORS rules on both buckets for the configured origins, through the local cloud (which answers preflights from
+     * them): a re-run changes nothing, someone else's rule is kept, a changed origin list replaces only ours.
+     */
+    @Nested
+    class CorsThroughTheGateway {
+        @RegisterExtension
+        final LocalCloudExtension cloud = new LocalCloudExtension(b -> b.builtInSns().smtp(0));
+
+        @Test
+        void provisioningSetsTheCorsRulesAndARerunChangesNothing() throws Exception {
+            List<String> origins = List.of("http://127.0.0.1:8000", "http://localhost:8000");
+            ProvisionSettings settings = settings("c-").withCorsAllowedOrigins(origins);
+            try (SnsClient cloudSns = SnsClient.builder().endpointOverride(cloud.endpoint()).region(cloud.region())
+                    .credentialsProvider(cloud.credentials()).httpClient(ApacheHttpClient.create()).build()) {
+                Provisioner provisioner = new Provisioner(cloud.s3(), cloud.sqs(), cloudSns, settings);
+                assertThat(provisioner.plan()).filteredOn(c -> c.kind().equals("bucket-cors")).extracting(Change::resource)
+                        .containsExactly("c-video-transcoded", "c-video-upload");
+
+                assertThat(provisioner.apply()).filteredOn(c -> c.kind().equals("bucket-cors")).hasSize(2);
+
+                assertThat(cloud.s3().getBucketCors(r -> r.bucket("c-video-transcoded")).corsRules()).singleElement()
+                        .satisfies(rule -> {
+                            assertThat(rule.allowedOrigins()).containsExactlyElementsOf(origins);
+                            assertThat(rule.allowedMethods()).containsExactly("GET", "HEAD");
+                        });
+                assertThat(cloud.s3().getBucketCors(r -> r.bucket("c-video-upload")).corsRules()).singleElement()
+                        .satisfies(rule -> assertThat(rule.allowedMethods()).containsExactly("PUT", "POST"));
+                assertThat(provisioner.apply()).isEmpty();
+                HttpResponse<String> preflight = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(cloud.endpoint() + "/c-video-transcoded/a/a-720p.mp4"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://localhost:8000")
+                        .header("Access-Control-Request-Method", "GET").header("Access-Control-Request-Headers", "range").build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(preflight.statusCode()).isEqualTo(200);
+                assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://localhost:8000");
+
+                software.amazon.awssdk.services.s3.model.CORSRule theirs = software.amazon.awssdk.services.s3.model.CORSRule
+                        .builder().id("theirs").allowedOrigins("https://example.com").allowedMethods("GET").build();
+                cloud.s3().putBucketCors(r -> r.bucket("c-video-transcoded").corsConfiguration(c -> c.corsRules(theirs)));
+                Provisioner otherOrigin = new Provisioner(cloud.s3(), cloud.sqs(), cloudSns,
+                        settings.withCorsAllowedOrigins(List.of("https://video.example.com")));
+                assertThat(otherOrigin.apply()).extracting(Change::kind).containsExactly("bucket-cors", "bucket-cors");
+                assertThat(cloud.s3().getBucketCors(r -> r.bucket("c-video-transcoded")).corsRules())
+                        .extracting(r -> r.id() + " " + r.allowedOrigins())
+                        .containsExactly("theirs [https://example.com]", "video-pipeline-playback [https://video.example.com]");
+            }
+        }
+    }
+
+    /**
      * The filter rule names on the wire: lower-case as AWS documents them (moto accepts nothing else), also for the
      * configurations of others that provision sends back; the local cloud takes both spellings and answers S3's
      * "Suffix", and a re-run sees no change.
