@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * The local cloud's one endpoint. Routes each request to a service the way AWS's front ends can tell them apart:
  * the SigV4 credential scope's service ({@code Authorization} header or presigned {@code X-Amz-Credential}), then
  * {@code X-Amz-Target} (JSON protocol), then the query protocol's {@code Action}; anything else is S3.
- * S3 is streamed to S3Proxy (which checks signatures itself), except bucket notification configuration and Object
- * Ownership, which S3Proxy lacks and are answered here. SQS and SNS are small requests: buffered, their SigV4
+ * S3 is streamed to S3Proxy (which checks signatures itself), except bucket notification configuration, Object
+ * Ownership and bucket CORS, which S3Proxy lacks and are answered here (see S3Service, also for anonymous reads). SQS and SNS are small requests: buffered, their SigV4
  * signature verified here, then answered in this JVM (ElasticMQ has no port of its own).
  */
 public final class Gateway extends Handler.Abstract {
