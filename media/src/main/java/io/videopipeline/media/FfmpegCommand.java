@@ -91,6 +91,16 @@ public final class FfmpegCommand {
      * @return the command line, program first
      */
     public List<String> build(Path input, String formatName, List<Output> outputs, boolean withAudio) {
+        return build(input, formatName, outputs, withAudio, null);
+    }
+
+    /**
+     * As {@link #build(Path, String, List, boolean)}, and with {@code extras} (null: none) also the HLS rungs no
+     * MP4 preset encodes and the pictures, as more branches of the same split: the MP4 part of the command is the
+     * same either way.
+     */
+    public List<String> build(Path input, String formatName, List<Output> outputs, boolean withAudio,
+                              StreamingOutputs extras) {
         if (outputs.isEmpty()) {
             throw new IllegalArgumentException("no outputs");
         }
@@ -103,37 +113,119 @@ public final class FfmpegCommand {
             }
             cmd.addAll(List.of("-f", MediaGuard.forcedFormat(formatName)));
         }
-        cmd.addAll(List.of("-i", fileUrl(input), "-filter_complex", filterGraph(outputs)));
+        String graph = extras == null ? filterGraph(outputs) : filterGraph(outputs, extras);
+        cmd.addAll(List.of("-i", fileUrl(input), "-filter_complex", graph));
         for (int i = 0; i < outputs.size(); i++) {
-            Preset p = outputs.get(i).preset();
-            cmd.addAll(List.of("-map", "[o" + i + "]"));
-            if (withAudio) {
-                cmd.addAll(List.of("-map", "0:a:0"));
-            }
-            cmd.addAll(List.of("-c:v", "libx264", "-preset", x264Preset,
-                    "-profile:v", p.profile(), "-level:v", p.level(),
-                    "-b:v", p.videoBitrateKbps() + "k",
-                    "-maxrate:v", p.videoBitrateKbps() + "k",
-                    "-bufsize:v", (2 * p.videoBitrateKbps()) + "k",
-                    "-g", String.valueOf(p.gop())));
-            if (p.refs() != null) {
-                cmd.addAll(List.of("-refs", String.valueOf(p.refs())));
-            }
-            if (threads > 0) {
-                cmd.addAll(List.of("-threads", String.valueOf(threads)));
-            }
-            if (withAudio) {
-                cmd.addAll(List.of("-c:a", "aac", "-b:a", p.audioBitrateKbps() + "k",
-                        "-ar", String.valueOf(p.sampleRate()), "-ac", String.valueOf(p.channels())));
-            } else {
-                cmd.add("-an");
-            }
+            encode(cmd, "[o" + i + "]", outputs.get(i).preset(), withAudio);
             // -map_metadata -1: the upload's container tags (a phone's GPS "location", device, title) are not
             // copied into renditions that set-permissions makes public; stream tags (language) are kept
             cmd.addAll(List.of("-map_metadata", "-1", "-sn", "-dn", "-movflags", "+faststart", "-f", "mp4",
                     fileUrl(outputs.get(i).file())));
         }
+        if (extras != null) {
+            extras(cmd, outputs.size(), extras, withAudio);
+        }
         return cmd;
+    }
+
+    private void encode(List<String> cmd, String label, Preset p, boolean withAudio) {
+        cmd.addAll(List.of("-map", label));
+        if (withAudio) {
+            cmd.addAll(List.of("-map", "0:a:0"));
+        }
+        cmd.addAll(List.of("-c:v", "libx264", "-preset", x264Preset,
+                "-profile:v", p.profile(), "-level:v", p.level(),
+                "-b:v", p.videoBitrateKbps() + "k",
+                "-maxrate:v", p.videoBitrateKbps() + "k",
+                "-bufsize:v", (2 * p.videoBitrateKbps()) + "k",
+                "-g", String.valueOf(p.gop())));
+        if (p.refs() != null) {
+            cmd.addAll(List.of("-refs", String.valueOf(p.refs())));
+        }
+        if (threads > 0) {
+            cmd.addAll(List.of("-threads", String.valueOf(threads)));
+        }
+        if (withAudio) {
+            cmd.addAll(List.of("-c:a", "aac", "-b:a", p.audioBitrateKbps() + "k",
+                    "-ar", String.valueOf(p.sampleRate()), "-ac", String.valueOf(p.channels())));
+        } else {
+            cmd.add("-an");
+        }
+    }
+
+    /**
+     * The rung-only encodes (an intermediate MP4 each, packaged into HLS afterwards with the reused MP4s: a fixed
+     * GOP with no scene-cut keyframes, so every segment boundary is a keyframe in every rung), then the pictures.
+     */
+    private void extras(List<String> cmd, int first, StreamingOutputs extras, boolean withAudio) {
+        int label = first;
+        for (Output rung : extras.rungs()) {
+            encode(cmd, "[o" + label++ + "]", rung.preset(), withAudio);
+            cmd.addAll(List.of("-keyint_min", String.valueOf(rung.preset().gop()), "-sc_threshold", "0",
+                    "-map_metadata", "-1", "-sn", "-dn", "-f", "mp4", fileUrl(rung.file())));
+        }
+        Pictures pictures = extras.pictures();
+        if (pictures == null) {
+            return;
+        }
+        cmd.addAll(List.of("-map", "[o" + label++ + "]", "-frames:v", "1", "-update", "1", "-q:v", "3",
+                "-map_metadata", "-1", "-f", "image2", fileUrl(pictures.poster())));
+        cmd.addAll(List.of("-map", "[o" + label++ + "]", "-q:v", "4", "-map_metadata", "-1",
+                "-f", "image2", fileUrl(pictures.thumbnailPattern())));
+        cmd.addAll(List.of("-map", "[o" + label + "]", "-frames:v", "1", "-update", "1", "-q:v", "4",
+                "-map_metadata", "-1", "-f", "image2", fileUrl(pictures.sprite())));
+    }
+
+    /** The MP4 chains, the rung-only chains, then poster, thumbnails and storyboard sprite. */
+    static String filterGraph(List<Output> outputs, StreamingOutputs extras) {
+        List<Output> encodes = new ArrayList<>(outputs);
+        encodes.addAll(extras.rungs());
+        Pictures pictures = extras.pictures();
+        int branches = encodes.size() + (pictures == null ? 0 : 3);
+        StringBuilder graph = new StringBuilder("[0:v:0]split=").append(branches);
+        for (int i = 0; i < branches; i++) {
+            graph.append("[v").append(i).append(']');
+        }
+        for (int i = 0; i < encodes.size(); i++) {
+            Preset p = encodes.get(i).preset();
+            graph.append(";[v").append(i).append("]fps=").append(frameRate(p.fps()))
+                    .append(',').append(scaleFilter(p.maxWidth(), p.maxHeight()))
+                    .append(",format=yuv420p[o").append(i).append(']');
+        }
+        if (pictures != null) {
+            int i = encodes.size();
+            // the poster: the most representative of a few small frames from the start (thumbnail filter), not
+            // the first frame, which is often black; sampled and scaled first so the filter buffers little
+            graph.append(";[v").append(i).append("]trim=end=").append(pictures.posterWindowSeconds())
+                    .append(",fps=2,scale=").append(pictures.posterWidth()).append(":-2,thumbnail=")
+                    .append(2 * pictures.posterWindowSeconds()).append(",format=yuvj420p[o").append(i).append(']');
+            graph.append(";[v").append(i + 1).append("]fps=1/").append(pictures.thumbnailIntervalSeconds())
+                    .append(",scale=").append(pictures.thumbnailWidth()).append(":-2,format=yuvj420p[o")
+                    .append(i + 1).append(']');
+            graph.append(";[v").append(i + 2).append("]fps=1/").append(pictures.storyboardIntervalSeconds())
+                    .append(",scale=").append(pictures.tileWidth()).append(':').append(pictures.tileHeight())
+                    .append(",setsar=1,tile=").append(pictures.columns()).append('x').append(pictures.rows())
+                    .append(",format=yuvj420p[o").append(i + 2).append(']');
+        }
+        return graph.toString();
+    }
+
+    /**
+     * What a job writes besides its MP4s when streaming is on.
+     *
+     * @param rungs    HLS rungs no MP4 preset encodes, each to an intermediate MP4
+     * @param pictures the poster, thumbnails and storyboard sprite, or null
+     */
+    public record StreamingOutputs(List<Output> rungs, Pictures pictures) {
+        public StreamingOutputs {
+            rungs = List.copyOf(rungs);
+        }
+    }
+
+    /** The picture files and their sizes: widths from the settings, the tile height from the source's shape. */
+    public record Pictures(Path poster, int posterWidth, int posterWindowSeconds, Path thumbnailPattern,
+                           int thumbnailWidth, int thumbnailIntervalSeconds, Path sprite, int tileWidth,
+                           int tileHeight, int storyboardIntervalSeconds, int columns, int rows) {
     }
 
     /** {@code [0:v:0]split=N[v0]..;[vI]fps=..,scale=..,format=yuv420p[oI];..} */
@@ -160,6 +252,14 @@ public final class FfmpegCommand {
     /** ET's decimal NTSC rates as exact rationals; anything else as written. */
     static String frameRate(String fps) {
         return NTSC_RATES.getOrDefault(fps, fps);
+    }
+
+    /** A preset's rate as a number of frames a second. */
+    static double fps(String fps) {
+        String rational = frameRate(fps);
+        int slash = rational.indexOf('/');
+        return slash < 0 ? Double.parseDouble(rational)
+                : Double.parseDouble(rational.substring(0, slash)) / Double.parseDouble(rational.substring(slash + 1));
     }
 
     private static String fileUrl(Path path) {

@@ -23,10 +23,13 @@ import java.util.Objects;
  * @param shutdownGrace       how long a JVM shutdown lets a running ffmpeg finish before killing it (default 0);
  *                            the runner sets it a little above {@code pipeline.shutdown.grace-seconds}, which Camel
  *                            gives in-flight work
+ * @param streaming           the HLS ladder and pictures written beside the MP4s ({@link StreamingSettings}); off by
+ *                            default
  */
 public record FfmpegSettings(String ffmpegPath, String ffprobePath, Path workDir, String x264Preset, int threads,
                              Duration timeout, long multipartThreshold, Duration progressLogInterval,
-                             InputLimits limits, Duration shutdownGrace) {
+                             InputLimits limits, Duration shutdownGrace,
+                             StreamingSettings streaming) {
 
     public static final List<String> X264_PRESETS = List.of("ultrafast", "superfast", "veryfast", "faster", "fast",
             "medium", "slow", "slower", "veryslow", "placebo");
@@ -40,6 +43,7 @@ public record FfmpegSettings(String ffmpegPath, String ffprobePath, Path workDir
         Objects.requireNonNull(progressLogInterval, "progressLogInterval");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(streaming, "streaming");
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("the ffmpeg shutdown grace must not be negative, got " + shutdownGrace);
         }
@@ -64,56 +68,62 @@ public record FfmpegSettings(String ffmpegPath, String ffprobePath, Path workDir
 
     public static FfmpegSettings defaults() {
         return new FfmpegSettings("ffmpeg", "ffprobe", Path.of(System.getProperty("java.io.tmpdir")), "fast", 0,
-                Duration.ofHours(2), 64L * 1024 * 1024, Duration.ofSeconds(30), InputLimits.DEFAULTS, Duration.ZERO);
+                Duration.ofHours(2), 64L * 1024 * 1024, Duration.ofSeconds(30), InputLimits.DEFAULTS, Duration.ZERO,
+                StreamingSettings.OFF);
     }
 
     public FfmpegSettings withFfmpegPath(String path) {
         return new FfmpegSettings(path, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits, shutdownGrace);
+                progressLogInterval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withFfprobePath(String path) {
         return new FfmpegSettings(ffmpegPath, path, workDir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits, shutdownGrace);
+                progressLogInterval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withWorkDir(Path dir) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, dir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits, shutdownGrace);
+                progressLogInterval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withX264Preset(String preset) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits, shutdownGrace);
+                progressLogInterval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withThreads(int count) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, count, timeout, multipartThreshold,
-                progressLogInterval, limits, shutdownGrace);
+                progressLogInterval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withTimeout(Duration limit) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, limit, multipartThreshold,
-                progressLogInterval, limits, shutdownGrace);
+                progressLogInterval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withMultipartThreshold(long bytes) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, bytes,
-                progressLogInterval, limits, shutdownGrace);
+                progressLogInterval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withProgressLogInterval(Duration interval) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
-                interval, limits, shutdownGrace);
+                interval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withLimits(InputLimits inputLimits) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, inputLimits, shutdownGrace);
+                progressLogInterval, inputLimits, shutdownGrace, streaming);
+    }
+
+    public FfmpegSettings withStreaming(StreamingSettings settings) {
+        return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
+                progressLogInterval, limits, shutdownGrace, settings);
     }
 
     public FfmpegSettings withShutdownGrace(Duration grace) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits, grace);
+                progressLogInterval, limits, grace, streaming);
     }
 }

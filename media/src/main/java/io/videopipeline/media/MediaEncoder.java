@@ -78,10 +78,15 @@ public final class MediaEncoder {
     }
 
     /**
-     * @param input   what ffprobe found in the input
-     * @param written the keys uploaded, in order; outputs {@link Steps#alreadyStored} are not among them
+     * @param input    what ffprobe found in the input
+     * @param written  the keys uploaded, in order; outputs {@link Steps#alreadyStored} are not among them
+     * @param streamed the HLS package and pictures uploaded ({@link StreamingPackage}), the master playlist last;
+     *                 empty when streaming is off
      */
-    public record Result(FfmpegProbe.MediaInfo input, List<String> written) {
+    public record Result(FfmpegProbe.MediaInfo input, List<String> written, List<String> streamed) {
+        public Result(FfmpegProbe.MediaInfo input, List<String> written) {
+            this(input, written, List.of());
+        }
     }
 
     /** The caller's part of a job; every method may throw to end the job (the temp dir is removed all the same). */
@@ -175,17 +180,80 @@ public final class MediaEncoder {
                     info.hasAudio() ? info.audioCodec() : "none", request.outputs().size());
             steps.probed(input, info);
             List<FfmpegCommand.Output> files = outputFiles(request, dir.path(), steps);
+            StreamingJob streaming = streaming(request, files, dir.path(), info, steps);
             run(Step.ENCODE, steps, () -> process.transcode(command.build(input, info.formatName(), files,
-                    info.hasAudio()), bucket, key, request.jobId(), info.duration(), request.listener()));
+                    info.hasAudio(), streaming == null ? null : streaming.outputs()), bucket, key, request.jobId(),
+                    info.duration(), request.listener()));
             for (FfmpegCommand.Output file : files) {
                 if (!isWritten(file.file(), request, steps)) {
                     throw steps.failed(Step.OUTPUTS, null, new TranscodeFailedException("ffmpeg wrote no "
                             + file.preset().name() + " output for " + request.object(), bucket, key, null));
                 }
             }
+            if (streaming != null) {
+                run(Step.ENCODE, steps, () -> packageStream(streaming, request));
+            }
             steps.encoded(files.stream().map(FfmpegCommand.Output::file).toList());
-            return new Result(info, upload(request, files, info.duration(), steps));
+            List<String> written = upload(request, files, info.duration(), steps);
+            return new Result(info, written, streaming == null ? List.of() : uploadPackage(request, streaming, steps));
         }
+    }
+
+    /**
+     * The HLS ladder and pictures of this job when streaming is on, or null: also null when the outputs' keys are
+     * not {@code {base}-{preset}.mp4}, for there is then no {@code {base}.m3u8} to write.
+     */
+    private StreamingJob streaming(Request request, List<FfmpegCommand.Output> files, Path jobDir,
+                                   FfmpegProbe.MediaInfo info, Steps steps) {
+        if (!settings.streaming().enabled() || request.outputs().isEmpty() || info.width() <= 0) {
+            return null;
+        }
+        Output first = request.outputs().get(0);
+        String base = StreamingPackage.baseOf(first.key(), first.preset().name());
+        if (base == null) {
+            LOG.warn("No HLS package for {}: output key {} is not {{dir}}{{name}}/{{name}}-{}.mp4", request.object(),
+                    LogText.safe(first.key()), first.preset().name());
+            return null;
+        }
+        try {
+            return StreamingJob.plan(settings.streaming(), files, jobDir, base, info);
+        } catch (IOException e) {
+            throw localFileError(request, e, steps);
+        }
+    }
+
+    private void packageStream(StreamingJob streaming, Request request) {
+        try {
+            streaming.finish(settings.ffmpegPath(), process, request.inputBucket(), request.inputKey(),
+                    request.jobId());
+        } catch (IOException e) {
+            throw new TranscodeFailedException("cannot write the HLS package of " + request.object() + ": " + e,
+                    request.inputBucket(), request.inputKey(), e);
+        }
+    }
+
+    /** The package after the MP4s, the master playlist last; each file carries the first output's user metadata. */
+    private List<String> uploadPackage(Request request, StreamingJob streaming, Steps steps) {
+        Map<String, String> metadata = request.outputs().get(0).metadata();
+        List<String> written = new ArrayList<>();
+        List<StreamingPackage.Upload> uploads;
+        try {
+            uploads = streaming.uploads();
+        } catch (IOException e) {
+            throw localFileError(request, e, steps);
+        }
+        for (StreamingPackage.Upload upload : uploads) {
+            try {
+                uploader.upload(upload.file(), request.outputBucket(), upload.key(), upload.contentType(), metadata);
+            } catch (IOException | SdkException e) {
+                throw steps.failed(Step.UPLOAD, null, new TranscodeFailedException("cannot upload s3://"
+                        + request.outputBucket() + "/" + LogText.safe(upload.key()) + " (" + written.size() + " of "
+                        + uploads.size() + " package files written): " + e.getMessage(), request.inputBucket(),
+                        request.inputKey(), e));
+            }
+            written.add(upload.key());
+        }
+        return written;
     }
 
     private List<FfmpegCommand.Output> outputFiles(Request request, Path dir, Steps steps) {

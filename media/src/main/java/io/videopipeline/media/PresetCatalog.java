@@ -84,6 +84,21 @@ public final class PresetCatalog {
         return new Reader(where).catalog(root);
     }
 
+    /**
+     * The {@code hls:} and {@code pictures:} sections of the presets file, switched on or off by {@code enabled};
+     * a section left out keeps {@link StreamingSettings#OFF}'s numbers.
+     */
+    public static StreamingSettings loadStreaming(Path file, boolean enabled) {
+        String where = file.toString();
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + ": cannot be read: " + e, e);
+        }
+        return new Reader(where).streaming(root, enabled);
+    }
+
     public List<Preset> presets() {
         return List.copyOf(byName.values());
     }
@@ -124,7 +139,7 @@ public final class PresetCatalog {
             if (!root.isObject()) {
                 throw error("expected a mapping with a 'presets:' list at the top");
             }
-            checkFields(root, Set.of("presets"), "");
+            checkFields(root, Set.of("presets", "hls", "pictures"), "");
             JsonNode list = root.get("presets");
             if (list == null || !list.isArray() || list.isEmpty()) {
                 throw error("presets must be a non-empty list");
@@ -139,6 +154,35 @@ public final class PresetCatalog {
                 presets.add(preset);
             }
             return new PresetCatalog(presets);
+        }
+
+        StreamingSettings streaming(JsonNode root, boolean enabled) {
+            StreamingSettings d = StreamingSettings.OFF;
+            JsonNode hls = root == null ? null : root.get("hls");
+            List<Preset> rungs = new ArrayList<>();
+            int segmentGops = d.segmentGops();
+            if (hls != null && !hls.isNull()) {
+                checkFields(hls, Set.of("segmentGops", "rungs"), "hls");
+                segmentGops = hls.has("segmentGops") ? positiveInt(hls, "segmentGops", "hls") : segmentGops;
+                JsonNode list = hls.get("rungs");
+                for (int i = 0; list != null && i < list.size(); i++) {
+                    rungs.add(preset(list.get(i), "hls.rungs[" + i + "]"));
+                }
+            }
+            JsonNode p = root == null ? null : root.get("pictures");
+            if (p == null || p.isNull()) {
+                return new StreamingSettings(enabled, rungs, segmentGops, d.posterWidth(), d.posterWindowSeconds(),
+                        d.thumbnailWidth(), d.thumbnailIntervalSeconds(), d.tileWidth(),
+                        d.storyboardIntervalSeconds(), d.columns(), d.maxTiles());
+            }
+            checkFields(p, Set.of("posterWidth", "posterWindowSeconds", "thumbnailWidth", "thumbnailIntervalSeconds",
+                    "tileWidth", "storyboardIntervalSeconds", "columns", "maxTiles"), "pictures");
+            return new StreamingSettings(enabled, rungs, segmentGops,
+                    positiveEven(p, "posterWidth", "pictures"), positiveInt(p, "posterWindowSeconds", "pictures"),
+                    positiveEven(p, "thumbnailWidth", "pictures"),
+                    positiveInt(p, "thumbnailIntervalSeconds", "pictures"),
+                    positiveEven(p, "tileWidth", "pictures"), positiveInt(p, "storyboardIntervalSeconds", "pictures"),
+                    positiveInt(p, "columns", "pictures"), positiveInt(p, "maxTiles", "pictures"));
         }
 
         private Preset preset(JsonNode node, String at) {

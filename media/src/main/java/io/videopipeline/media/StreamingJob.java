@@ -1,0 +1,94 @@
+package io.videopipeline.media;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The streaming part of one {@link MediaEncoder} job: which rungs and pictures the encode writes beside the MP4s,
+ * then the stream-copy packaging into HLS, the master playlist and the storyboard's cues.
+ */
+final class StreamingJob {
+
+    private final StreamingPackage pkg;
+    private final List<HlsLadder.Rung> rungs;
+    private final List<Path> rungFiles;
+    private final FfmpegCommand.StreamingOutputs outputs;
+    private final double segmentSeconds;
+    private final double durationSeconds;
+    private final boolean withAudio;
+
+    private StreamingJob(StreamingPackage pkg, List<HlsLadder.Rung> rungs, List<Path> rungFiles,
+                         FfmpegCommand.StreamingOutputs outputs, double segmentSeconds, double durationSeconds,
+                         boolean withAudio) {
+        this.pkg = pkg;
+        this.rungs = rungs;
+        this.rungFiles = rungFiles;
+        this.outputs = outputs;
+        this.segmentSeconds = segmentSeconds;
+        this.durationSeconds = durationSeconds;
+        this.withAudio = withAudio;
+    }
+
+    /**
+     * @param mp4  the job's MP4 outputs (their encodes are reused by rungs of the same box and rate)
+     * @param base {@code {dir}{name}/{name}}, where the package's keys start
+     */
+    static StreamingJob plan(StreamingSettings settings, List<FfmpegCommand.Output> mp4, Path jobDir, String base,
+                             FfmpegProbe.MediaInfo info) throws IOException {
+        List<Preset> presets = mp4.stream().map(FfmpegCommand.Output::preset).toList();
+        List<HlsLadder.Rung> rungs = HlsLadder.plan(settings.rungs(), presets, info.width(), info.height());
+        StreamingPackage pkg = new StreamingPackage(jobDir.resolve("pkg"), base);
+        List<Path> rungFiles = new ArrayList<>();
+        List<FfmpegCommand.Output> encodes = new ArrayList<>();
+        for (HlsLadder.Rung rung : rungs) {
+            if (rung.reusedOutput() >= 0) {
+                rungFiles.add(mp4.get(rung.reusedOutput()).file());
+            } else {
+                Path file = jobDir.resolve("out").resolve("rung-" + rung.name() + ".mp4");
+                encodes.add(new FfmpegCommand.Output(rung.preset(), file));
+                rungFiles.add(file);
+            }
+        }
+        double duration = info.duration() == null ? 0 : info.duration().toMillis() / 1000.0;
+        int interval = Math.max(settings.storyboardIntervalSeconds(),
+                (int) Math.ceil(duration / settings.maxTiles()));
+        int tiles = StreamingPackage.tiles(duration, interval);
+        int columns = Math.min(settings.columns(), tiles);
+        int tileHeight = Math.max(2, (int) Math.round((double) settings.tileWidth() * info.height() / info.width()
+                / 2) * 2);
+        FfmpegCommand.Pictures pictures = new FfmpegCommand.Pictures(pkg.poster(), settings.posterWidth(),
+                settings.posterWindowSeconds(), pkg.thumbnailPattern(), settings.thumbnailWidth(),
+                settings.thumbnailIntervalSeconds(), pkg.sprite(), settings.tileWidth(), tileHeight, interval, columns,
+                (tiles + columns - 1) / columns);
+        Preset top = rungs.get(0).preset();
+        double frameSeconds = 1 / FfmpegCommand.fps(top.fps());
+        // just under a whole number of GOPs: the muxer cuts at the first keyframe at or after hls_time
+        double segment = (settings.segmentGops() * top.gop() - 0.5) * frameSeconds;
+        return new StreamingJob(pkg, rungs, rungFiles, new FfmpegCommand.StreamingOutputs(encodes, pictures),
+                segment, duration, info.hasAudio());
+    }
+
+    FfmpegCommand.StreamingOutputs outputs() {
+        return outputs;
+    }
+
+    List<Path> rungFiles() {
+        return rungFiles;
+    }
+
+    /** After the encode: packages the rungs (stream copy), writes the master and the storyboard's cues. */
+    void finish(String ffmpeg, FfmpegProcess process, String bucket, String key, String jobId) throws IOException {
+        process.transcode(pkg.packagerCommand(ffmpeg, rungs, rungFiles, withAudio, segmentSeconds), bucket, key,
+                jobId, durationSeconds > 0 ? Duration.ofMillis((long) (durationSeconds * 1000)) : null,
+                ProgressListener.NONE);
+        pkg.writeMaster(rungs, withAudio);
+        pkg.writeStoryboard(durationSeconds, outputs.pictures());
+    }
+
+    List<StreamingPackage.Upload> uploads() throws IOException {
+        return pkg.uploads();
+    }
+}

@@ -1,0 +1,48 @@
+package io.videopipeline.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HlsLadderTest {
+
+    private static final PresetCatalog CATALOG = PresetCatalog.load(PresetCatalogTest.SHIPPED);
+    private static final StreamingSettings SHIPPED = PresetCatalog.loadStreaming(PresetCatalogTest.SHIPPED, true);
+
+    private static List<String> sizes(int width, int height) {
+        return HlsLadder.plan(SHIPPED.rungs(), CATALOG.presets(), width, height).stream()
+                .map(HlsLadder.Rung::name).toList();
+    }
+
+    @Test
+    void theShippedLadderIsFourRungsOfH264() {
+        assertThat(SHIPPED.rungs()).extracting(Preset::name).containsExactly("1080p", "720p", "480p", "360p");
+        assertThat(SHIPPED.segmentGops()).isEqualTo(2);
+        assertThat(PresetCatalog.loadStreaming(PresetCatalogTest.SHIPPED, false).enabled()).isFalse();
+        assertThat(FfmpegSettings.defaults().streaming().enabled()).isFalse();
+    }
+
+    @Test
+    void aFullHdSourceGetsTheWholeLadderAndReusesTheMp4Encodes() {
+        List<HlsLadder.Rung> rungs = HlsLadder.plan(SHIPPED.rungs(), CATALOG.presets(), 1920, 1080);
+        assertThat(rungs).extracting(HlsLadder.Rung::name)
+                .containsExactly("1920x1080", "1280x720", "852x480", "640x360");
+        // 1080p and 720p are the MP4 presets' encodes (same box, same 29.97): only 480p and 360p are new encodes
+        assertThat(rungs).extracting(HlsLadder.Rung::reusedOutput).containsExactly(0, 1, -1, -1);
+    }
+
+    @Test
+    void neverAboveTheSource() {
+        assertThat(sizes(640, 360)).containsExactly("640x360");
+        assertThat(sizes(1280, 720)).containsExactly("1280x720", "852x480", "640x360");
+        assertThat(sizes(1000, 560)).containsExactly("1000x560", "854x478", "640x358");
+    }
+
+    @Test
+    void portraitSourcesFitAsTheMp4sDo() {
+        assertThat(sizes(1080, 1920)).containsExactly("606x1080", "404x720", "270x480", "202x360");
+        assertThat(sizes(360, 640)).containsExactly("360x640", "270x480", "202x360");
+    }
+}
