@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * pkg/master.m3u8                   {dir}{name}/{name}.m3u8                    the master playlist (uploaded last)
  * pkg/poster.jpg                    {dir}{name}/{name}-poster.jpg
  * pkg/hls/{w}x{h}/index.m3u8        {dir}{name}/hls/{w}x{h}/index.m3u8         variant playlist
- * pkg/hls/{w}x{h}/init_{i}.mp4      {dir}{name}/hls/{w}x{h}/init_{i}.mp4       CMAF init segment
+ * pkg/hls/{w}x{h}/init_{i}.mp4      {dir}{name}/hls/{w}x{h}/init_{i}.mp4       CMAF init segment (init.mp4 if one rung)
  * pkg/hls/{w}x{h}/seg-00000.m4s     {dir}{name}/hls/{w}x{h}/seg-00000.m4s      media segments
  * pkg/pictures/thumb-00001.jpg      {dir}{name}/pictures/{name}-thumb-00001.jpg (ET ThumbnailPattern {count})
  * pkg/pictures/storyboard.jpg       {dir}{name}/pictures/{name}-storyboard.jpg  sprite
@@ -96,9 +96,10 @@ final class StreamingPackage {
                 "-hls_time", String.format(Locale.ROOT, "%.3f", segmentSeconds), "-hls_playlist_type", "vod",
                 "-hls_segment_type", "fmp4", "-hls_flags", "independent_segments",
                 "-hls_fmp4_init_filename", "init.mp4",
-                "-hls_segment_filename", "file:" + dir.resolve("hls/%v/seg-%05d.m4s").toAbsolutePath(),
+                // absolute paths of the job dir, no file: prefix: the hls muxer then cannot create the %v dirs
+                "-hls_segment_filename", dir.resolve("hls/%v/seg-%05d.m4s").toAbsolutePath().toString(),
                 "-var_stream_map", streamMap.toString(),
-                "file:" + dir.resolve("hls/%v/index.m3u8").toAbsolutePath()));
+                dir.resolve("hls/%v/index.m3u8").toAbsolutePath().toString()));
         return cmd;
     }
 
@@ -112,8 +113,12 @@ final class StreamingPackage {
             long bytes = 0;
             double peak = 0;
             double duration = -1;
+            String init = null;
             for (String line : Files.readAllLines(variant.resolve("index.m3u8"))) {
-                if (line.startsWith("#EXTINF:")) {
+                if (line.startsWith("#EXT-X-MAP:URI=\"")) {
+                    // init_{i}.mp4, or init.mp4 when there is one variant
+                    init = line.substring(16, line.indexOf('"', 16));
+                } else if (line.startsWith("#EXTINF:")) {
                     duration = Double.parseDouble(line.substring(8, line.indexOf(',')));
                 } else if (!line.isBlank() && !line.startsWith("#") && duration > 0) {
                     long size = Files.size(variant.resolve(line.trim()));
@@ -128,7 +133,7 @@ final class StreamingPackage {
                     .append(",AVERAGE-BANDWIDTH=").append(average)
                     .append(",RESOLUTION=").append(rung.name())
                     .append(",FRAME-RATE=").append(String.format(Locale.ROOT, "%.3f", FfmpegCommand.fps(rung.preset().fps())))
-                    .append(",CODECS=\"").append(avc1(variant.resolve("init_" + i + ".mp4")))
+                    .append(",CODECS=\"").append(avc1(variant.resolve(init == null ? "init.mp4" : init)))
                     .append(withAudio ? ",mp4a.40.2" : "").append("\"\n")
                     .append("hls/").append(rung.name()).append("/index.m3u8\n");
         }

@@ -1,0 +1,262 @@
+package io.videopipeline.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.videopipeline.s3.S3ProxyFixture;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The HLS package and pictures written by {@link MediaEncoder} with real ffmpeg/ffprobe and S3Proxy. */
+class StreamingEncodeTest {
+
+    @RegisterExtension
+    static final S3ProxyFixture S3 = new S3ProxyFixture();
+
+    private static final PresetCatalog CATALOG = PresetCatalog.load(PresetCatalogTest.SHIPPED);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final double FRAME = 1001.0 / 30000;
+
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void buckets() {
+        S3.createBucket("in-bucket");
+        S3.createBucket("out-bucket");
+    }
+
+    /** Small pictures settings so a 3 s clip has several thumbnails and tiles. */
+    static StreamingSettings streaming() {
+        StreamingSettings shipped = PresetCatalog.loadStreaming(PresetCatalogTest.SHIPPED, true);
+        return new StreamingSettings(true, shipped.rungs(), 2, 320, 10, 160, 1, 96, 1, 2, 100);
+    }
+
+    static FfmpegSettings settings(boolean on) {
+        FfmpegSettings s = FfmpegSettings.defaults().withWorkDir(work).withThreads(1).withX264Preset("ultrafast");
+        return on ? s.withStreaming(streaming()) : s;
+    }
+
+    static Path clip(String name, String size, double seconds, boolean audio) throws Exception {
+        Path file = work.resolve(name);
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                "testsrc2=s=" + size + ":r=30:d=" + seconds));
+        if (audio) {
+            cmd.addAll(List.of("-f", "lavfi", "-i", "sine=d=" + seconds));
+        }
+        cmd.addAll(List.of("-threads", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                "-shortest", file.toString()));
+        run(cmd);
+        return file;
+    }
+
+    static MediaEncoder.Result encode(boolean on, Path source, String name) {
+        String key = "uploads/" + name + ".mp4";
+        S3.client().putObject(b -> b.bucket("in-bucket").key(key), source);
+        List<MediaEncoder.Output> outputs = CATALOG.presets().stream().map(p -> new MediaEncoder.Output(
+                "videos/" + name + "/" + name + "-" + p.name() + ".mp4", p, Map.of("source-key", key))).toList();
+        return new MediaEncoder(S3.client(), settings(on), "test").encode(new MediaEncoder.Request(
+                "test-" + name + (on ? "-on" : "-off"), "in-bucket", key, null, "out-bucket", outputs, null),
+                new MediaEncoder.Steps() { });
+    }
+
+    /** Downloads every object under the prefix into a dir, keeping the key layout. */
+    static Path download(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(work, "dl");
+        for (S3Object o : S3.client().listObjectsV2Paginator(b -> b.bucket("out-bucket").prefix(prefix)).contents()) {
+            Path file = dir.resolve(o.key());
+            Files.createDirectories(file.getParent());
+            S3.client().getObject(b -> b.bucket("out-bucket").key(o.key()), file);
+        }
+        return dir.resolve(prefix);
+    }
+
+    @Test
+    void offWritesExactlyTheMp4s() throws Exception {
+        MediaEncoder.Result result = encode(false, clip("off.mp4", "320x180", 1, true), "off");
+        assertThat(result.streamed()).isEmpty();
+        assertThat(keys("videos/off/")).containsExactly("videos/off/off-1080p.mp4", "videos/off/off-720p.mp4",
+                "videos/off/off-web-720p.mp4");
+    }
+
+    @Test
+    void aSmallSourceGetsOneRungAtItsOwnSizePicturesAndAMasterThatPlays() throws Exception {
+        MediaEncoder.Result result = encode(true, clip("small.mp4", "640x360", 3, true), "small");
+        assertThat(result.written()).hasSize(3);
+        assertThat(result.streamed()).last().isEqualTo("videos/small/small.m3u8");
+        assertThat(result.streamed()).contains("videos/small/small-poster.jpg",
+                "videos/small/pictures/small-thumb-00001.jpg", "videos/small/pictures/small-thumb-00003.jpg",
+                "videos/small/pictures/small-storyboard.jpg", "videos/small/pictures/small-storyboard.vtt",
+                "videos/small/hls/640x360/index.m3u8", "videos/small/hls/640x360/init.mp4",
+                "videos/small/hls/640x360/seg-00000.m4s");
+        // never upscaled: no rung above the source's 640x360
+        assertThat(result.streamed()).filteredOn(k -> k.contains("/hls/"))
+                .allMatch(k -> k.startsWith("videos/small/hls/640x360/"));
+        assertThat(contentType("videos/small/small.m3u8")).isEqualTo("application/vnd.apple.mpegurl");
+        assertThat(contentType("videos/small/hls/640x360/seg-00000.m4s")).isEqualTo("video/mp4");
+        assertThat(contentType("videos/small/small-poster.jpg")).isEqualTo("image/jpeg");
+        assertThat(contentType("videos/small/pictures/small-storyboard.vtt")).isEqualTo("text/vtt");
+
+        Path dir = download("videos/small/");
+        String master = Files.readString(dir.resolve("small.m3u8"));
+        assertThat(master).startsWith("#EXTM3U\n").contains("#EXT-X-INDEPENDENT-SEGMENTS")
+                .containsPattern("#EXT-X-STREAM-INF:BANDWIDTH=\\d+,AVERAGE-BANDWIDTH=\\d+,RESOLUTION=640x360,"
+                        + "FRAME-RATE=29\\.970,CODECS=\"avc1\\.[0-9a-f]{6},mp4a\\.40\\.2\"\nhls/640x360/index.m3u8");
+        assertPlays(dir.resolve("small.m3u8"), 1);
+        assertRung(dir, "640x360", 640, 360, dir.resolve("small-1080p.mp4"));
+
+        assertImage(dir.resolve("small-poster.jpg"), 320, 180);
+        assertImage(dir.resolve("pictures/small-thumb-00001.jpg"), 160, 90);
+        assertThat(dir.resolve("pictures/small-thumb-00004.jpg")).doesNotExist();
+        // 3 tiles of 96x54, two a row
+        assertImage(dir.resolve("pictures/small-storyboard.jpg"), 192, 108);
+        assertThat(Files.readString(dir.resolve("pictures/small-storyboard.vtt"))).isEqualTo("""
+                WEBVTT
+
+                00:00:00.000 --> 00:00:01.000
+                small-storyboard.jpg#xywh=0,0,96,54
+
+                00:00:01.000 --> 00:00:02.000
+                small-storyboard.jpg#xywh=96,0,96,54
+
+                00:00:02.000 --> 00:00:03.000
+                small-storyboard.jpg#xywh=0,54,96,54
+                """);
+    }
+
+    @Test
+    void a720pSourceReusesTheMp4EncodeForItsTopRungAndTheMp4sAreUnchanged() throws Exception {
+        Path source = clip("hd.mp4", "1280x720", 2.5, false);
+        encode(false, source, "hdoff");
+        MediaEncoder.Result on = encode(true, source, "hd");
+        assertThat(on.streamed()).last().isEqualTo("videos/hd/hd.m3u8");
+        Path dir = download("videos/hd/");
+        Path off = download("videos/hdoff/");
+        for (String preset : List.of("1080p", "720p", "web-720p")) {
+            assertThat(dir.resolve("hd-" + preset + ".mp4")).hasSameBinaryContentAs(
+                    off.resolve("hdoff-" + preset + ".mp4"));
+        }
+        String master = Files.readString(dir.resolve("hd.m3u8"));
+        assertThat(master).contains("RESOLUTION=1280x720", "RESOLUTION=852x480", "RESOLUTION=640x360")
+                .doesNotContain("1920x1080").doesNotContain("mp4a");
+        assertPlays(dir.resolve("hd.m3u8"), 3);
+        assertRung(dir, "1280x720", 1280, 720, dir.resolve("hd-1080p.mp4"));
+        assertRung(dir, "852x480", 852, 480, dir.resolve("hd-1080p.mp4"));
+        assertRung(dir, "640x360", 640, 360, dir.resolve("hd-1080p.mp4"));
+        // one encode, two packagings: the top rung's video packets are the MP4's
+        assertThat(videoMd5(joined(dir.resolve("hls/1280x720")))).isEqualTo(videoMd5(dir.resolve("hd-1080p.mp4")));
+    }
+
+    /** ffmpeg decodes every stream of every variant the master lists. */
+    static void assertPlays(Path master, int variants) throws Exception {
+        JsonNode probe = JSON.readTree(run(List.of("ffprobe", "-v", "error", "-of", "json", "-show_programs",
+                master.toString())));
+        assertThat(probe.get("programs")).hasSize(variants);
+        run(List.of("ffmpeg", "-v", "error", "-threads", "1", "-i", master.toString(), "-map", "0", "-f", "null",
+                "-"));
+    }
+
+    /** Size, keyframe at every segment start, segment lengths, and the duration of the MP4 within a frame. */
+    static void assertRung(Path dir, String name, int width, int height, Path mp4) throws Exception {
+        Path variant = dir.resolve("hls").resolve(name);
+        String playlist = Files.readString(variant.resolve("index.m3u8"));
+        Matcher target = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)").matcher(playlist);
+        assertThat(target.find()).isTrue();
+        Matcher extinf = Pattern.compile("#EXTINF:([\\d.]+),\n(\\S+)").matcher(playlist);
+        Path init = Files.list(variant).filter(f -> f.getFileName().toString().startsWith("init")).findFirst()
+                .orElseThrow();
+        int segments = 0;
+        while (extinf.find()) {
+            segments++;
+            assertThat(Double.parseDouble(extinf.group(1))).isLessThanOrEqualTo(6.006 + 0.5);
+            Path one = concat(work.resolve("seg-" + name + "-" + segments + ".mp4"), init,
+                    variant.resolve(extinf.group(2)));
+            String first = run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-read_intervals",
+                    "%+#1", "-show_entries", "packet=flags", "-of", "csv=p=0", one.toString())).trim();
+            assertThat(first).as("first packet of %s", extinf.group(2)).startsWith("K");
+        }
+        assertThat(segments).isPositive();
+        Path all = joined(variant);
+        JsonNode stream = videoStream(all);
+        assertThat(stream.get("width").asInt()).isEqualTo(width);
+        assertThat(stream.get("height").asInt()).isEqualTo(height);
+        assertThat(frames(all)).isCloseTo(frames(mp4), org.assertj.core.data.Offset.offset(FRAME));
+    }
+
+    static Path joined(Path variant) throws IOException {
+        List<Path> parts = new ArrayList<>();
+        try (var files = Files.list(variant)) {
+            files.filter(f -> f.getFileName().toString().startsWith("init")).forEach(parts::add);
+        }
+        try (var files = Files.list(variant)) {
+            files.filter(f -> f.toString().endsWith(".m4s")).sorted().forEach(parts::add);
+        }
+        return concat(work.resolve("joined-" + variant.getFileName() + "-" + System.nanoTime() + ".mp4"),
+                parts.toArray(Path[]::new));
+    }
+
+    static Path concat(Path out, Path... parts) throws IOException {
+        try (OutputStream o = Files.newOutputStream(out)) {
+            for (Path part : parts) {
+                Files.copy(part, o);
+            }
+        }
+        return out;
+    }
+
+    static double frames(Path file) throws Exception {
+        String count = run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
+                "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", file.toString())).trim();
+        return Integer.parseInt(count) * FRAME;
+    }
+
+    static JsonNode videoStream(Path file) throws Exception {
+        return JSON.readTree(run(List.of("ffprobe", "-v", "error", "-of", "json", "-show_streams", "-select_streams",
+                "v:0", file.toString()))).get("streams").get(0);
+    }
+
+    static void assertImage(Path jpeg, int width, int height) throws Exception {
+        JsonNode stream = videoStream(jpeg);
+        assertThat(stream.get("codec_name").asText()).isEqualTo("mjpeg");
+        assertThat(stream.get("width").asInt()).isEqualTo(width);
+        assertThat(stream.get("height").asInt()).isEqualTo(height);
+    }
+
+    static String videoMd5(Path file) throws Exception {
+        return run(List.of("ffmpeg", "-v", "error", "-i", file.toString(), "-map", "0:v:0", "-c", "copy", "-f",
+                "md5", "-"));
+    }
+
+    static List<String> keys(String prefix) {
+        return S3.client().listObjectsV2Paginator(b -> b.bucket("out-bucket").prefix(prefix)).contents().stream()
+                .map(S3Object::key).sorted().toList();
+    }
+
+    static String contentType(String key) {
+        HeadObjectResponse head = S3.client().headObject(b -> b.bucket("out-bucket").key(key));
+        return head.contentType();
+    }
+
+    static String run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("exit of %s", String.join(" ", cmd)).isZero();
+        return out;
+    }
+}
