@@ -3,6 +3,7 @@ package io.videopipeline.app;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.media.FfmpegSettings;
 import io.videopipeline.media.InputLimits;
+import io.videopipeline.media.PresetCatalog;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -19,6 +20,17 @@ public final class FfmpegConfig {
     }
 
     public static FfmpegSettings settings(PipelineConfig config) {
+        FfmpegSettings settings = encoder(config);
+        // HLS ladder and pictures (config/presets.yaml hls: and pictures:); off until the fan-out treats the
+        // package as one event (issue 16, point 3)
+        if (config.getBoolean("pipeline.hls.enabled", false)) {
+            return settings.withStreaming(config.load("pipeline.presets.file", "presets.yaml",
+                    file -> PresetCatalog.loadStreaming(file, true)));
+        }
+        return settings;
+    }
+
+    private static FfmpegSettings encoder(PipelineConfig config) {
         return FfmpegSettings.defaults()
                 .withFfmpegPath(config.get("pipeline.ffmpeg.path", "ffmpeg"))
                 .withFfprobePath(config.get("pipeline.ffprobe.path", "ffprobe"))
