@@ -35,6 +35,11 @@ import java.util.Objects;
  *       (23.976, 29.97, 59.94) become the exact rationals (24000/1001, ...).</li>
  *   <li><b>Audio</b>: the first audio stream only, AAC-LC at the preset's rate; a source without audio gives
  *       video-only outputs ({@code -an}); the caller knows from ffprobe (see {@link FfmpegProbe}).</li>
+ *   <li><b>Streaming</b> ({@link StreamingOutputs}, when {@link StreamingSettings#enabled()}): the same split gets
+ *       more branches after the MP4 ones, which stay exactly as above: HLS rungs no MP4 preset encodes (same
+ *       options plus {@code -keyint_min GOP -sc_threshold 0}: a fixed GOP, keyframes aligned across rungs), the
+ *       poster ({@code trim,fps=2,scale,thumbnail}), thumbnails ({@code fps=1/N,scale}) and the storyboard sprite
+ *       ({@code fps=1/N,scale,tile}). {@link StreamingPackage} then packages the rungs by stream copy.</li>
  *   <li>Paths get the {@code file:} prefix so that nothing in a path is read as a protocol or option.</li>
  *   <li>The input is untrusted: it may open nothing but itself as a local file, only as one of the video
  *       containers of {@link MediaGuard}, with the demuxer the probe saw forced ({@code -f}), and decoders refuse
