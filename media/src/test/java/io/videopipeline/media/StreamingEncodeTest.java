@@ -163,6 +163,19 @@ class StreamingEncodeTest {
         assertThat(videoMd5(joined(dir.resolve("hls/1280x720")))).isEqualTo(videoMd5(dir.resolve("hd-1080p.mp4")));
     }
 
+    @Test
+    void aPortraitSourceFitsAsTheMp4sDo() throws Exception {
+        MediaEncoder.Result result = encode(true, clip("portrait.mp4", "360x640", 1.5, false), "portrait");
+        assertThat(result.streamed()).last().isEqualTo("videos/portrait/portrait.m3u8");
+        Path dir = download("videos/portrait/");
+        assertThat(videoStream(dir.resolve("portrait-1080p.mp4")).get("width").asInt()).isEqualTo(360);
+        assertPlays(dir.resolve("portrait.m3u8"), 3);
+        assertRung(dir, "360x640", 360, 640, dir.resolve("portrait-720p.mp4"));
+        assertRung(dir, "270x480", 270, 480, dir.resolve("portrait-720p.mp4"));
+        assertRung(dir, "202x360", 202, 360, dir.resolve("portrait-720p.mp4"));
+        assertImage(dir.resolve("portrait-poster.jpg"), 320, 568);
+    }
+
     /** ffmpeg decodes every stream of every variant the master lists. */
     static void assertPlays(Path master, int variants) throws Exception {
         JsonNode probe = JSON.readTree(run(List.of("ffprobe", "-v", "error", "-of", "json", "-show_programs",
