@@ -7,17 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Prints the CPU (user + sys of the ffmpeg/ffprobe children, from this JVM's cutime/cstime) of MP4-only against
- * MP4 + HLS + pictures on a 10 s 1080p testsrc2 clip. A measurement, not a check: run it on its own
- * ({@code -Dtest=StreamingCpuMeasureTest}); it takes a minute or two of CPU.
+ * MP4 + HLS + pictures on a 10 s 1080p testsrc2 clip. A measurement, not a check, and two minutes of CPU: it
+ * runs only when asked, {@code mvn -o -B test -pl media -Dtest=StreamingCpuMeasureTest -Dmeasure=true}.
  */
-@Tag("measure")
+@EnabledIfSystemProperty(named = "measure", matches = "true")
 class StreamingCpuMeasureTest {
 
     @RegisterExtension
