@@ -34,6 +34,10 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  *       timeout, progress, process-tree kill) and checks that every output was written;</li>
  *   <li>uploads the outputs only then, as {@link RenditionMetadata#CONTENT_TYPE} with the caller's user metadata
  *       plus {@code preset} and {@code duration-seconds} ({@link S3FileUpload}: multipart above the threshold);</li>
+ *   <li>with {@link StreamingSettings#enabled()} and MP4 keys {@code {base}-{preset}.mp4}: the same run also
+ *       writes the HLS rungs no MP4 encodes and the pictures, a copy-only ffmpeg packages the rungs as CMAF
+ *       ({@link StreamingJob}, {@link StreamingPackage} for the keys), uploaded after the MP4s, the master
+ *       playlist last ({@link Result#streamed()});</li>
  *   <li>deletes the temp dir whatever happened.</li>
  * </ol>
  *
