@@ -1,5 +1,7 @@
 package io.videopipeline.notify;
 
+import io.videopipeline.media.RenditionMetadata;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -26,11 +28,11 @@ public record Rendition(String bucket, String key, long sizeBytes, Map<String, S
     }
 
     public String sourceBucket() {
-        return userMetadata.getOrDefault("source-bucket", "");
+        return userMetadata.getOrDefault(RenditionMetadata.SOURCE_BUCKET, "");
     }
 
     public String sourceKey() {
-        return userMetadata.getOrDefault("source-key", "");
+        return userMetadata.getOrDefault(RenditionMetadata.SOURCE_KEY, "");
     }
 
     /**
@@ -38,7 +40,7 @@ public record Rendition(String bucket, String key, long sizeBytes, Map<String, S
      * ({@code clip/clip-web-720p.mp4} → {@code web-720p}); else empty.
      */
     public String preset() {
-        String preset = userMetadata.get("preset");
+        String preset = userMetadata.get(RenditionMetadata.PRESET);
         if (preset != null && !preset.isBlank()) {
             return preset;
         }
