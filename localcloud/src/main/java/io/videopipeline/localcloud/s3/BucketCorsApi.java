@@ -36,11 +36,7 @@ final class BucketCorsApi {
 
     /** {@code /{bucket}?cors}: PutBucketCors, GetBucketCors, DeleteBucketCors. */
     void handle(Request request, Response response, Callback callback, String bucket, byte[] body) {
-        if (!BucketNotificationApi.authorized(verifier, request, response, callback, body)) {
-            return;
-        }
-        if (!blobStore.containerExists(bucket)) {
-            AwsErrorWriter.s3(response, callback, 404, "NoSuchBucket", "The specified bucket does not exist", bucket);
+        if (!BucketSubresource.admit(verifier, blobStore, request, response, callback, bucket, body)) {
             return;
         }
         switch (request.getMethod()) {

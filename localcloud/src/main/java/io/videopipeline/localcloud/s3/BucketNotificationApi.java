@@ -4,7 +4,6 @@ import io.videopipeline.localcloud.gateway.SigV4Verifier;
 import io.videopipeline.localcloud.gateway.AwsErrorWriter;
 import java.util.List;
 
-import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -41,11 +40,7 @@ final class BucketNotificationApi {
     }
 
     void handle(Request request, Response response, Callback callback, String bucket, byte[] body) {
-        if (!authorized(verifier, request, response, callback, body)) {
-            return;
-        }
-        if (!blobStore.containerExists(bucket)) {
-            AwsErrorWriter.s3(response, callback, 404, "NoSuchBucket", "The specified bucket does not exist", bucket);
+        if (!BucketSubresource.admit(verifier, blobStore, request, response, callback, bucket, body)) {
             return;
         }
         switch (request.getMethod()) {
@@ -56,31 +51,6 @@ final class BucketNotificationApi {
         }
     }
 
-    /**
-     * Checks the SigV4 signature of a bucket sub-resource request that never reaches S3Proxy; answers the S3 error
-     * and returns false when it is not valid.
-     */
-    static boolean authorized(SigV4Verifier verifier, Request request, Response response, Callback callback, byte[] body) {
-        HttpURI uri = request.getHttpURI();
-        if (request.getHeaders().get("Authorization") == null) {
-            // Presigned URLs for these configuration APIs are not supported (no client uses them).
-            AwsErrorWriter.s3(response, callback, 403, "AccessDenied", "Access Denied", null);
-            return false;
-        }
-        SigV4Verifier.Outcome outcome = verifier.verify(request.getMethod(), uri.getPath(), uri.getQuery(),
-                name -> request.getHeaders().getValuesList(name), body, true);
-        switch (outcome) {
-            case VALID -> {
-                return true;
-            }
-            case UNKNOWN_ACCESS_KEY -> AwsErrorWriter.s3(response, callback, 403, "InvalidAccessKeyId",
-                    "The AWS Access Key Id you provided does not exist in our records.", null);
-            case MISMATCH -> AwsErrorWriter.s3(response, callback, 403, "SignatureDoesNotMatch",
-                    "The request signature we calculated does not match the signature you provided. Check your key and signing method.", null);
-            default -> AwsErrorWriter.s3(response, callback, 400, "AuthorizationHeaderMalformed", "The authorization header is malformed.", null);
-        }
-        return false;
-    }
 
     private void put(Response response, Callback callback, String bucket, byte[] body) {
         NotificationConfiguration configuration;

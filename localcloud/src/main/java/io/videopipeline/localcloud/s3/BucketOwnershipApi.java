@@ -37,11 +37,7 @@ final class BucketOwnershipApi {
 
     /** {@code /{bucket}?ownershipControls}. */
     void handle(Request request, Response response, Callback callback, String bucket, byte[] body) {
-        if (!BucketNotificationApi.authorized(verifier, request, response, callback, body)) {
-            return;
-        }
-        if (!blobStore.containerExists(bucket)) {
-            AwsErrorWriter.s3(response, callback, 404, "NoSuchBucket", "The specified bucket does not exist", bucket);
+        if (!BucketSubresource.admit(verifier, blobStore, request, response, callback, bucket, body)) {
             return;
         }
         switch (request.getMethod()) {
@@ -96,7 +92,7 @@ final class BucketOwnershipApi {
 
     /** S3's answer to setting an ACL on a bucket with ACLs disabled. */
     void refuse(Request request, Response response, Callback callback, byte[] body) {
-        if (body != null && !BucketNotificationApi.authorized(verifier, request, response, callback, body)) {
+        if (body != null && !BucketSubresource.authorized(verifier, request, response, callback, body)) {
             return;
         }
         AwsErrorWriter.s3(response, callback, 400, "AccessControlListNotSupported", "The bucket does not allow ACLs",
