@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * <pre>
  * pkg/master.m3u8                   {dir}{name}/{name}.m3u8                    the master playlist (uploaded last)
  * pkg/poster.jpg                    {dir}{name}/{name}-poster.jpg
- * pkg/hls/{w}x{h}/index.m3u8        {dir}{name}/hls/{w}x{h}/index.m3u8         variant playlist
- * pkg/hls/{w}x{h}/init_{i}.mp4      {dir}{name}/hls/{w}x{h}/init_{i}.mp4       CMAF init segment (init.mp4 if one rung)
+ * pkg/hls/{w}x{h}/index.m3u         {dir}{name}/hls/{w}x{h}/index.m3u          variant playlist
+ * pkg/hls/{w}x{h}/init_{w}x{h}.m4s  {dir}{name}/hls/{w}x{h}/init_{w}x{h}.m4s   CMAF init segment (init.m4s if one rung)
  * pkg/hls/{w}x{h}/seg-00000.m4s     {dir}{name}/hls/{w}x{h}/seg-00000.m4s      media segments
  * pkg/pictures/thumb-00001.jpg      {dir}{name}/pictures/{name}-thumb-00001.jpg (ET ThumbnailPattern {count})
  * pkg/pictures/storyboard.jpg       {dir}{name}/pictures/{name}-storyboard.jpg  sprite
@@ -31,10 +31,17 @@ import java.util.stream.Stream;
  * nominal rate) and RESOLUTION for stream-copied variants, no CODECS, AVERAGE-BANDWIDTH or FRAME-RATE.
  * BANDWIDTH is the peak segment rate and AVERAGE-BANDWIDTH the mean, both measured from the segments written;
  * CODECS comes from the init segment's {@code avcC}.
+ *
+ * <p>Only the master ends in {@code .m3u8} and no part of the package ends in {@code .mp4}, so the transcoded
+ * bucket's notification rules (suffixes {@code .mp4} and {@code .m3u8}: S3 filters on nothing else) send the MP4s
+ * and the master to the fan-out and never a segment, variant or picture. Both names are valid HLS: RFC 8216 §4
+ * takes {@code .m3u} for a US-ASCII playlist (these are; they are also served with the HLS Content-Type), and
+ * segment file names are free.
  */
 final class StreamingPackage {
 
     static final String MASTER = "master.m3u8";
+    static final String VARIANT = "index.m3u";
 
     private final Path dir;
     private final String base;
@@ -95,11 +102,12 @@ final class StreamingPackage {
         cmd.addAll(List.of("-c", "copy", "-map_metadata", "-1", "-f", "hls",
                 "-hls_time", String.format(Locale.ROOT, "%.3f", segmentSeconds), "-hls_playlist_type", "vod",
                 "-hls_segment_type", "fmp4", "-hls_flags", "independent_segments",
-                "-hls_fmp4_init_filename", "init.mp4",
+                // ffmpeg 5.1 wants %v in the init name when there are several variants (and does not expand it for one)
+                "-hls_fmp4_init_filename", rungs.size() == 1 ? "init.m4s" : "init_%v.m4s",
                 // absolute paths of the job dir, no file: prefix: the hls muxer then cannot create the %v dirs
                 "-hls_segment_filename", dir.resolve("hls/%v/seg-%05d.m4s").toAbsolutePath().toString(),
                 "-var_stream_map", streamMap.toString(),
-                dir.resolve("hls/%v/index.m3u8").toAbsolutePath().toString()));
+                dir.resolve("hls/%v/" + VARIANT).toAbsolutePath().toString()));
         return cmd;
     }
 
@@ -114,9 +122,9 @@ final class StreamingPackage {
             double peak = 0;
             double duration = -1;
             String init = null;
-            for (String line : Files.readAllLines(variant.resolve("index.m3u8"))) {
+            for (String line : Files.readAllLines(variant.resolve(VARIANT))) {
                 if (line.startsWith("#EXT-X-MAP:URI=\"")) {
-                    // init_{i}.mp4, or init.mp4 when there is one variant
+                    // init_{w}x{h}.m4s, or init.m4s when there is one variant
                     init = line.substring(16, line.indexOf('"', 16));
                 } else if (line.startsWith("#EXTINF:")) {
                     duration = Double.parseDouble(line.substring(8, line.indexOf(',')));
@@ -133,9 +141,9 @@ final class StreamingPackage {
                     .append(",AVERAGE-BANDWIDTH=").append(average)
                     .append(",RESOLUTION=").append(rung.name())
                     .append(",FRAME-RATE=").append(String.format(Locale.ROOT, "%.3f", FfmpegCommand.fps(rung.preset().fps())))
-                    .append(",CODECS=\"").append(avc1(variant.resolve(init == null ? "init.mp4" : init)))
+                    .append(",CODECS=\"").append(avc1(variant.resolve(init == null ? "init.m4s" : init)))
                     .append(withAudio ? ",mp4a.40.2" : "").append("\"\n")
-                    .append("hls/").append(rung.name()).append("/index.m3u8\n");
+                    .append("hls/").append(rung.name()).append("/").append(VARIANT).append("\n");
         }
         Files.writeString(dir.resolve(MASTER), m.toString());
     }
@@ -199,7 +207,7 @@ final class StreamingPackage {
     }
 
     static String contentType(String file) {
-        if (file.endsWith(".m3u8")) {
+        if (file.endsWith(".m3u8") || file.endsWith(".m3u")) {
             return "application/vnd.apple.mpegurl";
         }
         if (file.endsWith(".jpg")) {
@@ -208,7 +216,7 @@ final class StreamingPackage {
         if (file.endsWith(".vtt")) {
             return "text/vtt";
         }
-        return "video/mp4"; // .m4s segments and .mp4 init segments
+        return "video/mp4"; // .m4s init and media segments
     }
 
     /** {@code avc1.PPCCLL} from the init segment's AVCDecoderConfigurationRecord. */

@@ -103,11 +103,14 @@ class StreamingEncodeTest {
         assertThat(result.streamed()).contains("videos/small/small-poster.jpg",
                 "videos/small/pictures/small-thumb-00001.jpg", "videos/small/pictures/small-thumb-00003.jpg",
                 "videos/small/pictures/small-storyboard.jpg", "videos/small/pictures/small-storyboard.vtt",
-                "videos/small/hls/640x360/index.m3u8", "videos/small/hls/640x360/init.mp4",
+                "videos/small/hls/640x360/index.m3u", "videos/small/hls/640x360/init.m4s",
                 "videos/small/hls/640x360/seg-00000.m4s");
         // never upscaled: no rung above the source's 640x360
         assertThat(result.streamed()).filteredOn(k -> k.contains("/hls/"))
                 .allMatch(k -> k.startsWith("videos/small/hls/640x360/"));
+        // the bucket's notification rules (.mp4, .m3u8) must see the master and nothing else of the package
+        assertThat(result.streamed()).filteredOn(k -> k.endsWith(".mp4") || k.endsWith(".m3u8"))
+                .containsExactly("videos/small/small.m3u8");
         assertThat(contentType("videos/small/small.m3u8")).isEqualTo("application/vnd.apple.mpegurl");
         assertThat(contentType("videos/small/hls/640x360/seg-00000.m4s")).isEqualTo("video/mp4");
         assertThat(contentType("videos/small/small-poster.jpg")).isEqualTo("image/jpeg");
@@ -117,7 +120,7 @@ class StreamingEncodeTest {
         String master = Files.readString(dir.resolve("small.m3u8"));
         assertThat(master).startsWith("#EXTM3U\n").contains("#EXT-X-INDEPENDENT-SEGMENTS")
                 .containsPattern("#EXT-X-STREAM-INF:BANDWIDTH=\\d+,AVERAGE-BANDWIDTH=\\d+,RESOLUTION=640x360,"
-                        + "FRAME-RATE=29\\.970,CODECS=\"avc1\\.[0-9a-f]{6},mp4a\\.40\\.2\"\nhls/640x360/index.m3u8");
+                        + "FRAME-RATE=29\\.970,CODECS=\"avc1\\.[0-9a-f]{6},mp4a\\.40\\.2\"\nhls/640x360/index.m3u");
         assertPlays(dir.resolve("small.m3u8"), 1);
         assertRung(dir, "640x360", 640, 360, dir.resolve("small-1080p.mp4"));
 
@@ -146,6 +149,8 @@ class StreamingEncodeTest {
         encode(false, source, "hdoff");
         MediaEncoder.Result on = encode(true, source, "hd");
         assertThat(on.streamed()).last().isEqualTo("videos/hd/hd.m3u8");
+        assertThat(on.streamed()).filteredOn(k -> k.endsWith(".mp4") || k.endsWith(".m3u8"))
+                .containsExactly("videos/hd/hd.m3u8");
         Path dir = download("videos/hd/");
         Path off = download("videos/hdoff/");
         for (String preset : List.of("1080p", "720p", "web-720p")) {
@@ -188,7 +193,7 @@ class StreamingEncodeTest {
     /** Size, keyframe at every segment start, segment lengths, and the duration of the MP4 within a frame. */
     static void assertRung(Path dir, String name, int width, int height, Path mp4) throws Exception {
         Path variant = dir.resolve("hls").resolve(name);
-        String playlist = Files.readString(variant.resolve("index.m3u8"));
+        String playlist = Files.readString(variant.resolve("index.m3u"));
         Matcher target = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)").matcher(playlist);
         assertThat(target.find()).isTrue();
         Matcher extinf = Pattern.compile("#EXTINF:([\\d.]+),\n(\\S+)").matcher(playlist);
@@ -218,7 +223,7 @@ class StreamingEncodeTest {
             files.filter(f -> f.getFileName().toString().startsWith("init")).forEach(parts::add);
         }
         try (var files = Files.list(variant)) {
-            files.filter(f -> f.toString().endsWith(".m4s")).sorted().forEach(parts::add);
+            files.filter(f -> f.getFileName().toString().startsWith("seg-")).sorted().forEach(parts::add);
         }
         return concat(work.resolve("joined-" + variant.getFileName() + "-" + System.nanoTime() + ".mp4"),
                 parts.toArray(Path[]::new));
