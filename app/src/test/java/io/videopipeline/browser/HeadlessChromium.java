@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
@@ -52,6 +53,12 @@ public final class HeadlessChromium implements BeforeAllCallback, AfterAllCallba
     private static final Duration EXIT_PATIENCE = Duration.ofSeconds(10);
     /** How long init gets to collect the exit status of the helpers it inherited. */
     private static final Duration REAP_PATIENCE = Duration.ofSeconds(5);
+    /**
+     * Selenium warns at every start that it has no DevTools module for this Chromium version; none is needed (the
+     * one DevTools command used, {@link #clearCache()}, goes through chromedriver) and none could keep up with
+     * Debian's browser updates. Held here so the logger, and its level, are not garbage-collected.
+     */
+    private static final Logger CDP_VERSION_FINDER = quiet("org.openqa.selenium.devtools.CdpVersionFinder");
 
     private final Path chromium;
     private final Path chromedriver;
@@ -104,6 +111,12 @@ public final class HeadlessChromium implements BeforeAllCallback, AfterAllCallba
             throw e;
         }
         return this;
+    }
+
+    private static Logger quiet(String name) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(Level.SEVERE);
+        return logger;
     }
 
     /**
