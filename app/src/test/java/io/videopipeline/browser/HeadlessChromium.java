@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -159,7 +158,8 @@ public final class HeadlessChromium implements BeforeAllCallback, AfterAllCallba
 
     /** The processes of this browser still running: chromium, its helpers and its crash handlers. */
     public List<ProcessHandle> processes() {
-        return home == null ? List.of() : LinuxProcesses.naming(home.toString());
+        // with the separator: every argument naming the home names a file in it, and no other home starts with it
+        return home == null ? List.of() : LinuxProcesses.naming(home + File.separator);
     }
 
     /** Its temporary home (profile, config, cache): every process of this browser names it. */
@@ -190,22 +190,22 @@ public final class HeadlessChromium implements BeforeAllCallback, AfterAllCallba
         }
     }
 
+    /** Those seen before the quit and any found now that are still running. */
+    private List<ProcessHandle> running(List<ProcessHandle> seen) {
+        return Stream.concat(seen.stream(), processes().stream()).filter(LinuxProcesses::running).distinct().toList();
+    }
+
     private void endLeftovers(List<ProcessHandle> seen) {
         if (home == null) {
             return;
         }
-        Callable<List<ProcessHandle>> left = () -> Stream.concat(seen.stream(), processes().stream())
-                .filter(LinuxProcesses::running).distinct().toList();
         try {
-            Awaitility.await().atMost(EXIT_PATIENCE).pollInterval(Duration.ofMillis(50)).until(left, List::isEmpty);
+            Awaitility.await().atMost(EXIT_PATIENCE).pollInterval(Duration.ofMillis(50))
+                    .until(() -> running(seen), List::isEmpty);
         } catch (ConditionTimeoutException e) {
-            try {
-                left.call().forEach(ProcessHandle::destroyForcibly);
-            } catch (Exception unexpected) {
-                throw new IllegalStateException(unexpected);
-            }
+            running(seen).forEach(ProcessHandle::destroyForcibly);
             Awaitility.await("chromium processes ended by force").atMost(EXIT_PATIENCE)
-                    .pollInterval(Duration.ofMillis(50)).until(left, List::isEmpty);
+                    .pollInterval(Duration.ofMillis(50)).until(() -> running(seen), List::isEmpty);
         }
         // Ended, but until init collects the helpers it inherited they are zombies in pgrep's answer: give it time
         try {
