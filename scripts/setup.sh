@@ -3,6 +3,8 @@
 #   - ffmpeg/ffprobe: the transcoder and metadata engine; GNU time (/usr/bin/time) for a test's peak-memory check;
 #   - Debian's AWS CLI at /usr/bin/aws: the tests prove the local cloud speaks to a client we did not write.
 #     Another `aws` on PATH does not count: e.g. a Python AWS CLI v1 whose botocore lacks services the tests use;
+#   - Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver): the tests play the HLS package in a
+#     real headless browser through Selenium, which is given these paths and so never downloads a browser or driver;
 #   - Node.js with the AWS SDK for JavaScript v2 (pinned in localcloud/src/test/node/et-client/package-lock.json,
 #     installed into that directory's node_modules/, ignored by git): the Elastic Transcoder client, since the
 #     AWS CLI no longer has the elastictranscoder commands.
@@ -19,6 +21,8 @@ command -v ffmpeg  >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 [ -x /usr/bin/aws ] || missing+=(awscli)
 [ -x /usr/bin/time ] || missing+=(time)   # GNU time: a test measures ffmpeg's peak memory on hostile input
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm  >/dev/null 2>&1 || missing+=(npm)
 
