@@ -148,7 +148,8 @@ final class PackageSummariser {
 
     /** A URI of {@code playlist} as a key: relative, '.' and '..' applied, inside {@code prefix}. */
     static String resolve(String prefix, String playlist, String uri) {
-        if (uri.contains(":") || uri.startsWith("/") || uri.contains("?") || uri.contains("#") || uri.contains("\\")) {
+        if (uri.contains(":") || uri.startsWith("/") || uri.contains("//") || uri.endsWith("/") || uri.contains("?")
+                || uri.contains("#") || uri.contains("\\")) {
             throw new MetadataExtractionException("playlist " + LogText.safe(playlist) + " names '" + LogText.safe(uri)
                     + "', not a relative reference inside its package", false);
         }

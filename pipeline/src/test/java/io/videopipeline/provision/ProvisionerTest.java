@@ -395,7 +395,7 @@ class ProvisionerTest {
             ProvisionSettings old = new ProvisionSettings(settings.uploadBucket(), settings.transcodedBucket(),
                     settings.uploadQueue(), settings.emailQueue(), settings.aclQueue(), settings.metadataQueue(),
                     settings.topic(), settings.deadLetterSuffix(), settings.maxReceiveCount(),
-                    settings.maximumMessageSize(), 120, List.of(".mp4"), List.of(), true);
+                    settings.maximumMessageSize(), 120, List.of(".mp4"), settings.emailSubscriptions(), true);
             try (SnsClient cloudSns = SnsClient.builder().endpointOverride(cloud.endpoint()).region(cloud.region())
                     .credentialsProvider(cloud.credentials()).httpClient(ApacheHttpClient.create()).build()) {
                 new Provisioner(cloud.s3(), cloud.sqs(), cloudSns, old).apply();
@@ -524,14 +524,13 @@ class ProvisionerTest {
                 provisioner.apply();
 
                 assertThat(sentXml).hasSize(2);
-                assertThat(sentXml.get(1)).contains("<Name>suffix</Name><Value>.mp4</Value>").doesNotContain("Suffix");
-                // What the local cloud kept, answered in S3's spelling: a re-run sees the same rule.
+                assertThat(sentXml.get(1)).contains("<Name>suffix</Name><Value>.mp4</Value>")
+                        .contains("<Name>suffix</Name><Value>.m3u8</Value>").doesNotContain("Suffix");
+                // What the local cloud kept, answered in S3's spelling: a re-run sees the same rules.
                 assertThat(cloud.s3().getBucketNotificationConfiguration(r -> r.bucket("f-video-transcoded"))
-                        .topicConfigurations()).singleElement().satisfies(t -> assertThat(t.filter().key().filterRules())
-                        .singleElement().satisfies(rule -> {
-                            assertThat(rule.nameAsString()).isEqualTo("Suffix");
-                            assertThat(rule.value()).isEqualTo(".mp4");
-                        }));
+                        .topicConfigurations()).allSatisfy(t -> assertThat(t.filter().key().filterRules())
+                        .singleElement().satisfies(rule -> assertThat(rule.nameAsString()).isEqualTo("Suffix")))
+                        .extracting(t -> t.filter().key().filterRules().get(0).value()).containsExactly(".mp4", ".m3u8");
                 assertThat(provisioner.apply()).isEmpty();
                 assertThat(provisioner.plan()).isEmpty();
 
