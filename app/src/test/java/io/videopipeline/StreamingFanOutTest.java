@@ -87,7 +87,8 @@ class StreamingFanOutTest {
 
     @Test
     void theMasterPlaylistIsTheOneStreamReadyEvent() throws Exception {
-        upload(s3, UPLOAD, "stream.mov", clip(work, "stream.mov", "320x240", true));
+        // 12 s: two 6 s segments a rung, thumbnails (every 10 s) and a storyboard (a tile every 5 s)
+        upload(s3, UPLOAD, "stream.mov", clip(work, "stream.mov", "320x240", true, 12));
 
         // (e) one per-source mail, sent on the master's event, with the stream and the poster as public links
         MimeMessage mail = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
@@ -142,7 +143,8 @@ class StreamingFanOutTest {
             assertThat(rung.path("codecs").asText()).startsWith("avc1.").endsWith(",mp4a.40.2");
             assertThat(rung.path("segments").asInt()).isPositive();
             assertThat(rung.path("missing").asInt()).isZero();
-            assertThat(rung.path("durationSeconds").asDouble()).isBetween(0.9, 1.2); // the 1 s clip
+            assertThat(rung.path("segments").asInt()).isEqualTo(2);
+            assertThat(rung.path("durationSeconds").asDouble()).isBetween(11.9, 12.1); // the 12 s clip
             assertThat(rung.path("playlist").asText()).startsWith("stream/hls/").endsWith("/index.m3u");
             rungBytes += rung.path("sizeBytes").asLong();
         }
@@ -152,7 +154,10 @@ class StreamingFanOutTest {
         assertThat(summary.path("sizeBytes").asLong()).isEqualTo(packageBytes).isGreaterThan(rungBytes);
         assertThat(summary.path("objects").asInt()).isEqualTo(parts.size() + 1);
         assertThat(summary.at("/pictures/poster").asText()).isEqualTo("stream/stream-poster.jpg");
-        assertThat(summary.at("/pictures/thumbnails").get(0).asText()).isEqualTo("stream/pictures/stream-thumb-00001.jpg");
+        assertThat(summary.at("/pictures/thumbnails")).extracting(JsonNode::asText).startsWith(
+                "stream/pictures/stream-thumb-00001.jpg").containsExactlyElementsOf(
+                parts.stream().filter(k -> k.contains("-thumb-")).sorted().toList());
+        assertThat(summary.path("durationSeconds").asDouble()).isBetween(11.9, 12.1);
         assertThat(summary.at("/pictures/storyboard")).extracting(JsonNode::asText).containsExactly(
                 "stream/pictures/stream-storyboard.jpg", "stream/pictures/stream-storyboard.vtt");
 
