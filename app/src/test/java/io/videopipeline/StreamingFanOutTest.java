@@ -87,8 +87,9 @@ class StreamingFanOutTest {
 
     @Test
     void theMasterPlaylistIsTheOneStreamReadyEvent() throws Exception {
-        // 12 s: two 6 s segments a rung, thumbnails (every 10 s) and a storyboard (a tile every 5 s)
-        upload(s3, UPLOAD, "stream.mov", clip(work, "stream.mov", "320x240", true, 12));
+        // 640x480: two rungs (480p 640x480, 360p 480x360), never above the source; 8 s: two segments a rung (6 s
+        // each), thumbnails (every 10 s from 0) and a storyboard (a tile every 5 s)
+        upload(s3, UPLOAD, "stream.mov", clip(work, "stream.mov", "640x480", true, 8));
 
         // (e) one per-source mail, sent on the master's event, with the stream and the poster as public links
         MimeMessage mail = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
@@ -136,7 +137,7 @@ class StreamingFanOutTest {
         long rungBytes = 0;
         for (JsonNode rung : summary.path("rungs")) {
             rungs.add(rung.path("resolution").asText());
-            assertThat(rung.path("width").asInt()).isLessThanOrEqualTo(320); // never above the source
+            assertThat(rung.path("width").asInt()).isLessThanOrEqualTo(640); // never above the source
             assertThat(rung.path("bandwidth").asLong()).isPositive();
             assertThat(rung.path("averageBandwidth").asLong()).isPositive()
                     .isLessThanOrEqualTo(rung.path("bandwidth").asLong());
@@ -144,11 +145,11 @@ class StreamingFanOutTest {
             assertThat(rung.path("segments").asInt()).isPositive();
             assertThat(rung.path("missing").asInt()).isZero();
             assertThat(rung.path("segments").asInt()).isEqualTo(2);
-            assertThat(rung.path("durationSeconds").asDouble()).isBetween(11.9, 12.1); // the 12 s clip
+            assertThat(rung.path("durationSeconds").asDouble()).isBetween(7.9, 8.1); // the 8 s clip
             assertThat(rung.path("playlist").asText()).startsWith("stream/hls/").endsWith("/index.m3u");
             rungBytes += rung.path("sizeBytes").asLong();
         }
-        assertThat(rungs).isNotEmpty().containsExactlyInAnyOrderElementsOf(decoded);
+        assertThat(rungs).hasSize(2).containsExactlyInAnyOrderElementsOf(decoded);
         long packageBytes = parts.stream().mapToLong(k -> s3.headObject(b -> b.bucket(TRANSCODED).key(k))
                 .contentLength()).sum() + s3.headObject(b -> b.bucket(TRANSCODED).key(MASTER)).contentLength();
         assertThat(summary.path("sizeBytes").asLong()).isEqualTo(packageBytes).isGreaterThan(rungBytes);
@@ -157,7 +158,7 @@ class StreamingFanOutTest {
         assertThat(summary.at("/pictures/thumbnails")).extracting(JsonNode::asText).startsWith(
                 "stream/pictures/stream-thumb-00001.jpg").containsExactlyElementsOf(
                 parts.stream().filter(k -> k.contains("-thumb-")).sorted().toList());
-        assertThat(summary.path("durationSeconds").asDouble()).isBetween(11.9, 12.1);
+        assertThat(summary.path("durationSeconds").asDouble()).isBetween(7.9, 8.1);
         assertThat(summary.at("/pictures/storyboard")).extracting(JsonNode::asText).containsExactly(
                 "stream/pictures/stream-storyboard.jpg", "stream/pictures/stream-storyboard.vtt");
 
