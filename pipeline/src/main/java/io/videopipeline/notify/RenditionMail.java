@@ -48,15 +48,6 @@ public final class RenditionMail {
     }
 
     /**
-     * The mail saying every rendition of a source is ready.
-     *
-     * @param renditions all renditions of the source, in the order to list them
-     */
-    public MailMessage sourceReady(List<Rendition> renditions) {
-        return sourceReady(renditions, null);
-    }
-
-    /**
      * A source's streaming package, for its mail.
      *
      * @param master the master playlist's key (untrusted text)
@@ -73,6 +64,8 @@ public final class RenditionMail {
     /**
      * The mail saying every rendition of a source is ready, with its stream and poster ({@code ${stream}}) when
      * {@code stream} is not null.
+     *
+     * @param renditions all MP4 renditions of the source, in the order to list them
      */
     public MailMessage sourceReady(List<Rendition> renditions, Stream stream) {
         if (renditions == null || renditions.isEmpty()) {
