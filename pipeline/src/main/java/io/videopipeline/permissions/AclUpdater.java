@@ -65,8 +65,8 @@ public final class AclUpdater {
             applyToPackage(bucket, key);
         } else {
             put(bucket, key);
+            LOG.info("Set ACL {} on s3://{}/{}", settings.mode().value(), bucket, LogText.safe(key));
         }
-        LOG.info("Set ACL {} on s3://{}/{}", settings.mode().value(), bucket, LogText.safe(key));
         return new AclResult(bucket, key, true, settings.mode().value());
     }
 
