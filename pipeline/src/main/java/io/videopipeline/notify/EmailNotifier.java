@@ -89,7 +89,8 @@ public final class EmailNotifier {
         List<String> siblings = siblingsOf(rendition(event.bucket(), event.key()));
         if (master && !siblings.contains(event.key())) {
             LOG.info("notify-email: s3://{}/{} is a master playlist the per-source mail does not wait for"
-                    + " (pipeline.hls.enabled=false, or not the package of its source's renditions); no mail",
+                    + " (pipeline.hls.enabled=false, no source-key metadata, or not beside its source's renditions);"
+                    + " no mail",
                     event.bucket(), LogText.safe(event.key()));
             return false;
         }
@@ -143,7 +144,8 @@ public final class EmailNotifier {
     private List<String> siblingsOf(Rendition rendition) {
         String sourceKey = rendition.sourceKey();
         if (sourceKey.isEmpty()) {
-            return List.of(rendition.key());
+            // a rendition of unknown origin mails alone; a stream of unknown origin has no renditions to announce
+            return StreamKeys.isMaster(rendition.key()) ? List.of() : List.of(rendition.key());
         }
         List<String> keys = new ArrayList<>(presetNames.stream().map(p -> outputKeys.keyFor(sourceKey, p)).sorted()
                 .toList());
