@@ -38,11 +38,16 @@ public final class EndToEnd {
      * file name's extension says (.mov, .mp4).
      */
     public static Path clip(Path dir, String fileName, String size, boolean audio) {
+        return clip(dir, fileName, size, audio, 1);
+    }
+
+    /** The same, {@code seconds} long. */
+    public static Path clip(Path dir, String fileName, String size, boolean audio, int seconds) {
         Path out = dir.resolve(fileName);
         List<String> cmd = new ArrayList<>(List.of(FFMPEG, "-v", "error", "-y",
-                "-f", "lavfi", "-i", "testsrc2=s=" + size + ":r=25:d=1"));
+                "-f", "lavfi", "-i", "testsrc2=s=" + size + ":r=25:d=" + seconds));
         if (audio) {
-            cmd.addAll(List.of("-f", "lavfi", "-i", "sine=f=440:d=1", "-c:a", "aac", "-b:a", "64k"));
+            cmd.addAll(List.of("-f", "lavfi", "-i", "sine=f=440:d=" + seconds, "-c:a", "aac", "-b:a", "64k"));
         }
         cmd.addAll(List.of("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
                 "-movflags", "+faststart", out.toString()));

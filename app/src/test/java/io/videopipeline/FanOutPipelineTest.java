@@ -188,6 +188,34 @@ class FanOutPipelineTest {
         }
     }
 
+    /**
+     * A master playlist in per-rendition mode: set-permissions and extract-metadata treat it as "stream ready"
+     * (the package public, its summary written), notify-email acknowledges it without a mail (that mode's mails
+     * announce MP4 files; the per-source mail links the stream).
+     */
+    @Test
+    @Order(5)
+    void aMasterPlaylistInPerRenditionModeGetsItsPackagePublicAndSummarisedButNoMail() throws Exception {
+        String master = "direct/live/live.m3u8";
+        s3.putObject(b -> b.bucket(TRANSCODED).key("direct/live/hls/a.m3u"),
+                RequestBody.fromString("#EXTM3U\n#EXTINF:1.0,\nseg.m4s\n#EXT-X-ENDLIST\n"));
+        s3.putObject(b -> b.bucket(TRANSCODED).key("direct/live/hls/seg.m4s"), RequestBody.fromString("segment"));
+        s3.putObject(b -> b.bucket(TRANSCODED).key(master),
+                RequestBody.fromString("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000,RESOLUTION=2x2\nhls/a.m3u\n"));
+
+        awaitPublicRead(master);
+        awaitPublicRead("direct/live/hls/seg.m4s");
+        String summaryKey = "direct/live/live.json";
+        await().atMost(PATIENCE).until(() -> EndToEnd.keys(s3, TRANSCODED, summaryKey).contains(summaryKey));
+        JsonNode summary = JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(TRANSCODED).key(summaryKey)).asByteArray())
+                .path("summary");
+        assertThat(summary.at("/rungs/0/segments").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> depth(app.sqs(), app.queueUrl("transcoded-video-email")) == 0);
+        assertThat(depth(app.sqs(), app.queueUrl("transcoded-video-email-dlq"))).isZero();
+        assertThat(Arrays.stream(app.mailServer().receivedMessages()).map(FanOutPipelineTest::subjectOf))
+                .noneMatch(subject -> subject.contains("live"));
+    }
+
     @Test
     @Order(Integer.MAX_VALUE) // stops the SMTP server for good
     void withSmtpDownTheMailIsRetriedThenDeadLetteredWhileAclAndMetadataComplete() throws Exception {

@@ -58,6 +58,27 @@ class PerSourceMailTest {
                 assertThat(m.getSubject()).isEqualTo("All 3 renditions ready: whole.mov"));
     }
 
+    /**
+     * A master playlist the per-source mail does not wait for (streaming off here; and this one has no source-key
+     * metadata) is acknowledged without a mail and without an error.
+     */
+    @Test
+    void aMasterPlaylistItDoesNotWaitForIsAcknowledgedWithoutMail() {
+        int before = mails().size();
+        // the SQS message as received from notify-email's queue, done once every record in it is
+        org.apache.camel.builder.NotifyBuilder done = new org.apache.camel.builder.NotifyBuilder(app.camel())
+                .from("aws2-sqs://transcoded-video-email*")
+                .filter(e -> String.valueOf(e.getMessage().getBody()).contains("orphan.m3u8")).whenCompleted(1).create();
+        app.s3().putObject(b -> b.bucket("video-transcoded").key("orphan/orphan.m3u8"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("#EXTM3U\n"));
+        String email = app.queueUrl("transcoded-video-email");
+
+        await().atMost(Duration.ofSeconds(30)).until(done::matches);
+        await().atMost(Duration.ofSeconds(30)).until(() -> depth(app.sqs(), email) == 0);
+        assertThat(depth(app.sqs(), app.queueUrl("transcoded-video-email-dlq"))).isZero();
+        assertThat(mails()).hasSize(before);
+    }
+
     private static List<MimeMessage> mails() {
         return Arrays.stream(app.mailServer().receivedMessages()).toList();
     }

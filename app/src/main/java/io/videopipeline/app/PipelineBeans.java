@@ -116,7 +116,8 @@ public final class PipelineBeans implements CamelConfiguration {
         List<Preset> presets = presets();
         FfmpegSettings ffmpeg = FfmpegConfig.settings(config);
         AclSettings acl = new AclSettings(config.parse("pipeline.acl.mode", "public-read", AclMode::parse),
-                transcodedBucket, config.get("pipeline.acl.output-prefix", ""));
+                transcodedBucket, config.get("pipeline.acl.output-prefix", ""),
+                config.getInt("pipeline.acl.package-max-objects", AclSettings.DEFAULT_PACKAGE_MAX_OBJECTS));
 
         camel.addRoutePolicyFactory(new KameletSourceFollowsItsRoute());
         bind(camel, "failurePolicy", new FailurePolicy(config.getInt("pipeline.retry.max-receives", 5)));
@@ -135,7 +136,8 @@ public final class PipelineBeans implements CamelConfiguration {
                 ffmpeg.ffprobePath(),
                 Duration.ofSeconds(config.getInt("pipeline.metadata.timeout-seconds", 120)),
                 Duration.ofSeconds(config.getInt("pipeline.metadata.presign-seconds", 300)),
-                transcodedBucket, outputKeys.fixedPrefix(), ffmpeg.limits().maxPixels())));
+                transcodedBucket, outputKeys.fixedPrefix(), ffmpeg.limits().maxPixels(), acl.packageMaxObjects())));
+        bind(camel, "packagePartGuard", new io.videopipeline.stream.PackagePartGuard());
         bind(camel, "emailNotifier", emailNotifier(s3, presigner, acl, outputKeys, presets, transcodedBucket, aws.settings()));
         bind(camel, "jobStateIntake", new JobStateIntake());
         bind(camel, "mailLedger", new MailLedger(s3));
@@ -180,7 +182,8 @@ public final class PipelineBeans implements CamelConfiguration {
                 config.load("pipeline.mail.templates-dir", "mail", MailTemplates::load),
                 new MailSettings(config.require("pipeline.mail.from"), config.require("pipeline.mail.to")));
         return new EmailNotifier(s3, links, mails, outputKeys, presets.stream().map(Preset::name).toList(),
-                transcodedBucket, config.parse("pipeline.mail.mode", "per-rendition", EmailNotifier.Mode::parse));
+                transcodedBucket, config.parse("pipeline.mail.mode", "per-rendition", EmailNotifier.Mode::parse),
+                config.getBoolean("pipeline.hls.enabled", false));
     }
 
     private TranscodePlanner transcodePlanner(S3Client s3, OutputKeys keys, List<Preset> presets,

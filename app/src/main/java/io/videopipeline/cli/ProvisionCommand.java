@@ -34,7 +34,7 @@ public final class ProvisionCommand {
                 config.getInt("pipeline.retry.max-receives", 5),
                 65_536,
                 config.getInt("pipeline.provision.visibility-timeout-seconds", 300),
-                ".mp4",
+                config.getList("pipeline.provision.transcoded-suffixes"),
                 config.getList("pipeline.provision.email-subscriptions"),
                 true)
                 // what the optional routes use (send-mail by SNS, report-job-state); MediaConvert's job events come

@@ -156,20 +156,30 @@ class CloudFormationTemplateTest {
     }
 
     @Test
-    void transcodedBucketNotifiesTheTopicOfMp4ObjectsOnly() {
+    void transcodedBucketNotifiesTheTopicOfMp4AndMasterPlaylistObjectsOnly() {
         Map<String, Object> bucket = resourceNamed("AWS::S3::Bucket", DEFAULTS.transcodedBucket());
         Map<String, Object> notification = map(properties(bucket).get("NotificationConfiguration"));
         assertThat(notification).containsOnlyKeys("TopicConfigurations");
         List<?> topicConfigs = list(notification.get("TopicConfigurations"));
-        assertThat(topicConfigs).hasSize(1);
-        Map<String, Object> config = map(topicConfigs.get(0));
-        assertThat(config.get("Event")).isEqualTo(Provisioner.OBJECT_CREATED);
-        String topic = refTarget(config.get("Topic"));
-        assertThat(resolve(properties(map(resources.get(topic))).get("TopicName"))).isEqualTo(DEFAULTS.topic());
-        List<?> rules = list(map(map(config.get("Filter")).get("S3Key")).get("Rules"));
-        assertThat(rules).hasSize(1);
-        assertThat(map(rules.get(0))).containsEntry("Name", "suffix").containsEntry("Value", DEFAULTS.transcodedSuffix());
-        assertThat(dependsOn(bucket)).contains(policyResourceFor("AWS::SNS::TopicPolicy", topic));
+        // one rule per suffix, the same as provision writes (pipeline.provision.transcoded-suffixes)
+        assertThat(DEFAULTS.transcodedSuffixes()).containsExactly(".mp4", ".m3u8");
+        List<String> suffixes = new java.util.ArrayList<>();
+        for (Object each : topicConfigs) {
+            Map<String, Object> config = map(each);
+            assertThat(config.get("Event")).isEqualTo(Provisioner.OBJECT_CREATED);
+            String topic = refTarget(config.get("Topic"));
+            assertThat(resolve(properties(map(resources.get(topic))).get("TopicName"))).isEqualTo(DEFAULTS.topic());
+            assertThat(dependsOn(bucket)).contains(policyResourceFor("AWS::SNS::TopicPolicy", topic));
+            List<?> rules = list(map(map(config.get("Filter")).get("S3Key")).get("Rules"));
+            assertThat(rules).hasSize(1);
+            assertThat(map(rules.get(0))).containsEntry("Name", "suffix");
+            suffixes.add((String) map(rules.get(0)).get("Value"));
+        }
+        assertThat(suffixes).containsExactlyElementsOf(DEFAULTS.transcodedSuffixes());
+        // and the shipped configuration asks provision for the same rules
+        assertThat(io.videopipeline.cli.ProvisionCommand.settings(io.videopipeline.config.PipelineConfig.load(
+                Path.of("config"), "aws", Map.of(), Map.of())).transcodedSuffixes())
+                .containsExactlyElementsOf(DEFAULTS.transcodedSuffixes());
     }
 
     @Test

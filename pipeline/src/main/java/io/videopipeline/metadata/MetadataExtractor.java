@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import io.videopipeline.logging.LogText;
 import io.videopipeline.media.MediaGuard;
 import io.videopipeline.media.RenditionMetadata;
+import io.videopipeline.stream.StreamKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -30,7 +31,8 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * extract-metadata: runs ffprobe on a rendition and writes {@code {key without .mp4}.json} beside it.
+ * extract-metadata: runs ffprobe on a rendition and writes {@code {key without .mp4}.json} beside it; for a master
+ * playlist ("stream ready") writes the package's summary ({@link PackageSummary}) as {@code {key without .m3u8}.json}.
  *
  * <p>ffprobe reads the object through a short-lived presigned GET instead of a download: a
  * faststart MP4 has its index (moov) first, so ffprobe needs only the first few hundred kilobytes
@@ -56,6 +58,7 @@ public final class MetadataExtractor {
     private final S3Presigner presigner;
     private final MetadataSettings settings;
     private final Clock clock;
+    private final PackageSummariser packages;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
@@ -70,17 +73,24 @@ public final class MetadataExtractor {
         this.presigner = Objects.requireNonNull(presigner, "presigner");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.packages = new PackageSummariser(s3, settings.packageMaxObjects(), clock);
         checkFfprobe(settings.ffprobe());
     }
 
-    /** The key of the metadata document for a rendition: {@code a/b/clip-720p.mp4} → {@code a/b/clip-720p.json}. */
+    /**
+     * The key of the metadata document for a rendition or master playlist, beside it: {@code a/b/clip-720p.mp4} →
+     * {@code a/b/clip-720p.json}, {@code a/clip/clip.m3u8} → {@code a/clip/clip.json}.
+     */
     public static String metadataKeyFor(String videoKey) {
-        return videoKey.substring(0, videoKey.length() - ".mp4".length()) + ".json";
+        return videoKey.substring(0, videoKey.lastIndexOf('.')) + ".json";
     }
 
-    /** True for keys this step works on: {@code .mp4}, in any letter case. Our own {@code .json} is not. */
+    /**
+     * True for keys this step works on: {@code .mp4}, in any letter case, and master playlists
+     * ({@link StreamKeys#isMaster}). Our own {@code .json} is not.
+     */
     public static boolean handles(String key) {
-        return key != null && key.toLowerCase(Locale.ROOT).endsWith(".mp4");
+        return key != null && (key.toLowerCase(Locale.ROOT).endsWith(".mp4") || StreamKeys.isMaster(key));
     }
 
     /**
@@ -105,6 +115,9 @@ public final class MetadataExtractor {
             LOG.debug("extract-metadata: skipping s3://{}/{} (not .mp4)", bucket, key);
             return MetadataResult.skipped(bucket, key);
         }
+        if (StreamKeys.isMaster(key)) {
+            return writePackageSummary(bucket, key);
+        }
         HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
         URL url = presigner.presignGetObject(p -> p.signatureDuration(settings.presignLifetime())
                 .getObjectRequest(g -> g.bucket(bucket).key(key))).url();
@@ -120,18 +133,36 @@ public final class MetadataExtractor {
         ObjectNode document = json.createObjectNode();
         document.set("summary", json.valueToTree(summary));
         document.setAll(probe);
+        String metadataKey = metadataKeyFor(key);
+        put(bucket, metadataKey, document);
+        LOG.info("Wrote s3://{}/{} ({} s, {}x{}, {})", bucket, metadataKey, summary.durationSeconds(),
+                summary.width(), summary.height(), summary.videoCodec());
+        return new MetadataResult(bucket, key, metadataKey, summary, false);
+    }
+
+    /**
+     * "Stream ready": the package's summary from its playlists (read as text: ffprobe would fetch whatever the
+     * untrusted playlists name), written beside the master.
+     */
+    private MetadataResult writePackageSummary(String bucket, String master) {
+        PackageSummary summary = packages.summarise(bucket, master);
+        ObjectNode document = json.createObjectNode();
+        document.set("summary", json.valueToTree(summary));
+        String metadataKey = metadataKeyFor(master);
+        put(bucket, metadataKey, document);
+        LOG.info("Wrote s3://{}/{} (stream: {} rung(s), {} s, {} bytes)", bucket, LogText.safe(metadataKey),
+                summary.rungs().size(), summary.durationSeconds(), summary.sizeBytes());
+        return MetadataResult.packageSummary(bucket, master, metadataKey);
+    }
+
+    private void put(String bucket, String key, ObjectNode document) {
         byte[] body;
         try {
             body = json.writeValueAsBytes(document);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String metadataKey = metadataKeyFor(key);
-        s3.putObject(b -> b.bucket(bucket).key(metadataKey).contentType("application/json"),
-                RequestBody.fromBytes(body));
-        LOG.info("Wrote s3://{}/{} ({} s, {}x{}, {})", bucket, metadataKey, summary.durationSeconds(),
-                summary.width(), summary.height(), summary.videoCodec());
-        return new MetadataResult(bucket, key, metadataKey, summary, false);
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromBytes(body));
     }
 
     private ObjectNode probe(String url, String bucket, String key) {

@@ -17,9 +17,17 @@ import java.util.Objects;
  * @param keyPrefix       the only keys it works on: the literal start of the output key pattern (empty for the
  *                        default pattern, i.e. the whole bucket)
  * @param maxPixels       ffprobe's {@code -max_pixels} ({@code pipeline.transcode.max-pixels})
+ * @param packageMaxObjects most objects a streaming package's folder may hold to be summarised
+ *                        ({@code pipeline.acl.package-max-objects}, the bound set-permissions uses)
  */
 public record MetadataSettings(String ffprobe, Duration timeout, Duration presignLifetime, String bucket,
-                               String keyPrefix, long maxPixels) {
+                               String keyPrefix, long maxPixels, int packageMaxObjects) {
+
+    public MetadataSettings(String ffprobe, Duration timeout, Duration presignLifetime, String bucket,
+                            String keyPrefix, long maxPixels) {
+        this(ffprobe, timeout, presignLifetime, bucket, keyPrefix, maxPixels,
+                io.videopipeline.permissions.AclSettings.DEFAULT_PACKAGE_MAX_OBJECTS);
+    }
 
     /** The transcoded bucket's default name (DESIGN.md §6), whole bucket, the default pixel limit. */
     public MetadataSettings(String ffprobe, Duration timeout, Duration presignLifetime) {
@@ -37,6 +45,10 @@ public record MetadataSettings(String ffprobe, Duration timeout, Duration presig
             throw new IllegalArgumentException("MetadataSettings: the transcoded bucket is required");
         }
         keyPrefix = keyPrefix == null ? "" : keyPrefix;
+        if (packageMaxObjects < 1) {
+            throw new IllegalArgumentException("MetadataSettings: packageMaxObjects must be positive, got "
+                    + packageMaxObjects);
+        }
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("MetadataSettings: maxPixels must be positive, got " + maxPixels);
         }

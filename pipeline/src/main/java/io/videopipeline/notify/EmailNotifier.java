@@ -3,6 +3,10 @@ package io.videopipeline.notify;
 import io.videopipeline.event.ObjectEvent;
 import io.videopipeline.transcode.OutputKeys;
 import io.videopipeline.media.SourceMetadata;
+import io.videopipeline.logging.LogText;
+import io.videopipeline.s3.S3Objects;
+import io.videopipeline.stream.OutputKind;
+import io.videopipeline.stream.StreamKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -38,9 +42,15 @@ public final class EmailNotifier {
     private final List<String> presetNames;
     private final String transcodedBucket;
     private final Mode mode;
+    private final boolean streaming;
 
+    /**
+     * @param streaming whether every source also gets a streaming package ({@code pipeline.hls.enabled}): then the
+     *                  per-source mail waits for its master playlist and links the stream and the poster
+     */
     public EmailNotifier(S3Client s3, LinkMaker links, RenditionMail mails, OutputKeys outputKeys,
-                         List<String> presetNames, String transcodedBucket, Mode mode) {
+                         List<String> presetNames, String transcodedBucket, Mode mode, boolean streaming) {
+        this.streaming = streaming;
         this.s3 = s3;
         this.links = links;
         this.mails = mails;
@@ -51,22 +61,39 @@ public final class EmailNotifier {
         this.mode = mode;
     }
 
-    /** Only new renditions (.mp4) in the transcoded bucket; their .json metadata never mails. */
+    /**
+     * Only new renditions (.mp4) and master playlists in the transcoded bucket; their .json metadata and the parts
+     * of a streaming package never mail.
+     */
     public boolean wanted(ObjectEvent event) {
         return event.isObjectCreated() && event.bucket().equals(transcodedBucket)
-                && event.key().toLowerCase(Locale.ROOT).endsWith(".mp4");
+                && StreamKeys.kindOf(event.key()) != OutputKind.PACKAGE_PART;
     }
 
     /**
-     * Whether this rendition's event is the one that mails: always per rendition; per source only the designated
-     * rendition's ({@link SourceCompletion}), so the others are acknowledged without a mail and without a ledger
-     * entry.
+     * Whether this event is the one that mails. Per rendition: every MP4's, never a master's (that mode's mail
+     * describes one downloadable file; the stream is announced by the per-source mail, which has every link). Per
+     * source: only the designated output's ({@link SourceCompletion}: the master when {@code streaming}), so the
+     * others are acknowledged without a mail and without a ledger entry.
      */
     public boolean sendsMail(ObjectEvent event) {
+        boolean master = StreamKeys.isMaster(event.key());
         if (mode == Mode.PER_RENDITION) {
-            return true;
+            if (master) {
+                LOG.info("notify-email: s3://{}/{} is a stream's master playlist: per-rendition mails announce MP4s"
+                        + " only (pipeline.mail.mode=per-source links the stream)", event.bucket(),
+                        LogText.safe(event.key()));
+            }
+            return !master;
         }
         List<String> siblings = siblingsOf(rendition(event.bucket(), event.key()));
+        if (master && !siblings.contains(event.key())) {
+            LOG.info("notify-email: s3://{}/{} is a master playlist the per-source mail does not wait for"
+                    + " (pipeline.hls.enabled=false, no source-key metadata, or not beside its source's renditions);"
+                    + " no mail",
+                    event.bucket(), LogText.safe(event.key()));
+            return false;
+        }
         // a key outside its own siblings is compose's to refuse (SourceCompletion.check)
         boolean designated = !siblings.contains(event.key()) || SourceCompletion.designated(siblings).equals(event.key());
         if (!designated) {
@@ -91,10 +118,22 @@ public final class EmailNotifier {
                     + " mail (" + decision.designated() + "): ask sendsMail first");
         }
         List<Rendition> all = new ArrayList<>();
+        String master = null;
         for (String key : siblings) {
-            all.add(key.equals(event.key()) ? rendition : rendition(event.bucket(), key));
+            if (StreamKeys.isMaster(key)) {
+                master = key;
+            } else {
+                all.add(key.equals(event.key()) ? rendition : rendition(event.bucket(), key));
+            }
         }
-        return mails.sourceReady(all);
+        return mails.sourceReady(all, master == null ? null : stream(event.bucket(), master));
+    }
+
+    /** The stream's links: its master playlist and, when the package has one, its poster. */
+    private RenditionMail.Stream stream(String bucket, String master) {
+        String poster = StreamKeys.posterKey(master);
+        return new RenditionMail.Stream(master, links.linkFor(bucket, master),
+                S3Objects.exists(s3, bucket, poster) ? links.linkFor(bucket, poster) : null);
     }
 
     /** The mail telling the owner that a cloud transcoder's job for their upload failed. */
@@ -105,9 +144,17 @@ public final class EmailNotifier {
     private List<String> siblingsOf(Rendition rendition) {
         String sourceKey = rendition.sourceKey();
         if (sourceKey.isEmpty()) {
-            return List.of(rendition.key());
+            // a rendition of unknown origin mails alone; a stream of unknown origin has no renditions to announce
+            return StreamKeys.isMaster(rendition.key()) ? List.of() : List.of(rendition.key());
         }
-        return presetNames.stream().map(p -> outputKeys.keyFor(sourceKey, p)).sorted().toList();
+        List<String> keys = new ArrayList<>(presetNames.stream().map(p -> outputKeys.keyFor(sourceKey, p)).sorted()
+                .toList());
+        String master = streaming && !presetNames.isEmpty()
+                ? StreamKeys.masterBeside(outputKeys.keyFor(sourceKey, presetNames.get(0)), presetNames.get(0)) : null;
+        if (master != null) {
+            keys.add(master);
+        }
+        return keys;
     }
 
     private Rendition rendition(String bucket, String key) {

@@ -20,9 +20,12 @@ public final class MailTemplates {
     /** Placeholders of a rendition-ready mail. */
     public static final Set<String> RENDITION_PLACEHOLDERS = Set.of("bucket", "key", "fileName", "size",
             "sizeBytes", "sourceBucket", "sourceKey", "preset", "duration", "link", "linkExpiry");
-    /** Placeholders of a source-ready mail; {@code renditions} is the list, rendered by the code. */
+    /**
+     * Placeholders of a source-ready mail; {@code renditions} is the list and {@code stream} the stream's and poster's
+     * links (empty without a streaming package), both rendered by the code.
+     */
     public static final Set<String> SOURCE_PLACEHOLDERS = Set.of("bucket", "sourceBucket", "sourceKey",
-            "sourceName", "count", "renditions");
+            "sourceName", "count", "renditions", "stream");
 
     /** Placeholders of a job-failed mail (a cloud transcoder reported an error for a source). */
     public static final Set<String> JOB_FAILED_PLACEHOLDERS = Set.of("sourceBucket", "sourceKey", "jobId", "backend",

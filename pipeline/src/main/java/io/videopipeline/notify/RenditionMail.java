@@ -48,11 +48,26 @@ public final class RenditionMail {
     }
 
     /**
-     * The mail saying every rendition of a source is ready.
+     * A source's streaming package, for its mail.
      *
-     * @param renditions all renditions of the source, in the order to list them
+     * @param master the master playlist's key (untrusted text)
+     * @param link   where to play it
+     * @param poster the poster's link, or null when the package has none
      */
-    public MailMessage sourceReady(List<Rendition> renditions) {
+    public record Stream(String master, Link link, Link poster) {
+        public Stream {
+            Objects.requireNonNull(master, "master");
+            Objects.requireNonNull(link, "link");
+        }
+    }
+
+    /**
+     * The mail saying every rendition of a source is ready, with its stream and poster ({@code ${stream}}) when
+     * {@code stream} is not null.
+     *
+     * @param renditions all MP4 renditions of the source, in the order to list them
+     */
+    public MailMessage sourceReady(List<Rendition> renditions, Stream stream) {
         if (renditions == null || renditions.isEmpty()) {
             throw new IllegalArgumentException("source-ready mail needs at least one rendition");
         }
@@ -81,14 +96,46 @@ public final class RenditionMail {
         }
         html.append("</ul>");
         String list = text.toString().stripTrailing();
-        return render(templates.sourceReady(), values, Map.of("renditions", list), Map.of("renditions", html.toString()));
+        return render(templates.sourceReady(), values, Map.of("renditions", list, "stream", streamText(stream)),
+                Map.of("renditions", html.toString(), "stream", streamHtml(stream)));
+    }
+
+    private static String streamText(Stream stream) {
+        if (stream == null) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder("Stream (HLS): ").append(MailText.singleLine(stream.link().url()))
+                .append("\n  ").append(expiry(stream.link()));
+        if (stream.poster() != null) {
+            text.append("\nPoster: ").append(MailText.singleLine(stream.poster().url()));
+        }
+        return text.append('\n').toString();
+    }
+
+    private static String streamHtml(Stream stream) {
+        if (stream == null) {
+            return "";
+        }
+        StringBuilder html = new StringBuilder("<p>Stream (HLS): <a href=\"")
+                .append(MailText.html(stream.link().url())).append("\">").append(MailText.html(stream.master()))
+                .append("</a> <small>").append(MailText.html(expiry(stream.link()))).append("</small>");
+        if (stream.poster() != null) {
+            html.append("<br>Poster: <a href=\"").append(MailText.html(stream.poster().url()))
+                    .append("\"><img src=\"").append(MailText.html(stream.poster().url()))
+                    .append("\" alt=\"poster\" width=\"320\"></a>");
+        }
+        return html.append("</p>").toString();
+    }
+
+    private static String expiry(Link link) {
+        return link.expiresAt() == null ? "public link" : "link valid until " + EXPIRY.format(link.expiresAt());
     }
 
     private MailMessage render(MailTemplates.Kind kind, Map<String, String> values, Map<String, String> trustedText,
             Map<String, String> trustedHtml) {
         // The whole rendered subject is cleaned, so a newline at the end of the template file is harmless.
         String subject = MailText.subject(TemplateRenderer.render(kind.subject(), values, MailText::singleLine,
-                Map.of("renditions", "")), settings.subjectMax());
+                Map.of("renditions", "", "stream", "")), settings.subjectMax());
         String text = TemplateRenderer.render(kind.text(), values, MailText::singleLine, trustedText);
         String html = TemplateRenderer.render(kind.html(), values, (UnaryOperator<String>) MailText::html, trustedHtml);
         return new MailMessage(settings.to(), settings.from(), subject, text, html);
@@ -106,8 +153,7 @@ public final class RenditionMail {
         v.put("preset", r.preset());
         v.put("duration", r.duration() == null ? "unknown" : humanDuration(r.duration()));
         v.put("link", r.link().url());
-        v.put("linkExpiry", r.link().expiresAt() == null ? "public link"
-                : "link valid until " + EXPIRY.format(r.link().expiresAt()));
+        v.put("linkExpiry", expiry(r.link()));
         return v;
     }
 

@@ -1,6 +1,7 @@
 package io.videopipeline.notify;
 
 import io.videopipeline.s3.S3Objects;
+import io.videopipeline.stream.StreamKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,8 +11,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * One mail per source: decides which rendition event sends it, using nothing but S3 (HeadObject).
  *
- * <p><b>Rule.</b> The event for the <em>designated</em> rendition — the lexicographically last of the
- * sibling keys — sends, once all siblings exist. Events for the other renditions never send. When
+ * <p><b>Rule.</b> The event for the <em>designated</em> output — the master playlist of a streaming package, else
+ * the lexicographically last of the sibling keys — sends, once all siblings exist. Events for the other renditions never send. When
  * the designated event finds a sibling missing, it fails with the transient
  * {@link SourceIncompleteException}: its SQS message comes back after the visibility timeout and
  * checks again (after the queue's maximum receives it goes to the DLQ, i.e. a rendition never came).
@@ -86,9 +87,14 @@ public final class SourceCompletion {
                 List.copyOf(missing));
     }
 
-    /** The rendition whose event sends the source's mail: the lexicographically last sibling key. */
+    /**
+     * The output whose event sends the source's mail: the master playlist when the source has a streaming package
+     * (uploaded after every other file, so its event normally finds all siblings and needs no retry), else the
+     * lexicographically last sibling key.
+     */
     public static String designated(List<String> siblingKeys) {
-        return new TreeSet<>(siblingKeys).last();
+        return siblingKeys.stream().filter(StreamKeys::isMaster).findFirst()
+                .orElseGet(() -> new TreeSet<>(siblingKeys).last());
     }
 
     private boolean exists(String bucket, String key) {

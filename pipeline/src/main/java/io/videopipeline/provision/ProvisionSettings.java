@@ -17,7 +17,9 @@ import java.util.Objects;
  * @param maxReceiveCount          receives before a message moves to the dead-letter queue (5)
  * @param maximumMessageSize       SQS MaximumMessageSize in bytes; S3 events are at most 64 KB (65536)
  * @param visibilityTimeoutSeconds SQS VisibilityTimeout of the work queues
- * @param transcodedSuffix         only keys with this suffix notify the topic (".mp4")
+ * @param transcodedSuffixes       only keys with one of these suffixes notify the topic, one notification rule each
+ *                                 (".mp4" and ".m3u8": the renditions and the streams' master playlists); empty: every
+ *                                 key ({@code pipeline.provision.transcoded-suffixes})
  * @param emailSubscriptions       addresses subscribed by email (may be empty): to the mail topic if there is one,
  *                                 else to the topic (the seed's raw S3 events)
  * @param bucketNotifications      whether to configure the two bucket notifications (false when the S3 in use
@@ -44,13 +46,16 @@ public record ProvisionSettings(
         int maxReceiveCount,
         int maximumMessageSize,
         int visibilityTimeoutSeconds,
-        String transcodedSuffix,
+        List<String> transcodedSuffixes,
         List<String> emailSubscriptions,
         boolean bucketNotifications,
         String mailTopic,
         String jobEventsQueue,
         String jobEventsTopic,
         List<String> corsAllowedOrigins) {
+
+    /** The renditions and the streams' master playlists: nothing else of a package reaches the fan-out. */
+    public static final List<String> DEFAULT_TRANSCODED_SUFFIXES = List.of(".mp4", ".m3u8");
 
     public ProvisionSettings {
         requireName("uploadBucket", uploadBucket);
@@ -72,7 +77,7 @@ public record ProvisionSettings(
             throw new IllegalArgumentException("ProvisionSettings.visibilityTimeoutSeconds must be 0..43200, got "
                     + visibilityTimeoutSeconds);
         }
-        transcodedSuffix = transcodedSuffix == null ? "" : transcodedSuffix;
+        transcodedSuffixes = suffixes(transcodedSuffixes);
         emailSubscriptions = List.copyOf(Objects.requireNonNullElse(emailSubscriptions, List.of()));
         for (String address : emailSubscriptions) {
             if (address == null || !address.matches("[^@\\s]+@[^@\\s]+")) {
@@ -93,10 +98,28 @@ public record ProvisionSettings(
     public ProvisionSettings(String uploadBucket, String transcodedBucket, String uploadQueue, String emailQueue,
                              String aclQueue, String metadataQueue, String topic, String deadLetterSuffix,
                              int maxReceiveCount, int maximumMessageSize, int visibilityTimeoutSeconds,
-                             String transcodedSuffix, List<String> emailSubscriptions, boolean bucketNotifications) {
+                             List<String> transcodedSuffixes, List<String> emailSubscriptions, boolean bucketNotifications) {
         this(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue, topic, deadLetterSuffix,
-                maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds, transcodedSuffix, emailSubscriptions,
+                maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds, transcodedSuffixes, emailSubscriptions,
                 bucketNotifications, "", "", "", List.of());
+    }
+
+    /**
+     * S3 refuses two rules of one destination whose suffixes overlap (one ends with the other) for the same events,
+     * so that is refused here, with the names, before anything is created.
+     */
+    private static List<String> suffixes(List<String> suffixes) {
+        List<String> list = Objects.requireNonNullElse(suffixes, List.<String>of()).stream()
+                .map(String::trim).filter(x -> !x.isEmpty()).distinct().toList();
+        for (String a : list) {
+            for (String b : list) {
+                if (!a.equals(b) && a.endsWith(b)) {
+                    throw new IllegalArgumentException("ProvisionSettings.transcodedSuffixes: '" + a + "' overlaps '"
+                            + b + "' (S3 refuses overlapping suffix rules for one topic)");
+                }
+            }
+        }
+        return list;
     }
 
     private static void requireName(String field, String value) {
@@ -109,7 +132,7 @@ public record ProvisionSettings(
     public static ProvisionSettings defaults() {
         return new ProvisionSettings("video-upload", "video-transcoded", "video-upload-events",
                 "transcoded-video-email", "transcoded-video-acl", "transcoded-video-metadata",
-                "transcoded-video-notifications", "-dlq", 5, 65_536, 900, ".mp4", List.of(), true);
+                "transcoded-video-notifications", "-dlq", 5, 65_536, 900, DEFAULT_TRANSCODED_SUFFIXES, List.of(), true);
     }
 
     public List<String> fanOutQueues() {
@@ -123,18 +146,18 @@ public record ProvisionSettings(
     public ProvisionSettings withEmailSubscriptions(List<String> addresses) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffix, addresses, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
+                transcodedSuffixes, addresses, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
     }
 
     public ProvisionSettings withBucketNotifications(boolean enabled) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffix, emailSubscriptions, enabled, mailTopic, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
+                transcodedSuffixes, emailSubscriptions, enabled, mailTopic, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
     }
 
     public ProvisionSettings withVisibilityTimeoutSeconds(int seconds) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
-                topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, seconds, transcodedSuffix,
+                topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, seconds, transcodedSuffixes,
                 emailSubscriptions, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
     }
 
@@ -142,21 +165,21 @@ public record ProvisionSettings(
     public ProvisionSettings withMailTopic(String nameOrArn) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffix, emailSubscriptions, bucketNotifications, nameOrArn, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
+                transcodedSuffixes, emailSubscriptions, bucketNotifications, nameOrArn, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
     }
 
     /** With the report-job-state queue and (empty for none) the topic feeding it. */
     public ProvisionSettings withJobEvents(String queue, String topicName) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffix, emailSubscriptions, bucketNotifications, mailTopic, queue, topicName, corsAllowedOrigins);
+                transcodedSuffixes, emailSubscriptions, bucketNotifications, mailTopic, queue, topicName, corsAllowedOrigins);
     }
 
     /** With the origins whose pages may play and upload (CORS rules on both buckets); empty for none. */
     public ProvisionSettings withCorsAllowedOrigins(List<String> origins) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffix, emailSubscriptions, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic, origins);
+                transcodedSuffixes, emailSubscriptions, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic, origins);
     }
 
     public boolean hasMailTopic() {

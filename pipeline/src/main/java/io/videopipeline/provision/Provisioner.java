@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.videopipeline.failure.AwsErrors;
 import io.videopipeline.provision.Change.Action;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.regions.Region;
@@ -225,38 +227,58 @@ public final class Provisioner {
                     OBJECT_CREATED + " -> queue " + settings.uploadQueue());
         }
 
+        /**
+         * One topic rule per suffix ({@code .mp4}, {@code .m3u8}: S3 filters on prefix and suffix only, and one rule
+         * holds one suffix), so the renditions and the master playlists notify, and nothing else of a streaming
+         * package does. The first rule keeps the id the single {@code .mp4} rule had ({@code {topic}}), the others are
+         * {@code {topic}{suffix}}; every earlier rule of this topic is replaced, so a bucket provisioned with the one
+         * rule gets the second on the next run.
+         */
         private void transcodedBucketNotification() {
-            String suffix = settings.transcodedSuffix();
-            TopicConfiguration.Builder wanted = TopicConfiguration.builder().id(settings.topic()).topicArn(topicArn)
-                    .eventsWithStrings(OBJECT_CREATED);
-            if (!suffix.isEmpty()) {
+            List<String> suffixes = settings.transcodedSuffixes();
+            List<TopicConfiguration> wanted = new ArrayList<>();
+            Set<Map<String, String>> wantedRules = new HashSet<>();
+            if (suffixes.isEmpty()) {
+                wanted.add(TopicConfiguration.builder().id(settings.topic()).topicArn(topicArn)
+                        .eventsWithStrings(OBJECT_CREATED).build());
+                wantedRules.add(Map.of());
+            }
+            for (int i = 0; i < suffixes.size(); i++) {
+                String suffix = suffixes.get(i);
                 // "suffix" as AWS documents it, not the SDK's FilterRuleName.SUFFIX ("Suffix"): S3 takes either,
                 // moto only the lower-case name.
-                wanted.filter(NotificationConfigurationFilter.builder().key(S3KeyFilter.builder().filterRules(
-                        FilterRule.builder().name(SUFFIX_RULE).value(suffix).build()).build()).build());
+                wanted.add(TopicConfiguration.builder().id(i == 0 ? settings.topic() : settings.topic() + suffix)
+                        .topicArn(topicArn).eventsWithStrings(OBJECT_CREATED)
+                        .filter(NotificationConfigurationFilter.builder().key(S3KeyFilter.builder().filterRules(
+                                FilterRule.builder().name(SUFFIX_RULE).value(suffix).build()).build()).build())
+                        .build());
+                wantedRules.add(Map.of(SUFFIX_RULE, suffix));
             }
-            Map<String, String> wantedRules = suffix.isEmpty() ? Map.of() : Map.of("suffix", suffix);
             NotificationConfiguration current = notifications(settings.transcodedBucket());
-            boolean present = current.topicConfigurations().stream().anyMatch(t -> topicArn.equals(t.topicArn())
-                    && t.eventsAsStrings().contains(OBJECT_CREATED) && rules(t.filter()).equals(wantedRules));
+            List<TopicConfiguration> ours = current.topicConfigurations().stream()
+                    .filter(t -> topicArn.equals(t.topicArn())).toList();
+            boolean present = ours.size() == wanted.size() && ours.stream().allMatch(t ->
+                    t.eventsAsStrings().contains(OBJECT_CREATED)) && ours.stream().map(t -> rules(t.filter()))
+                    .collect(Collectors.toSet()).equals(wantedRules);
             if (present) {
                 return;
             }
+            Set<String> ids = wanted.stream().map(TopicConfiguration::id).collect(Collectors.toSet());
             List<TopicConfiguration> topics = new ArrayList<>();
             for (TopicConfiguration t : current.topicConfigurations()) {
-                if (!topicArn.equals(t.topicArn()) && !settings.topic().equals(t.id())) {
+                if (!topicArn.equals(t.topicArn()) && !ids.contains(t.id())) {
                     topics.add(t);
                 }
             }
-            topics.add(wanted.build());
+            topics.addAll(wanted);
             NotificationConfiguration updated = current.toBuilder().topicConfigurations(topics).build();
             if (!dryRun) {
                 s3.putBucketNotificationConfiguration(r -> r.bucket(settings.transcodedBucket())
                         .notificationConfiguration(updated));
             }
             record(Action.UPDATE, "bucket-notification", settings.transcodedBucket(),
-                    OBJECT_CREATED + (suffix.isEmpty() ? "" : " (suffix " + suffix + ")") + " -> topic "
-                            + settings.topic());
+                    OBJECT_CREATED + (suffixes.isEmpty() ? "" : " (suffix " + String.join(", ", suffixes) + ")")
+                            + " -> topic " + settings.topic());
         }
 
         /** The bucket's notification configuration; empty when the bucket does not exist yet (dry run). */

@@ -75,13 +75,32 @@ class RenditionMailTest {
                 rendition("clip/clip-1080p.mp4", Map.of("source-bucket", "video-upload",
                         "source-key", "up/<b>clip.mov", "preset", "1080p"), pub),
                 rendition("clip/clip-720p.mp4", meta, PRESIGNED),
-                rendition("clip/clip-web-720p.mp4", meta, PRESIGNED)));
+                rendition("clip/clip-web-720p.mp4", meta, PRESIGNED)), null);
 
         assertThat(mail.subject()).isEqualTo("All 3 renditions ready: <b>clip.mov");
         assertThat(mail.text()).contains("- 1080p: clip/clip-1080p.mp4 (11.8 MB, 1:23)")
                 .contains("- web-720p: clip/clip-web-720p.mp4").contains("public link");
         assertThat(mail.html()).contains("<li><strong>1080p</strong>: <a href=\"https://cdn.example.com/clip/clip-1080p.mp4\">")
                 .contains("&lt;b&gt;clip.mov").doesNotContain("<b>clip");
+    }
+
+    @Test
+    void sourceMailWithAStreamLinksTheMasterAndThePosterEscaped() {
+        Map<String, String> meta = Map.of("source-key", "up/clip.mov");
+        String master = "up/<i>clip/<i>clip.m3u8";
+        RenditionMail.Stream stream = new RenditionMail.Stream(master,
+                new Link("https://cdn.example.com/up/%3Ci%3Eclip/%3Ci%3Eclip.m3u8", true, null),
+                new Link("https://cdn.example.com/p.jpg?a=1&b=\"2", true, null));
+
+        MailMessage mail = MAIL.sourceReady(List.of(rendition("up/clip/clip-720p.mp4", meta, PRESIGNED)), stream);
+
+        assertThat(mail.text()).contains("Stream (HLS): https://cdn.example.com/up/%3Ci%3Eclip/%3Ci%3Eclip.m3u8")
+                .contains("Poster: https://cdn.example.com/p.jpg?a=1&b=\"2");
+        assertThat(mail.html()).contains("&lt;i&gt;clip.m3u8</a>").doesNotContain("<i>")
+                .contains("<img src=\"https://cdn.example.com/p.jpg?a=1&amp;b=&quot;2\"");
+        // without a stream, no trace of one
+        assertThat(MAIL.sourceReady(List.of(rendition("up/clip/clip-720p.mp4", meta, PRESIGNED)), null).text())
+                .doesNotContain("Stream").doesNotContain("Poster");
     }
 
     @Test

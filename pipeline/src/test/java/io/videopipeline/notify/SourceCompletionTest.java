@@ -70,6 +70,29 @@ class SourceCompletionTest {
         assertThat(completion.check(BUCKET, "b/b-web-720p.mp4", keys).orThrow().shouldSend()).isTrue();
     }
 
+    /**
+     * With a streaming package the master playlist sends, whatever its key sorts as (it is uploaded after every other
+     * file, so its event normally finds the MP4s there); an MP4 whose key sorts last does not.
+     */
+    @Test
+    void withAStreamTheMasterPlaylistIsDesignatedAndWaitsForTheMp4s() {
+        List<String> keys = new java.util.ArrayList<>(siblings("s"));
+        keys.add(0, "s/s.m3u8");
+        keys.add("s/s-zzz.mp4");
+        SourceCompletion completion = new SourceCompletion(S3.client());
+        assertThat(SourceCompletion.designated(keys)).isEqualTo("s/s.m3u8");
+        put("s/s.m3u8");
+        put("s/s-zzz.mp4");
+
+        assertThat(completion.check(BUCKET, "s/s-zzz.mp4", keys).status()).isEqualTo(SourceCompletion.Status.NOT_DESIGNATED);
+        SourceCompletion.Decision early = completion.check(BUCKET, "s/s.m3u8", keys);
+        assertThat(early.status()).isEqualTo(SourceCompletion.Status.WAITING);
+        assertThat(early.missing()).containsExactly("s/s-1080p.mp4", "s/s-720p.mp4", "s/s-web-720p.mp4");
+
+        siblings("s").forEach(SourceCompletionTest::put);
+        assertThat(completion.check(BUCKET, "s/s.m3u8", keys).shouldSend()).isTrue();
+    }
+
     @Test
     void keyMustBeOneOfTheSiblings() {
         assertThatThrownBy(() -> new SourceCompletion(S3.client()).check(BUCKET, "x.mp4", siblings("c")))

@@ -56,6 +56,57 @@ class AclUpdaterTest {
         assertThat(publiclyReadable(BUCKET, key)).isTrue();
     }
 
+    /**
+     * "Stream ready": the master's event makes its package's folder readable in one go (every backend's layout:
+     * the ffmpeg backend's .m3u/.m4s, ET's .m3u8/.ts variants), not the MP4s (own events), the .json metadata, the
+     * mail ledger's markers, a neighbouring folder that merely starts with the same name, or anything outside.
+     */
+    @Test
+    void aMasterPlaylistMakesItsWholePackagePublicButNotRenditionsMetadataOrNeighbours() {
+        List<String> parts = List.of("pkg/clip/hls/640x360/index.m3u", "pkg/clip/hls/640x360/init.m4s",
+                "pkg/clip/hls/640x360/seg-00000.m4s", "pkg/clip/clip-poster.jpg", "pkg/clip/pictures/clip-thumb-00001.jpg",
+                "pkg/clip/pictures/clip-storyboard.vtt", "pkg/clip/hls/720p.m3u8", "pkg/clip/hls/720p00000.ts");
+        List<String> untouched = List.of("pkg/clip/clip-720p.mp4", "pkg/clip/clip-720p.json", "pkg/clip/clip.json",
+                "pkg/clip/clip.m3u8.mailed", "pkg/clip2/seg-00000.m4s", "pkg/clip-poster.jpg", "other/clip/clip.m4s");
+        parts.forEach(k -> put(BUCKET, k));
+        untouched.forEach(k -> put(BUCKET, k));
+        put(BUCKET, "pkg/clip/clip.m3u8");
+
+        AclResult result = new AclUpdater(S3.client(), new AclSettings(AclMode.PUBLIC_READ, BUCKET, ""))
+                .apply(BUCKET, "pkg/clip/clip.m3u8");
+
+        assertThat(result).isEqualTo(new AclResult(BUCKET, "pkg/clip/clip.m3u8", true, "public-read"));
+        assertThat(publiclyReadable(BUCKET, "pkg/clip/clip.m3u8")).isTrue();
+        assertThat(parts).allSatisfy(k -> assertThat(publiclyReadable(BUCKET, k)).as(k).isTrue());
+        assertThat(untouched).allSatisfy(k -> assertThat(publiclyReadable(BUCKET, k)).as(k).isFalse());
+    }
+
+    @Test
+    void aVariantPlaylistIsNotAMasterAndChangesOnlyItself() {
+        put(BUCKET, "var/clip/hls/720p.m3u8");
+        put(BUCKET, "var/clip/hls/720p00000.ts");
+
+        new AclUpdater(S3.client(), new AclSettings(AclMode.PUBLIC_READ, BUCKET, "")).apply(BUCKET, "var/clip/hls/720p.m3u8");
+
+        assertThat(publiclyReadable(BUCKET, "var/clip/hls/720p00000.ts")).isFalse();
+    }
+
+    @Test
+    void aPackageFolderLargerThanTheBoundIsRefusedBeforeAnyChange() {
+        for (int i = 0; i < 4; i++) {
+            put(BUCKET, "big/big/seg-" + i + ".m4s");
+        }
+        put(BUCKET, "big/big/big.m3u8");
+        AclUpdater updater = new AclUpdater(S3.client(), new AclSettings(AclMode.PUBLIC_READ, BUCKET, "", 3));
+
+        assertThatThrownBy(() -> updater.apply(BUCKET, "big/big/big.m3u8"))
+                .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("more than 3 objects")
+                .hasMessageContaining("pipeline.acl.package-max-objects")
+                .satisfies(e -> assertThat(FailureClassifier.isTransient(e)).as("dead-lettered at once").isFalse());
+        assertThat(publiclyReadable(BUCKET, "big/big/seg-0.m4s")).isFalse();
+        assertThat(publiclyReadable(BUCKET, "big/big/big.m3u8")).isFalse();
+    }
+
     @Test
     void privateModeTakesPublicAccessAway() {
         String key = "clip/clip-1080p.mp4";

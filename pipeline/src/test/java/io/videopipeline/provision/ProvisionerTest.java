@@ -58,7 +58,6 @@ import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
 import software.amazon.awssdk.services.s3.model.PutBucketNotificationConfigurationRequest;
 import software.amazon.awssdk.services.s3.model.PutBucketNotificationConfigurationResponse;
 import software.amazon.awssdk.services.s3.model.QueueConfiguration;
-import software.amazon.awssdk.services.s3.model.TopicConfiguration;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.Subscription;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -124,7 +123,7 @@ class ProvisionerTest {
         ProvisionSettings d = ProvisionSettings.defaults();
         return new ProvisionSettings(prefix + d.uploadBucket(), prefix + d.transcodedBucket(), prefix + d.uploadQueue(),
                 prefix + d.emailQueue(), prefix + d.aclQueue(), prefix + d.metadataQueue(), prefix + d.topic(),
-                d.deadLetterSuffix(), d.maxReceiveCount(), d.maximumMessageSize(), 120, d.transcodedSuffix(),
+                d.deadLetterSuffix(), d.maxReceiveCount(), d.maximumMessageSize(), 120, d.transcodedSuffixes(),
                 List.of("ops@example.com"), true);
     }
 
@@ -210,9 +209,12 @@ class ProvisionerTest {
         QueueConfiguration upload = notifications.get("a-video-upload").queueConfigurations().get(0);
         assertThat(upload.queueArn()).isEqualTo("arn:aws:sqs:us-east-1:000000000000:a-video-upload-events");
         assertThat(upload.eventsAsStrings()).containsExactly("s3:ObjectCreated:*");
-        TopicConfiguration transcoded = notifications.get("a-video-transcoded").topicConfigurations().get(0);
-        assertThat(transcoded.topicArn()).isEqualTo(topicArn);
-        assertThat(transcoded.filter().key().filterRules().get(0).value()).isEqualTo(".mp4");
+        // one rule per suffix: the renditions and the master playlists, nothing else of a streaming package
+        assertThat(notifications.get("a-video-transcoded").topicConfigurations()).allSatisfy(t -> {
+            assertThat(t.topicArn()).isEqualTo(topicArn);
+            assertThat(t.eventsAsStrings()).containsExactly("s3:ObjectCreated:*");
+            assertThat(t.filter().key().filterRules()).hasSize(1);
+        }).extracting(t -> t.filter().key().filterRules().get(0).value()).containsExactly(".mp4", ".m3u8");
 
         assertThat(provisioner.apply()).isEmpty();
         assertThat(provisioner.plan()).isEmpty();
@@ -374,12 +376,61 @@ class ProvisionerTest {
                 });
                 GetBucketNotificationConfigurationResponse transcoded =
                         cloud.s3().getBucketNotificationConfiguration(r -> r.bucket("d-video-transcoded"));
-                assertThat(transcoded.topicConfigurations()).singleElement().satisfies(t -> {
+                assertThat(transcoded.topicConfigurations()).allSatisfy(t -> {
                     assertThat(t.topicArn()).isEqualTo("arn:aws:sns:us-east-1:000000000000:d-transcoded-video-notifications");
-                    assertThat(t.filter().key().filterRules()).singleElement().satisfies(rule ->
-                            assertThat(rule.value()).isEqualTo(".mp4"));
-                });
+                    assertThat(t.filter().key().filterRules()).hasSize(1);
+                }).extracting(t -> t.filter().key().filterRules().get(0).value()).containsExactly(".mp4", ".m3u8");
                 assertThat(provisioner.apply()).isEmpty();
+            }
+        }
+
+        /**
+         * A bucket provisioned before streaming has the one .mp4 rule: the next run replaces it by the two rules, and
+         * then the local cloud notifies the topic of an MP4 and a master playlist, not of a segment or variant.
+         */
+        @Test
+        void aSingleMp4RuleIsMigratedToTheTwoRulesAndOnlyRenditionsAndMastersNotify() throws Exception {
+            ProvisionSettings settings = settings("m-");
+            ProvisionSettings old = new ProvisionSettings(settings.uploadBucket(), settings.transcodedBucket(),
+                    settings.uploadQueue(), settings.emailQueue(), settings.aclQueue(), settings.metadataQueue(),
+                    settings.topic(), settings.deadLetterSuffix(), settings.maxReceiveCount(),
+                    settings.maximumMessageSize(), 120, List.of(".mp4"), settings.emailSubscriptions(), true);
+            try (SnsClient cloudSns = SnsClient.builder().endpointOverride(cloud.endpoint()).region(cloud.region())
+                    .credentialsProvider(cloud.credentials()).httpClient(ApacheHttpClient.create()).build()) {
+                new Provisioner(cloud.s3(), cloud.sqs(), cloudSns, old).apply();
+                assertThat(cloud.s3().getBucketNotificationConfiguration(r -> r.bucket("m-video-transcoded"))
+                        .topicConfigurations()).hasSize(1);
+
+                Provisioner provisioner = new Provisioner(cloud.s3(), cloud.sqs(), cloudSns, settings);
+                assertThat(provisioner.apply()).extracting(Change::kind).containsExactly("bucket-notification");
+                assertThat(cloud.s3().getBucketNotificationConfiguration(r -> r.bucket("m-video-transcoded"))
+                        .topicConfigurations()).extracting(t -> t.id() + " " + t.filter().key().filterRules().get(0).value())
+                        .containsExactly("m-transcoded-video-notifications .mp4",
+                                "m-transcoded-video-notifications.m3u8 .m3u8");
+                assertThat(provisioner.apply()).isEmpty();
+
+                String acl = cloud.sqs().getQueueUrl(r -> r.queueName("m-transcoded-video-acl")).queueUrl();
+                for (String key : List.of("c/c/hls/640x360/seg-00000.m4s", "c/c/hls/640x360/index.m3u",
+                        "c/c/c-poster.jpg", "c/c/c-720p.json", "c/c/c-720p.mp4", "c/c/c.m3u8")) {
+                    cloud.s3().putObject(r -> r.bucket("m-video-transcoded").key(key),
+                            software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
+                }
+                // the local cloud notifies in write order (one dispatcher thread): once the last two arrived, any
+                // notification of the parts written before them would have too
+                List<String> notified = new java.util.ArrayList<>();
+                com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+                while (notified.size() < 2 && System.nanoTime() < deadline) {
+                    for (var m : cloud.sqs().receiveMessage(r -> r.queueUrl(acl).maxNumberOfMessages(10)
+                            .waitTimeSeconds(1)).messages()) {
+                        cloud.sqs().deleteMessage(r -> r.queueUrl(acl).receiptHandle(m.receiptHandle()));
+                        var event = json.readTree(json.readTree(m.body()).path("Message").asText());
+                        event.path("Records").forEach(rec -> notified.add(rec.at("/s3/object/key").asText()));
+                    }
+                }
+                // a last receive: nothing else arrives (the parts were put before the two that did notify)
+                assertThat(cloud.sqs().receiveMessage(r -> r.queueUrl(acl).waitTimeSeconds(1)).messages()).isEmpty();
+                assertThat(notified).containsExactlyInAnyOrder("c/c/c-720p.mp4", "c/c/c.m3u8");
             }
         }
     }
@@ -472,14 +523,13 @@ class ProvisionerTest {
                 provisioner.apply();
 
                 assertThat(sentXml).hasSize(2);
-                assertThat(sentXml.get(1)).contains("<Name>suffix</Name><Value>.mp4</Value>").doesNotContain("Suffix");
-                // What the local cloud kept, answered in S3's spelling: a re-run sees the same rule.
+                assertThat(sentXml.get(1)).contains("<Name>suffix</Name><Value>.mp4</Value>")
+                        .contains("<Name>suffix</Name><Value>.m3u8</Value>").doesNotContain("Suffix");
+                // What the local cloud kept, answered in S3's spelling: a re-run sees the same rules.
                 assertThat(cloud.s3().getBucketNotificationConfiguration(r -> r.bucket("f-video-transcoded"))
-                        .topicConfigurations()).singleElement().satisfies(t -> assertThat(t.filter().key().filterRules())
-                        .singleElement().satisfies(rule -> {
-                            assertThat(rule.nameAsString()).isEqualTo("Suffix");
-                            assertThat(rule.value()).isEqualTo(".mp4");
-                        }));
+                        .topicConfigurations()).allSatisfy(t -> assertThat(t.filter().key().filterRules())
+                        .singleElement().satisfies(rule -> assertThat(rule.nameAsString()).isEqualTo("Suffix")))
+                        .extracting(t -> t.filter().key().filterRules().get(0).value()).containsExactly(".mp4", ".m3u8");
                 assertThat(provisioner.apply()).isEmpty();
                 assertThat(provisioner.plan()).isEmpty();
 
