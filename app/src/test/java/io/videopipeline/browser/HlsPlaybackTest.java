@@ -28,7 +28,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The HLS package plays in a real browser: the whole pipeline (profile local, streaming on) transcodes an upload,
@@ -68,18 +67,14 @@ class HlsPlaybackTest {
         String transcoded = app.config().get("pipeline.buckets.transcoded");
         // 4:3 at 640x480: two rungs with the shipped ladder, 640x480 (the MP4s' encode, packaged again) and 480x360
         EndToEnd.upload(s3, app.config().get("pipeline.buckets.upload"), NAME + ".mov", clip("640x480"));
-        // the master is written last: once it is there, the package is complete
-        await().atMost(Duration.ofSeconds(90)).until(() -> s3.listObjectsV2(b -> b.bucket(transcoded).prefix(MASTER))
-                .keyCount() > 0);
-        // Until set-permissions makes the whole package readable from the master's event (the fan-out part of
-        // issue 16), the test grants public-read on every object of the package itself, as that route will.
-        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(transcoded).prefix(NAME + "/")).contents()) {
-            s3.putObjectAcl(b -> b.bucket(transcoded).key(o.key()).acl(ObjectCannedACL.PUBLIC_READ));
-        }
+        // set-permissions opens the whole package from the master's event (the master itself last): once an
+        // anonymous GET of the master succeeds, everything the player fetches is readable by URL
         master = URI.create(app.config().get("pipeline.aws.endpoint-url") + "/" + transcoded + "/" + MASTER);
-        HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(master).build(),
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(90)).until(() -> http.send(HttpRequest.newBuilder(master).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(master).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(anonymous.statusCode()).as("anonymous GET of the master").isEqualTo(200);
         rungWidths = Pattern.compile("#EXT-X-STREAM-INF:.*RESOLUTION=(\\d+)x").matcher(anonymous.body()).results()
                 .map(m -> Integer.parseInt(m.group(1))).toList();
         assertThat(rungWidths).as("variants in\n%s", anonymous.body()).hasSizeGreaterThanOrEqualTo(2);
