@@ -44,7 +44,9 @@ class ElasticTranscoderHlsLocalTest {
     private static final String ROLE = "arn:aws:iam::000000000000:role/Elastic_Transcoder_Default_Role";
     private static final String HLS_1M = "1351620000001-200030";
     private static final String HLS_400K = "1351620000001-200050";
+    private static final String TOPIC = "arn:aws:sns:us-east-1:000000000000:et-events";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> NOTES = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @RegisterExtension
     static final S3ProxyFixture S3 = new S3ProxyFixture();
@@ -62,11 +64,12 @@ class ElasticTranscoderHlsLocalTest {
         s3.createBucket(b -> b.bucket(UPLOADS));
         s3.createBucket(b -> b.bucket(TRANSCODED));
         service = new EtApiService(s3, PresetCatalog.load(Path.of("config/presets.yaml")),
-                ElasticTranscoderLocalTest.ffmpeg(tmp.resolve("work")), EtNotifier.NONE, EtSettings.defaults());
+                ElasticTranscoderLocalTest.ffmpeg(tmp.resolve("work")),
+                (topic, subject, message) -> NOTES.add(message), EtSettings.defaults());
         http = new EtHttpServer(service);
         et = ElasticTranscoderLocalTest.client(http.endpoint());
-        pipelineId = et.createPipeline(b -> b.name("hls").inputBucket(UPLOADS).outputBucket(TRANSCODED).role(ROLE))
-                .pipeline().id();
+        pipelineId = et.createPipeline(b -> b.name("hls").inputBucket(UPLOADS).outputBucket(TRANSCODED).role(ROLE)
+                .notifications(n -> n.completed(TOPIC).progressing("").warning("").error(""))).pipeline().id();
         clip = clip(tmp.resolve("clip.mov"), 4);
     }
 
@@ -113,6 +116,14 @@ class ElasticTranscoderHlsLocalTest {
             assertThat(p.outputKeys()).containsExactly("hls/1m", "hls/400k");
             assertThat(p.status()).isEqualTo("Complete");
         });
+        // published just after the job's status changes
+        await().atMost(Duration.ofSeconds(10)).until(() -> NOTES.stream()
+                .anyMatch(n -> n.contains(jobId) && n.contains("COMPLETED")));
+        JsonNode completed = JSON.readTree(NOTES.stream().filter(n -> n.contains(jobId) && n.contains("COMPLETED"))
+                .findFirst().orElseThrow());
+        assertThat(completed.path("state").asText()).isEqualTo("COMPLETED");
+        assertThat(completed.path("playlists").get(0).path("name").asText()).isEqualTo("talk");
+        assertThat(completed.path("playlists").get(0).path("status").asText()).isEqualTo("Complete");
         assertThat(job.outputs()).extracting(JobOutput::segmentDuration).containsExactly("2", "2");
         assertThat(job.outputs()).extracting(JobOutput::thumbnailPattern)
                 .containsExactly("pictures/talk-thumb-{count}", null);
