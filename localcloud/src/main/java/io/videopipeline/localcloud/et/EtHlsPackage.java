@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * <pre>
  * v{i}/index.m3u8      {Key}.m3u8                       variant playlist (segment URIs rewritten to the keys' names)
  * v{i}/seg00000.ts     {Key}00000.ts                    MPEG-TS segments, SegmentDuration long, each from a keyframe
- * t{j}/00001.png       {ThumbnailPattern, {count}=00001}.png (or .jpg, as the preset's Thumbnails:Format)
+ * t{j}/00001.png       {ThumbnailPattern, {count}=00001, {resolution}=WxH}.png (or .jpg, the preset's Format)
  *                      {Name}.m3u8                      master playlist of each HLSv3 playlist
  * </pre>
  *
@@ -223,8 +223,12 @@ final class EtHlsPackage {
             for (Path file : files) {
                 String count = file.getFileName().toString().substring(0, 5);
                 String ext = extension(t.settings());
-                uploads.add(new Upload(file, t.pattern().replace("{count}", count) + "." + ext,
-                        ext.equals("png") ? "image/png" : "image/jpeg"));
+                String key = t.pattern().replace("{count}", count);
+                if (key.contains("{resolution}")) {
+                    int[] size = imageSize(file);
+                    key = key.replace("{resolution}", size[0] + "x" + size[1]);
+                }
+                uploads.add(new Upload(file, key + "." + ext, ext.equals("png") ? "image/png" : "image/jpeg"));
             }
         }
         return uploads;
@@ -280,6 +284,28 @@ final class EtHlsPackage {
             }
         }
         return out.toString();
+    }
+
+    /** Width and height of a PNG (its IHDR) or baseline/progressive JPEG (its SOF0/SOF2) that ffmpeg wrote. */
+    static int[] imageSize(Path image) throws IOException {
+        byte[] d = Files.readAllBytes(image);
+        if (d.length > 24 && (d[0] & 0xff) == 0x89 && d[1] == 'P') {
+            return new int[]{int32(d, 16), int32(d, 20)};
+        }
+        for (int i = 2; i + 8 < d.length; i++) {
+            if ((d[i] & 0xff) == 0xFF && ((d[i + 1] & 0xff) == 0xC0 || (d[i + 1] & 0xff) == 0xC2)) {
+                return new int[]{int16(d, i + 7), int16(d, i + 5)};
+            }
+        }
+        throw new IOException("no image size in " + image.getFileName());
+    }
+
+    private static int int32(byte[] d, int at) {
+        return (d[at] & 0xff) << 24 | (d[at + 1] & 0xff) << 16 | (d[at + 2] & 0xff) << 8 | (d[at + 3] & 0xff);
+    }
+
+    private static int int16(byte[] d, int at) {
+        return (d[at] & 0xff) << 8 | (d[at + 1] & 0xff);
     }
 
     /** {@code avc1.PPCCLL} from the first sequence parameter set in an MPEG-TS segment. */

@@ -57,15 +57,12 @@ final class EtPlaylists {
         }
     }
 
-    /** A {@code ThumbnailPattern} must contain {@code {count}}; {@code {resolution}} is not supported here. */
+    /** A {@code ThumbnailPattern} must contain {@code {count}} (and may contain {@code {resolution}}). */
     static void checkThumbnailPattern(String key, String pattern) {
         if (!pattern.contains("{count}")) {
             throw EtApiException.validation("ThumbnailPattern '" + pattern + "' of output '" + key + "' must contain"
                     + " {count}, which Elastic Transcoder replaces with a five-digit sequence number (00001, 00002,"
                     + " ...).");
-        }
-        if (pattern.contains("{resolution}")) {
-            throw EtApiException.unsupported("ThumbnailPattern with {resolution}");
         }
     }
 

@@ -62,6 +62,9 @@ import software.amazon.awssdk.services.mediaconvert.model.VideoDescription;
  *       only the head of the file).</li>
  * </ul>
  *
+ * <p>With streaming on ({@link MediaConvertSettings#streaming()}, inline outputs only) the job also has a CMAF
+ * group for the HLS ladder and a frame-capture group ({@link MediaConvertStreamingGroups}).
+ *
  * <p>{@code UserMetadata} links the job to its source ({@code source-bucket}, {@code source-key} percent-encoded
  * like {@link FfmpegTranscoder}'s object metadata, {@code source-etag}). Note: MediaConvert keeps user metadata on
  * the <em>job</em> (GetJob, job-state-change events), not on the output objects.

@@ -192,7 +192,7 @@ class ElasticTranscoderHlsLocalTest {
         JsonNode created = node(client, tmp, "createJob", Map.of("PipelineId", pipelineId,
                 "Input", Map.of("Key", "in/js.mov"), "OutputKeyPrefix", "js/",
                 "Outputs", List.of(Map.of("Key", "400k", "PresetId", HLS_400K, "SegmentDuration", "3",
-                        "ThumbnailPattern", "thumb-{count}")),
+                        "ThumbnailPattern", "thumb-{resolution}-{count}")),
                 "Playlists", List.of(Map.of("Name", "js", "Format", "HLSv3", "OutputKeys", List.of("400k")))));
         String jobId = created.path("Job").path("Id").asText();
         assertThat(created.path("Job").path("Playlists").get(0).path("Status").asText()).isEqualTo("Submitted");
@@ -202,10 +202,11 @@ class ElasticTranscoderHlsLocalTest {
         assertThat(job.path("Status").asText()).isEqualTo("Complete");
         assertThat(job.path("Playlists").get(0).path("Status").asText()).isEqualTo("Complete");
         assertThat(job.path("Outputs").get(0).path("SegmentDuration").asText()).isEqualTo("3");
-        assertThat(job.path("Outputs").get(0).path("ThumbnailPattern").asText()).isEqualTo("thumb-{count}");
+        assertThat(job.path("Outputs").get(0).path("ThumbnailPattern").asText()).isEqualTo("thumb-{resolution}-{count}");
         assertThat(text("js/js.m3u8")).contains("\n400k.m3u8\n");
         assertThat(text("js/400k.m3u8")).contains("400k00000.ts");
-        s3.headObject(b -> b.bucket(TRANSCODED).key("js/thumb-00001.png"));
+        // HLS 400k's thumbnails: at most 192 x 108
+        s3.headObject(b -> b.bucket(TRANSCODED).key("js/thumb-192x108-00001.png"));
     }
 
     private static void createJob(CreateJobOutput output, CreateJobPlaylist playlist) {
