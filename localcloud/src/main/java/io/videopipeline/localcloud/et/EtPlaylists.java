@@ -135,6 +135,12 @@ final class EtPlaylists {
                 if (listed.contains(key)) {
                     throw EtApiException.validation("Playlist '" + name + "' names output key '" + key + "' twice.");
                 }
+                if (!listed.isEmpty() && seconds(segmentDurations.get(key))
+                        != seconds(segmentDurations.get(listed.get(0)))) {
+                    throw EtApiException.validation("The outputs of playlist '" + name + "' must have the same"
+                            + " SegmentDuration: '" + listed.get(0) + "' has " + segmentDurations.get(listed.get(0))
+                            + ", '" + key + "' has " + segmentDurations.get(key) + ".");
+                }
                 listed.add(key);
             }
             ObjectNode stored = playlists.addObject();

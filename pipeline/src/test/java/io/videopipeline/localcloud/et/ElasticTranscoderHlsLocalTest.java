@@ -180,6 +180,17 @@ class ElasticTranscoderHlsLocalTest {
                 .segmentDuration("2").build(), CreateJobPlaylist.builder().name("m").format("HLSv5")
                 .outputKeys("v/1m").build()))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("Format 'HLSv5'");
+        assertThatThrownBy(() -> et.createJob(r -> r.pipelineId(pipelineId).input(i -> i.key("in/never.mov"))
+                .outputs(CreateJobOutput.builder().key("v/1m").presetId(HLS_1M).segmentDuration("2").build(),
+                        CreateJobOutput.builder().key("v/400k").presetId(HLS_400K).segmentDuration("4").build())
+                .playlists(CreateJobPlaylist.builder().name("m").format("HLSv3").outputKeys("v/1m", "v/400k")
+                        .build())))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("must have the same SegmentDuration");
+        assertThatThrownBy(() -> createJob(CreateJobOutput.builder().key("v/1m").presetId(HLS_1M)
+                .segmentDuration("2").build(), CreateJobPlaylist.builder().name("m").format("HLSv4")
+                .outputKeys("v/1m").build()))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("HLSv4")
+                .hasMessageContaining("is not supported by the local Elastic Transcoder");
         assertThat(et.listJobsByPipeline(r -> r.pipelineId(pipelineId)).jobs())
                 .noneMatch(j -> j.input().key().equals("in/never.mov"));
     }
