@@ -139,6 +139,9 @@ final class EtHlsPackage {
         if (p.refs() != null) {
             cmd.addAll(List.of("-refs", String.valueOf(p.refs())));
         }
+        if (settings.threads() > 0) {
+            cmd.addAll(List.of("-threads", String.valueOf(settings.threads())));
+        }
         if (withAudio) {
             cmd.addAll(List.of("-c:a", "aac", "-b:a", p.audioBitrateKbps() + "k", "-ar",
                     String.valueOf(p.sampleRate()), "-ac", String.valueOf(p.channels())));
