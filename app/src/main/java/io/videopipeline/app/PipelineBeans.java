@@ -31,7 +31,10 @@ import io.videopipeline.transcode.OutputKeys;
 import io.videopipeline.media.PresetCatalog;
 import io.videopipeline.transcode.TranscodePlanner;
 import io.videopipeline.transcode.cloud.ElasticTranscoderSettings;
+import io.videopipeline.transcode.cloud.ElasticTranscoderStreaming;
 import io.videopipeline.transcode.cloud.ElasticTranscoderTranscoder;
+import io.videopipeline.transcode.cloud.LadderTiming;
+import io.videopipeline.transcode.cloud.MediaConvertStreaming;
 import io.videopipeline.transcode.cloud.LambdaSettings;
 import io.videopipeline.transcode.cloud.LambdaTranscoder;
 import io.videopipeline.transcode.cloud.MediaConvertSettings;
@@ -216,12 +219,18 @@ public final class PipelineBeans implements CamelConfiguration {
             }
             case "elastictranscoder" -> new ElasticTranscoderTranscoder(aws.elasticTranscoder(), s3,
                     backendSettings(backend, () -> new ElasticTranscoderSettings(
-                            config.require("pipeline.elastictranscoder.pipeline-id"), transcodedBucket)));
+                            config.require("pipeline.elastictranscoder.pipeline-id"), transcodedBucket,
+                            ffmpeg.streaming().enabled() ? new ElasticTranscoderStreaming(
+                                    ElasticTranscoderStreaming.parse(config.require(
+                                            "pipeline.elastictranscoder.hls-presets")),
+                                    LadderTiming.segmentSeconds(ffmpeg.streaming())) : null)));
             case "mediaconvert" -> new MediaConvertTranscoder(aws.mediaConvert(), s3,
                     backendSettings(backend, () -> new MediaConvertSettings(
                             config.require("pipeline.mediaconvert.role-arn"),
                             config.get("pipeline.mediaconvert.queue", ""),
-                            config.get("pipeline.mediaconvert.job-template", ""))));
+                            config.get("pipeline.mediaconvert.job-template", ""),
+                            ffmpeg.streaming().enabled() ? MediaConvertStreaming.of(ffmpeg.streaming(),
+                                    config.getInt("pipeline.mediaconvert.max-captures", 1000)) : null)));
             case "lambda" -> new LambdaTranscoder(
                     aws.lambda(Duration.ofSeconds(config.getInt("pipeline.lambda.timeout-seconds", 900))), s3,
                     backendSettings(backend, () -> LambdaSettings.of(config.require("pipeline.lambda.function"),

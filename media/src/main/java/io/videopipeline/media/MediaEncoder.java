@@ -185,9 +185,11 @@ public final class MediaEncoder {
             steps.probed(input, info);
             List<FfmpegCommand.Output> files = outputFiles(request, dir.path(), steps);
             StreamingJob streaming = streaming(request, files, dir.path(), info, steps);
-            run(Step.ENCODE, steps, () -> process.transcode(command.build(input, info.formatName(), files,
-                    info.hasAudio(), streaming == null ? null : streaming.outputs()), bucket, key, request.jobId(),
-                    info.duration(), request.listener()));
+            if (!files.isEmpty()) { // none: the caller's steps do all the work (ET jobs with HLS outputs only)
+                run(Step.ENCODE, steps, () -> process.transcode(command.build(input, info.formatName(), files,
+                        info.hasAudio(), streaming == null ? null : streaming.outputs()), bucket, key,
+                        request.jobId(), info.duration(), request.listener()));
+            }
             for (FfmpegCommand.Output file : files) {
                 if (!isWritten(file.file(), request, steps)) {
                     throw steps.failed(Step.OUTPUTS, null, new TranscodeFailedException("ffmpeg wrote no "

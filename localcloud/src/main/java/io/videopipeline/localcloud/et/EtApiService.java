@@ -29,18 +29,23 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Operations: CreatePipeline, ReadPipeline, ListPipelines, UpdatePipelineStatus, UpdatePipelineNotifications,
  * DeletePipeline, CreateJob, ReadJob, CancelJob (only while {@code Submitted}), ListJobsByPipeline,
  * ListJobsByStatus, ReadPreset, ListPresets. Presets are the system presets of the {@link PresetCatalog} (those
- * with an {@code etPresetId}); custom presets, playlists, thumbnails, watermarks, captions, clips and encryption
- * are refused with a {@code ValidationException} that says so.
+ * with an {@code etPresetId}) and ET's HLS system presets ({@link EtHlsPresets}). HLS works as on ET: outputs with
+ * an MPEG-TS preset and a {@code SegmentDuration} become {@code {Key}.m3u8} + {@code {Key}00000.ts}…, an
+ * {@code HLSv3} playlist writes the master {@code {OutputKeyPrefix}{Name}.m3u8}, a {@code ThumbnailPattern} with
+ * {@code {count}} writes the preset's thumbnails ({@link EtHlsPackage}, {@link EtPlaylists}). Custom presets, HLSv4,
+ * Smooth and DASH playlists, watermarks, captions, clips and encryption are refused with a
+ * {@code ValidationException} that says so.
  *
  * <p>Jobs run asynchronously on a small executor with the ffmpeg backend's parts ({@link EtJobRunner}):
  * {@code Submitted → Progressing → Complete | Error}, with {@code Timing}, {@code Input.DetectedProperties} and
- * per-output {@code Status}/{@code StatusDetail}/size/duration. A {@code Paused} pipeline keeps its jobs
+ * per-output and per-playlist {@code Status}/{@code StatusDetail}, outputs' size/duration. A {@code Paused} pipeline keeps its jobs
  * {@code Submitted} until it is {@code Active} again (ET's way to hold jobs, e.g. to cancel one). Notifications go
  * to the pipeline's topics through the {@link EtNotifier}, in ET's documented JSON.
  *
  * <p>Differences from AWS, on purpose: the outputs carry the job's user metadata as S3 user metadata (plus
  * {@code preset}), so renditions made here look like the ffmpeg backend's to the rest of the pipeline and the
- * idempotency check can find them; the IAM role is stored, never assumed.
+ * idempotency check can find them; thumbnails go to the output bucket, not the pipeline's ThumbnailConfig bucket;
+ * the IAM role is stored, never assumed.
  *
  * <p>Pipelines and jobs live in memory and, with a data dir, in {@code pipelines.json}/{@code jobs.json} there.
  * After a restart, {@code Submitted} jobs run again and jobs that were {@code Progressing} end in {@code Error}.

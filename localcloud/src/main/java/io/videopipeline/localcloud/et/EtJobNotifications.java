@@ -60,6 +60,19 @@ final class EtJobNotifications {
                 }
             }
         }
+        if (job.path("Playlists").size() > 0) {
+            ArrayNode playlists = m.putArray("playlists");
+            for (JsonNode p : job.path("Playlists")) {
+                ObjectNode n = playlists.addObject();
+                n.put("name", p.path("Name").asText());
+                n.put("format", p.path("Format").asText());
+                n.set("outputKeys", p.path("OutputKeys").deepCopy());
+                n.put("status", p.path("Status").asText());
+                if (p.hasNonNull("StatusDetail")) {
+                    n.put("statusDetail", p.path("StatusDetail").asText());
+                }
+            }
+        }
         if (job.path("UserMetadata").size() > 0) {
             m.set("userMetadata", job.get("UserMetadata").deepCopy());
         }

@@ -9,8 +9,13 @@ import io.videopipeline.media.MediaEncoder;
 import io.videopipeline.media.MediaGuard;
 import io.videopipeline.media.Preset;
 import io.videopipeline.media.ProgressListener;
+import io.videopipeline.media.S3FileUpload;
+import io.videopipeline.media.StreamingSettings;
 import io.videopipeline.media.TranscodeFailedException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -38,8 +44,26 @@ final class EtJobRunner {
     record Facts(Integer width, Integer height, String frameRate, long fileSize, Long durationMillis) {
     }
 
-    /** One output to write. */
-    record Out(String key, Preset preset) {
+    /**
+     * One output to write.
+     *
+     * @param key              full key; for a segmented output what the variant and segment names start with
+     * @param segmentSeconds   the output's {@code SegmentDuration} (its preset has container ts), or null for a file
+     * @param thumbnailPattern full {@code ThumbnailPattern} (with {@code {count}}), or null for no thumbnails
+     * @param thumbnails       the preset's thumbnail settings (used with a pattern)
+     */
+    record Out(String key, Preset preset, Integer segmentSeconds, String thumbnailPattern, EtThumbnails thumbnails) {
+        Out(String key, Preset preset) {
+            this(key, preset, null, null, null);
+        }
+
+        boolean segmented() {
+            return segmentSeconds != null;
+        }
+    }
+
+    /** A master playlist to write: its full key and the segmented outputs it lists (indexes into the outputs). */
+    record Playlist(String masterKey, List<Integer> outputs) {
     }
 
     /** A job failure with ET's error code and a detail for Outputs:StatusDetail. */
@@ -73,11 +97,14 @@ final class EtJobRunner {
     private final S3Client s3;
     private final FfmpegSettings settings;
     private final MediaEncoder encoder;
+    private final S3FileUpload uploader;
 
     EtJobRunner(S3Client s3, FfmpegSettings settings) {
         this.s3 = s3;
-        this.settings = settings;
-        this.encoder = new MediaEncoder(s3, settings, KIND);
+        // ET writes what the job asks for: never the ffmpeg backend's own HLS package
+        this.settings = settings.withStreaming(StreamingSettings.OFF);
+        this.encoder = new MediaEncoder(s3, this.settings, KIND);
+        this.uploader = new S3FileUpload(s3, settings.multipartThreshold());
     }
 
     /**
@@ -89,55 +116,155 @@ final class EtJobRunner {
      */
     List<Facts> run(String jobId, String inputBucket, String inputKey, String outputBucket, List<Out> outputs,
                     Map<String, String> metadata, Consumer<Facts> onInput) {
-        List<MediaEncoder.Output> renditions = outputs.stream()
+        return run(jobId, inputBucket, inputKey, outputBucket, outputs, List.of(), metadata, onInput);
+    }
+
+    /**
+     * As above, with HLS: segmented outputs and thumbnails come from a second ffmpeg run over the same downloaded
+     * input ({@link EtHlsPackage}), uploaded before the MP4 files; the master playlists are uploaded last.
+     *
+     * @param playlists master playlists over segmented outputs
+     */
+    List<Facts> run(String jobId, String inputBucket, String inputKey, String outputBucket, List<Out> outputs,
+                    List<Playlist> playlists, Map<String, String> metadata, Consumer<Facts> onInput) {
+        List<MediaEncoder.Output> renditions = outputs.stream().filter(out -> !out.segmented())
                 .map(out -> new MediaEncoder.Output(out.key(), out.preset(), metadata)).toList();
-        EtSteps steps = new EtSteps(inputBucket, inputKey, outputBucket, outputs, onInput);
+        EtSteps steps = new EtSteps(jobId, inputBucket, inputKey, outputBucket, outputs, playlists, metadata, onInput);
         encoder.encode(new MediaEncoder.Request(KIND + "-" + jobId, inputBucket, inputKey, null, outputBucket,
                 renditions, ProgressListener.NONE), steps);
-        return steps.outputFacts;
+        for (Map.Entry<String, String> master : steps.masters.entrySet()) {
+            try {
+                s3.putObject(b -> b.bucket(outputBucket).key(master.getKey()).contentType(EtHlsPackage.PLAYLIST_TYPE)
+                        .metadata(metadata), RequestBody.fromString(master.getValue(), StandardCharsets.UTF_8));
+            } catch (SdkException e) {
+                throw steps.uploadFailure(master.getKey(), e);
+            }
+        }
+        return Arrays.asList(steps.outputFacts);
     }
 
     /** ET's checks and facts between the encoder's steps, and its error codes for the encoder's failures. */
     private final class EtSteps implements MediaEncoder.Steps {
+        private final String jobId;
         private final String inputBucket;
         private final String inputKey;
         private final String outputBucket;
         private final List<Out> outputs;
+        private final List<Playlist> playlists;
+        private final Map<String, String> metadata;
         private final Consumer<Facts> onInput;
-        private final List<Facts> outputFacts = new ArrayList<>();
+        /** Indexes of the MP4 outputs (the encoder's renditions) among the job's outputs. */
+        private final List<Integer> files = new ArrayList<>();
+        private final Facts[] outputFacts;
+        /** Master playlist key → text, uploaded after everything else. */
+        private final Map<String, String> masters = new LinkedHashMap<>();
+        private Path input;
+        private FfmpegProbe.MediaInfo info;
 
-        EtSteps(String inputBucket, String inputKey, String outputBucket, List<Out> outputs,
-                Consumer<Facts> onInput) {
+        EtSteps(String jobId, String inputBucket, String inputKey, String outputBucket, List<Out> outputs,
+                List<Playlist> playlists, Map<String, String> metadata, Consumer<Facts> onInput) {
+            this.jobId = jobId;
             this.inputBucket = inputBucket;
             this.inputKey = inputKey;
             this.outputBucket = outputBucket;
             this.outputs = outputs;
+            this.playlists = playlists;
+            this.metadata = metadata;
             this.onInput = onInput;
-        }
-
-        @Override
-        public void probed(Path input, FfmpegProbe.MediaInfo info) {
-            onInput.accept(localFacts(input));
-            for (Out out : outputs) {
-                if (exists(outputBucket, out.key())) {
-                    throw new Failure(EtJobError.OUTPUT_ALREADY_EXISTS, "The specified object could not be saved in the"
-                            + " specified bucket because an object by that name already exists: bucket="
-                            + outputBucket + ", key=" + out.key() + ".", null);
+            this.outputFacts = new Facts[outputs.size()];
+            for (int i = 0; i < outputs.size(); i++) {
+                if (!outputs.get(i).segmented()) {
+                    files.add(i);
                 }
             }
         }
 
         @Override
-        public void encoded(List<Path> files) {
-            for (Path file : files) {
-                outputFacts.add(localFacts(file));
+        public void probed(Path input, FfmpegProbe.MediaInfo info) {
+            this.input = input;
+            this.info = info;
+            onInput.accept(localFacts(input));
+            List<String> keys = new ArrayList<>();
+            outputs.forEach(out -> keys.add(out.segmented() ? out.key() + ".m3u8" : out.key()));
+            playlists.forEach(p -> keys.add(p.masterKey()));
+            for (String key : keys) {
+                if (exists(outputBucket, key)) {
+                    throw new Failure(EtJobError.OUTPUT_ALREADY_EXISTS, "The specified object could not be saved in the"
+                            + " specified bucket because an object by that name already exists: bucket="
+                            + outputBucket + ", key=" + key + ".", null);
+                }
+            }
+        }
+
+        @Override
+        public void encoded(List<Path> encoded) {
+            for (int i = 0; i < encoded.size(); i++) {
+                outputFacts[files.get(i)] = localFacts(encoded.get(i));
+            }
+            try {
+                streams();
+            } catch (IOException e) {
+                throw new Failure(EtJobError.INTERNAL_SERVICE_ERROR, "local file error: " + e, e);
+            }
+        }
+
+        /** Segmented outputs and thumbnails: one more ffmpeg run, their uploads, the masters' text. */
+        private void streams() throws IOException {
+            List<EtHlsPackage.Segmented> segmented = new ArrayList<>();
+            List<EtHlsPackage.Thumbnails> thumbnails = new ArrayList<>();
+            for (int i = 0; i < outputs.size(); i++) {
+                Out out = outputs.get(i);
+                if (out.segmented()) {
+                    segmented.add(new EtHlsPackage.Segmented(i, out.key(), out.preset(), out.segmentSeconds()));
+                }
+                if (out.thumbnailPattern() != null) {
+                    thumbnails.add(new EtHlsPackage.Thumbnails(i, out.thumbnailPattern(), out.thumbnails()));
+                }
+            }
+            if (segmented.isEmpty() && thumbnails.isEmpty()) {
+                return;
+            }
+            EtHlsPackage pkg = new EtHlsPackage(input.getParent().resolve("et-hls"), segmented, thumbnails);
+            try {
+                encoder.process().transcode(pkg.command(settings, input, info.formatName(), info.hasAudio()),
+                        inputBucket, inputKey, KIND + "-" + jobId, info.duration(), ProgressListener.NONE);
+            } catch (TranscodeFailedException e) {
+                throw badInput("transcode the input file", e);
+            }
+            List<EtHlsPackage.Variant> variants = new ArrayList<>();
+            List<EtHlsPackage.Upload> uploads = pkg.uploads(info.hasAudio(), variants);
+            Map<Integer, EtHlsPackage.Variant> byOutput = new LinkedHashMap<>();
+            for (int v = 0; v < segmented.size(); v++) {
+                int index = segmented.get(v).output();
+                Facts first = localFacts(pkg.firstSegment(v));
+                EtHlsPackage.Variant variant = variants.get(v);
+                outputFacts[index] = new Facts(first.width(), first.height(), first.frameRate(), variant.bytes(),
+                        variant.durationMillis());
+                byOutput.put(index, variant);
+            }
+            for (EtHlsPackage.Upload upload : uploads) {
+                try {
+                    uploader.upload(upload.file(), outputBucket, upload.key(), upload.contentType(), metadata);
+                } catch (IOException | SdkException e) {
+                    throw uploadFailure(upload.key(), e);
+                }
+            }
+            for (Playlist playlist : playlists) {
+                List<EtHlsPackage.Variant> listed = new ArrayList<>();
+                List<int[]> sizes = new ArrayList<>();
+                for (int index : playlist.outputs()) {
+                    listed.add(byOutput.get(index));
+                    Facts f = outputFacts[index];
+                    sizes.add(f.width() == null ? null : new int[]{f.width(), f.height()});
+                }
+                masters.put(playlist.masterKey(), EtHlsPackage.master(playlist.masterKey(), listed, sizes));
             }
         }
 
         @Override
         public Duration renditionDuration(int index, Duration input) {
             // not something ET itself writes; the emulator knows it, and notify-email's mail shows it
-            Long millis = outputFacts.get(index).durationMillis();
+            Long millis = outputFacts[files.get(index)].durationMillis();
             return millis == null ? null : Duration.ofMillis(millis);
         }
 
@@ -192,7 +319,7 @@ final class EtJobRunner {
                     + inputBucket + ", key=" + inputKey + ".", cause);
         }
 
-        private RuntimeException uploadFailure(String key, Throwable cause) {
+        RuntimeException uploadFailure(String key, Throwable cause) {
             if (cause instanceof NoSuchBucketException) {
                 return bucketMissing(outputBucket, cause);
             }

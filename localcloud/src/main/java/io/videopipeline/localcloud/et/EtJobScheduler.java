@@ -65,6 +65,7 @@ final class EtJobScheduler implements AutoCloseable {
         String inputKey;
         String prefix;
         List<EtJobRunner.Out> outs = new ArrayList<>();
+        List<EtJobRunner.Playlist> playlists = new ArrayList<>();
         Map<String, String> objectMetadata = new LinkedHashMap<>();
         synchronized (state) {
             ObjectNode job = state.jobs.get(id);
@@ -85,9 +86,20 @@ final class EtJobScheduler implements AutoCloseable {
             snapshot = job.deepCopy();
             inputKey = job.path("Input").path("Key").asText();
             prefix = job.path("OutputKeyPrefix").asText("");
+            Map<String, Integer> byKey = new LinkedHashMap<>();
             for (JsonNode o : job.path("Outputs")) {
-                outs.add(new EtJobRunner.Out(prefix + o.path("Key").asText(),
-                        presets.find(o.path("PresetId").asText()).orElseThrow()));
+                String presetId = o.path("PresetId").asText();
+                String segment = o.path("SegmentDuration").asText("");
+                String pattern = o.path("ThumbnailPattern").asText("");
+                byKey.put(o.path("Key").asText(), outs.size());
+                outs.add(new EtJobRunner.Out(prefix + o.path("Key").asText(), presets.find(presetId).orElseThrow(),
+                        segment.isEmpty() ? null : EtPlaylists.seconds(segment),
+                        pattern.isEmpty() ? null : prefix + pattern, presets.thumbnails(presetId)));
+            }
+            for (JsonNode p : job.path("Playlists")) {
+                List<Integer> listed = new ArrayList<>();
+                p.path("OutputKeys").forEach(k -> listed.add(byKey.get(k.asText())));
+                playlists.add(new EtJobRunner.Playlist(prefix + p.path("Name").asText() + ".m3u8", listed));
             }
             job.path("UserMetadata").fields().forEachRemaining(e -> {
                 if (HEADER_NAME.matcher(e.getKey()).matches()) {
@@ -98,7 +110,8 @@ final class EtJobScheduler implements AutoCloseable {
         notifications.publish(pipeline, EtJobEvent.PROGRESSING, snapshot, null);
         try {
             List<EtJobRunner.Facts> facts = runner.run(id, pipeline.path("InputBucket").asText(), inputKey,
-                    pipeline.path("OutputBucket").asText(), outs, objectMetadata, detected -> detected(id, detected));
+                    pipeline.path("OutputBucket").asText(), outs, playlists, objectMetadata,
+                    detected -> detected(id, detected));
             synchronized (state) {
                 ObjectNode job = state.jobs.get(id);
                 JsonNode outputs = job.path("Outputs");
@@ -155,9 +168,7 @@ final class EtJobScheduler implements AutoCloseable {
         synchronized (state) {
             ObjectNode job = state.jobs.get(id);
             EtState.setStatus(job, EtJobStatus.ERROR);
-            for (JsonNode o : job.path("Outputs")) {
-                ((ObjectNode) o).put("StatusDetail", statusDetail);
-            }
+            EtState.setStatusDetail(job, statusDetail);
             ((ObjectNode) job.path("Timing")).put("FinishTimeMillis", System.currentTimeMillis());
             state.persist();
             snapshot = job.deepCopy();

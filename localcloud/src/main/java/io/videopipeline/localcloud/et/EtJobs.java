@@ -28,7 +28,7 @@ final class EtJobs {
     private static final Logger LOG = LoggerFactory.getLogger(EtJobs.class);
     private static final Pattern METADATA_TEXT = Pattern.compile("[0-9A-Za-z _.:/=+\\-%@]*");
     private static final Set<String> UNSUPPORTED_OUTPUT_FIELDS = Set.of("Watermarks", "AlbumArt", "Composition",
-            "Captions", "Encryption", "ThumbnailEncryption", "SegmentDuration");
+            "Captions", "Encryption", "ThumbnailEncryption");
 
     private final S3Client s3;
     private final ObjectMapper json;
@@ -83,14 +83,12 @@ final class EtJobs {
         if (requested.size() > 30) {
             throw EtApiException.validation("A job can have at most 30 outputs, got " + requested.size() + ".");
         }
-        if (req.path("Playlists").isArray() && !req.get("Playlists").isEmpty()) {
-            throw EtApiException.unsupported("Playlists");
-        }
         String prefix = EtRequests.text(req, "OutputKeyPrefix");
         Map<String, String> userMetadata = userMetadata(req.path("UserMetadata"));
 
         ArrayNode outputs = json.createArrayNode();
         List<String> fullKeys = new ArrayList<>();
+        Map<String, String> segmentDurations = new LinkedHashMap<>();
         for (int i = 0; i < requested.size(); i++) {
             JsonNode out = requested.get(i);
             String key = EtRequests.requiredText(out, "Key", "outputs." + (i + 1) + ".member.key");
@@ -105,24 +103,32 @@ final class EtJobs {
                     throw EtApiException.unsupported("Outputs:" + field);
                 }
             }
+            String segment = EtRequests.text(out, "SegmentDuration");
+            EtPlaylists.checkSegment(key, presetId, EtPresets.segmented(presets.find(presetId).orElseThrow()),
+                    segment);
             String thumbnails = EtRequests.text(out, "ThumbnailPattern");
             if (thumbnails != null && !thumbnails.isEmpty()) {
-                throw EtApiException.unsupported("Outputs:ThumbnailPattern (thumbnails)");
+                EtPlaylists.checkThumbnailPattern(key, thumbnails);
             }
             String rotate = EtRequests.text(out, "Rotate");
             if (rotate != null && !rotate.equals("auto") && !rotate.equals("0")) {
                 throw EtApiException.unsupported("Outputs:Rotate " + rotate);
             }
             String full = (prefix == null ? "" : prefix) + key;
-            if (fullKeys.contains(full)) {
+            if (fullKeys.contains(full) || segmentDurations.containsKey(key)) {
                 throw EtApiException.validation("Output keys must be unique within a job: " + full);
             }
-            fullKeys.add(full);
+            // a segmented output's Key starts its file names: its variant playlist is the object that must be new
+            fullKeys.add(segment == null || segment.isEmpty() ? full : full + ".m3u8");
+            segmentDurations.put(key, segment == null || segment.isEmpty() ? null : segment);
             ObjectNode o = outputs.addObject();
             o.put("Id", String.valueOf(i + 1));
             o.put("Key", key);
             if (thumbnails != null) {
                 o.put("ThumbnailPattern", thumbnails);
+            }
+            if (segment != null) {
+                o.put("SegmentDuration", segment);
             }
             if (rotate != null) {
                 o.put("Rotate", rotate);
@@ -130,6 +136,15 @@ final class EtJobs {
             o.put("PresetId", presetId);
             o.putArray("Watermarks");
             o.put("Status", EtJobStatus.SUBMITTED.wireName());
+        }
+        ArrayNode playlists = EtPlaylists.check(json, req.get("Playlists"), segmentDurations);
+        for (JsonNode p : playlists) {
+            String master = (prefix == null ? "" : prefix) + p.path("Name").asText() + ".m3u8";
+            if (fullKeys.contains(master)) {
+                throw EtApiException.validation("Playlist '" + p.path("Name").asText() + "' would write " + master
+                        + ", which another output or playlist of this job writes too.");
+            }
+            fullKeys.add(master);
         }
         for (String key : fullKeys) {
             if (objectExists(outputBucket, key)) {
@@ -153,7 +168,7 @@ final class EtJobs {
                 job.put("OutputKeyPrefix", prefix);
             }
             job.set("Outputs", outputs);
-            job.putArray("Playlists");
+            job.set("Playlists", playlists);
             job.put("Status", EtJobStatus.SUBMITTED.wireName());
             ObjectNode meta = job.putObject("UserMetadata");
             userMetadata.forEach(meta::put);

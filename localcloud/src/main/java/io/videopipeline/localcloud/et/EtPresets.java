@@ -10,26 +10,42 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The system presets the local Elastic Transcoder knows: the catalog's presets that have an {@code etPresetId},
- * described in ET's ReadPreset shape (values as strings, as ET returned them; level {@code 4.0} is written
- * {@code "4"} like ET's own fixtures).
+ * The system presets the local Elastic Transcoder knows: the catalog's presets that have an {@code etPresetId} and
+ * ET's HLS system presets ({@link EtHlsPresets}), described in ET's ReadPreset shape (values as strings, as ET
+ * returned them; level {@code 4.0} is written {@code "4"} like ET's own fixtures). A preset with container
+ * {@code ts} is written as HLS segments ({@link #segmented}).
  */
 final class EtPresets {
 
     private final Map<String, Preset> byId = new LinkedHashMap<>();
+    private final Map<String, EtThumbnails> thumbnails = new LinkedHashMap<>();
     private final String arnPrefix;
 
     EtPresets(PresetCatalog catalog, String region, String accountId) {
         for (Preset preset : catalog.presets()) {
             if (preset.etPresetId() != null && !preset.etPresetId().isBlank()) {
                 byId.putIfAbsent(preset.etPresetId(), preset);
+                thumbnails.putIfAbsent(preset.etPresetId(), EtThumbnails.GENERIC);
             }
+        }
+        for (Preset preset : EtHlsPresets.ALL) {
+            byId.putIfAbsent(preset.etPresetId(), preset);
+            thumbnails.putIfAbsent(preset.etPresetId(), EtThumbnails.HLS);
         }
         this.arnPrefix = "arn:aws:elastictranscoder:" + region + ":" + accountId + ":preset/";
     }
 
     Optional<Preset> find(String id) {
         return Optional.ofNullable(byId.get(id));
+    }
+
+    EtThumbnails thumbnails(String id) {
+        return thumbnails.get(id);
+    }
+
+    /** True for MPEG-TS presets: ET writes their outputs as HLS segments and a variant playlist. */
+    static boolean segmented(Preset preset) {
+        return "ts".equals(preset.container());
     }
 
     List<String> ids() {
@@ -61,7 +77,7 @@ final class EtPresets {
         }
         options.put("Profile", p.profile());
         video.put("KeyframesMaxDist", String.valueOf(p.gop()));
-        video.put("FixedGOP", "false");
+        video.put("FixedGOP", String.valueOf(segmented(p)));
         video.put("BitRate", String.valueOf(p.videoBitrateKbps()));
         video.put("FrameRate", p.fps());
         video.put("MaxWidth", String.valueOf(p.maxWidth()));
@@ -70,6 +86,7 @@ final class EtPresets {
         video.put("SizingPolicy", "ShrinkToFit");
         video.put("PaddingPolicy", "NoPad");
         video.putArray("Watermarks");
+        thumbnails.get(id).json(node);
         node.put("Type", "System");
         return node;
     }

@@ -62,10 +62,8 @@ final class EtState {
         for (ObjectNode job : jobs.values()) {
             if (EtJobStatus.PROGRESSING.of(job)) {
                 setStatus(job, EtJobStatus.ERROR);
-                for (JsonNode o : job.path("Outputs")) {
-                    ((ObjectNode) o).put("StatusDetail", EtJobError.INTERNAL_SERVICE_ERROR.statusDetail(
-                            job.path("Id").asText(), "the local cloud stopped while the job was running"));
-                }
+                setStatusDetail(job, EtJobError.INTERNAL_SERVICE_ERROR.statusDetail(job.path("Id").asText(),
+                        "the local cloud stopped while the job was running"));
                 ((ObjectNode) job.path("Timing")).put("FinishTimeMillis", System.currentTimeMillis());
             } else if (EtJobStatus.SUBMITTED.of(job)) {
                 resubmit.add(job.path("Id").asText());
@@ -124,11 +122,23 @@ final class EtState {
         return out;
     }
 
-    /** Sets the status of the job and of each of its outputs (ET moves them together). */
+    /** Sets the status of the job and of each of its outputs and playlists (ET moves them together). */
     static void setStatus(ObjectNode job, EtJobStatus status) {
         job.put("Status", status.wireName());
         for (JsonNode o : job.path("Outputs")) {
             ((ObjectNode) o).put("Status", status.wireName());
+        }
+        for (JsonNode p : job.path("Playlists")) {
+            ((ObjectNode) p).put("Status", status.wireName());
+        }
+    }
+
+    /** Sets the StatusDetail of every output and playlist of a failed job. */
+    static void setStatusDetail(ObjectNode job, String detail) {
+        for (String part : new String[]{"Outputs", "Playlists"}) {
+            for (JsonNode o : job.path(part)) {
+                ((ObjectNode) o).put("StatusDetail", detail);
+            }
         }
     }
 

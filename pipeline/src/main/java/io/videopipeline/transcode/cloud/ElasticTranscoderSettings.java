@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
  *                     and the SNS topics), e.g. {@code 1615428529755-icp0bp}
  * @param outputBucket the pipeline's output bucket, where the idempotency check looks for existing renditions
  *                     before a job is submitted
+ * @param streaming    the HLS outputs and playlist jobs also get, or null when streaming is off
  */
-public record ElasticTranscoderSettings(String pipelineId, String outputBucket) {
+public record ElasticTranscoderSettings(String pipelineId, String outputBucket, ElasticTranscoderStreaming streaming) {
 
     /** Elastic Transcoder ids: 13 digits (creation millis), a dash, 6 lower-case letters or digits. */
     private static final Pattern ID = Pattern.compile("\\d{13}-[0-9a-z]{6}");
@@ -29,5 +30,10 @@ public record ElasticTranscoderSettings(String pipelineId, String outputBucket) 
             throw new IllegalArgumentException("pipeline.elastictranscoder.output-bucket is not set: the pipeline's"
                     + " output bucket, checked for existing renditions before a job is submitted");
         }
+    }
+
+    /** Streaming off: MP4 outputs only. */
+    public ElasticTranscoderSettings(String pipelineId, String outputBucket) {
+        this(pipelineId, outputBucket, null);
     }
 }

@@ -22,6 +22,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.elastictranscoder.ElasticTranscoderClient;
 import software.amazon.awssdk.services.elastictranscoder.model.AccessDeniedException;
 import software.amazon.awssdk.services.elastictranscoder.model.CreateJobOutput;
+import software.amazon.awssdk.services.elastictranscoder.model.CreateJobPlaylist;
 import software.amazon.awssdk.services.elastictranscoder.model.CreateJobRequest;
 import software.amazon.awssdk.services.elastictranscoder.model.CreateJobResponse;
 import software.amazon.awssdk.services.elastictranscoder.model.IncompatibleVersionException;
@@ -33,7 +34,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The {@code elastictranscoder} backend: one {@code CreateJob} on the configured pipeline with one output per preset
  * ({@code PresetId} = the preset's {@code etPresetId}, {@code Key} = the job's output key, no
- * {@code OutputKeyPrefix}) — the request of the seed's {@code transcode-video} function. The pipeline decides the
+ * {@code OutputKeyPrefix}) — the request of the seed's {@code transcode-video} function. With streaming on
+ * ({@link ElasticTranscoderStreaming}) the job also has HLS outputs in one {@code HLSv3} playlist, the master at
+ * {@code {dir}{name}/{name}.m3u8}, and thumbnails {@code {dir}{name}/pictures/{name}-thumb-{count}} ({@link PackageKeys}). The pipeline decides the
  * buckets; the job's {@code UserMetadata} links it to its source ({@code source-bucket}, {@code source-key},
  * {@code source-etag}). The call returns once the job is queued; the renditions appear later.
  *
@@ -55,6 +58,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class ElasticTranscoderTranscoder implements Transcoder {
 
     public static final String BACKEND = "elastictranscoder";
+
+    /** MPEG-TS segments and a playlist per output, the format every HLS player takes. */
+    static final String HLS_FORMAT = "HLSv3";
 
     /** ET's limit on a user metadata value ("0-256 characters"). */
     static final int MAX_METADATA_VALUE = 256;
@@ -105,12 +111,38 @@ public final class ElasticTranscoderTranscoder implements Transcoder {
             }
             outputs.add(CreateJobOutput.builder().key(output.key()).presetId(presetId).build());
         }
-        return CreateJobRequest.builder()
+        CreateJobRequest.Builder request = CreateJobRequest.builder()
                 .pipelineId(settings.pipelineId())
-                .input(JobInput.builder().key(job.inputKey()).build())
-                .outputs(outputs)
+                .input(JobInput.builder().key(job.inputKey()).build());
+        PackageKeys keys = settings.streaming() == null ? null : PackageKeys.of(job);
+        if (keys != null) {
+            request.playlists(streaming(keys, outputs));
+        } else if (settings.streaming() != null) {
+            LOG.warn("No HLS package for s3://{}/{}: the output keys are not {{dir}}{{name}}/{{name}}-{{preset}}.mp4",
+                    job.inputBucket(), LogText.safe(job.inputKey()));
+        }
+        return request.outputs(outputs)
                 .userMetadata(userMetadata(job))
                 .build();
+    }
+
+    /**
+     * Adds the HLS outputs ({@code {dir}{name}/hls/{output}}: ET writes {@code {output}.m3u8} and
+     * {@code {output}00000.ts}…) and puts the thumbnail pattern on the first MP4 output (its preset's Thumbnails
+     * settings decide format, interval and size); returns the playlist, whose {@code Name} {@code {dir}{name}/{name}}
+     * makes the master {@code {dir}{name}/{name}.m3u8}.
+     */
+    private CreateJobPlaylist streaming(PackageKeys keys, List<CreateJobOutput> outputs) {
+        ElasticTranscoderStreaming streaming = settings.streaming();
+        outputs.set(0, outputs.get(0).toBuilder().thumbnailPattern(keys.thumbnails() + "-{count}").build());
+        List<String> hlsKeys = new ArrayList<>();
+        for (ElasticTranscoderStreaming.Output hls : streaming.outputs()) {
+            String key = keys.hls() + hls.name();
+            hlsKeys.add(key);
+            outputs.add(CreateJobOutput.builder().key(key).presetId(hls.presetId())
+                    .segmentDuration(String.valueOf(streaming.segmentDuration())).build());
+        }
+        return CreateJobPlaylist.builder().name(keys.base()).format(HLS_FORMAT).outputKeys(hlsKeys).build();
     }
 
     /**

@@ -62,6 +62,9 @@ import software.amazon.awssdk.services.mediaconvert.model.VideoDescription;
  *       only the head of the file).</li>
  * </ul>
  *
+ * <p>With streaming on ({@link MediaConvertSettings#streaming()}, inline outputs only) the job also has a CMAF
+ * group for the HLS ladder and a frame-capture group ({@link MediaConvertStreamingGroups}).
+ *
  * <p>{@code UserMetadata} links the job to its source ({@code source-bucket}, {@code source-key} percent-encoded
  * like {@link FfmpegTranscoder}'s object metadata, {@code source-etag}). Note: MediaConvert keeps user metadata on
  * the <em>job</em> (GetJob, job-state-change events), not on the output objects.
@@ -86,7 +89,11 @@ final class MediaConvertJobSpec {
                 .build();
         JobSettings.Builder jobSettings = JobSettings.builder().inputs(input);
         if (settings.jobTemplate() == null) {
-            jobSettings.outputGroups(outputGroup(job));
+            List<OutputGroup> groups = new ArrayList<>(List.of(outputGroup(job)));
+            if (settings.streaming() != null) {
+                groups.addAll(MediaConvertStreamingGroups.of(job, PackageKeys.of(job), settings.streaming()));
+            }
+            jobSettings.outputGroups(groups);
         }
         CreateJobRequest.Builder request = CreateJobRequest.builder()
                 .role(settings.roleArn())
@@ -125,11 +132,22 @@ final class MediaConvertJobSpec {
         if (!"mp4".equals(preset.container())) {
             throw unsupported(preset, "container", preset.container(), "mp4");
         }
+        return Output.builder()
+                .nameModifier(nameModifier)
+                .extension(MediaConvertDestination.EXTENSION)
+                .containerSettings(ContainerSettings.builder()
+                        .container(ContainerType.MP4)
+                        .mp4Settings(Mp4Settings.builder().moovPlacement(Mp4MoovPlacement.PROGRESSIVE_DOWNLOAD).build())
+                        .build())
+                .videoDescription(video(preset, h264(preset).build()))
+                .audioDescriptions(audio(preset))
+                .build();
+    }
+
+    /** The preset's H.264 settings: CBR at its rate, profile, level, frame rate, GOP in frames, references. */
+    static H264Settings.Builder h264(Preset preset) {
         if (!"h264".equals(preset.videoCodec())) {
             throw unsupported(preset, "video codec", preset.videoCodec(), "h264");
-        }
-        if (!"aac".equals(preset.audioCodec())) {
-            throw unsupported(preset, "audio codec", preset.audioCodec(), "aac");
         }
         FrameRate rate;
         try {
@@ -150,32 +168,36 @@ final class MediaConvertJobSpec {
         if (preset.refs() != null) {
             h264.numberReferenceFrames(preset.refs());
         }
-        return Output.builder()
-                .nameModifier(nameModifier)
-                .extension(MediaConvertDestination.EXTENSION)
-                .containerSettings(ContainerSettings.builder()
-                        .container(ContainerType.MP4)
-                        .mp4Settings(Mp4Settings.builder().moovPlacement(Mp4MoovPlacement.PROGRESSIVE_DOWNLOAD).build())
+        return h264;
+    }
+
+    /** The preset's box, shrunk to fit and never upscaled (ET's ShrinkToFit), encoded with {@code h264}. */
+    static VideoDescription video(Preset preset, H264Settings h264) {
+        return VideoDescription.builder()
+                .width(preset.maxWidth())
+                .height(preset.maxHeight())
+                .scalingBehavior(ScalingBehavior.FIT_NO_UPSCALE)
+                .codecSettings(VideoCodecSettings.builder()
+                        .codec(VideoCodec.H_264)
+                        .h264Settings(h264)
                         .build())
-                .videoDescription(VideoDescription.builder()
-                        .width(preset.maxWidth())
-                        .height(preset.maxHeight())
-                        .scalingBehavior(ScalingBehavior.FIT_NO_UPSCALE)
-                        .codecSettings(VideoCodecSettings.builder()
-                                .codec(VideoCodec.H_264)
-                                .h264Settings(h264.build())
-                                .build())
-                        .build())
-                .audioDescriptions(AudioDescription.builder()
-                        .audioSourceName(AUDIO_SELECTOR)
-                        .codecSettings(AudioCodecSettings.builder()
-                                .codec(AudioCodec.AAC)
-                                .aacSettings(AacSettings.builder()
-                                        .codecProfile(AacCodecProfile.LC)
-                                        .codingMode(codingMode(preset))
-                                        .bitrate(preset.audioBitrateKbps() * 1000)
-                                        .sampleRate(preset.sampleRate())
-                                        .build())
+                .build();
+    }
+
+    /** AAC-LC at the preset's rate, sample rate and channels, from the job's one audio selector. */
+    static AudioDescription audio(Preset preset) {
+        if (!"aac".equals(preset.audioCodec())) {
+            throw unsupported(preset, "audio codec", preset.audioCodec(), "aac");
+        }
+        return AudioDescription.builder()
+                .audioSourceName(AUDIO_SELECTOR)
+                .codecSettings(AudioCodecSettings.builder()
+                        .codec(AudioCodec.AAC)
+                        .aacSettings(AacSettings.builder()
+                                .codecProfile(AacCodecProfile.LC)
+                                .codingMode(codingMode(preset))
+                                .bitrate(preset.audioBitrateKbps() * 1000)
+                                .sampleRate(preset.sampleRate())
                                 .build())
                         .build())
                 .build();

@@ -12,8 +12,9 @@ package io.videopipeline.transcode.cloud;
  * @param jobTemplate job template name or ARN ({@code pipeline.mediaconvert.job-template}); null or blank = the
  *                    outputs are built inline from the presets. With a template, the job sends only the input and
  *                    the template decides outputs and their destination.
+ * @param streaming   the HLS (CMAF) group and frame captures inline jobs also get, or null when streaming is off
  */
-public record MediaConvertSettings(String roleArn, String queue, String jobTemplate) {
+public record MediaConvertSettings(String roleArn, String queue, String jobTemplate, MediaConvertStreaming streaming) {
 
     public MediaConvertSettings {
         if (roleArn == null || roleArn.isBlank()) {
@@ -29,7 +30,12 @@ public record MediaConvertSettings(String roleArn, String queue, String jobTempl
         jobTemplate = blankToNull(jobTemplate);
     }
 
-    /** Inline outputs, Default queue. */
+    /** Streaming off. */
+    public MediaConvertSettings(String roleArn, String queue, String jobTemplate) {
+        this(roleArn, queue, jobTemplate, null);
+    }
+
+    /** Inline outputs, Default queue, streaming off. */
     public static MediaConvertSettings of(String roleArn) {
         return new MediaConvertSettings(roleArn, null, null);
     }

@@ -380,7 +380,9 @@ class ElasticTranscoderLocalTest {
         assertThat(p1080.audio().bitRate()).isEqualTo("160");
         assertThat(p1080.audio().channels()).isEqualTo("2");
         assertThat(et.listPresets().presets()).extracting(Preset::id)
-                .containsExactly("1351620000001-000001", "1351620000001-000010", "1351620000001-100070");
+                .containsExactly("1351620000001-000001", "1351620000001-000010", "1351620000001-100070",
+                        "1351620000001-200010", "1351620000001-200020", "1351620000001-200030",
+                        "1351620000001-200040", "1351620000001-200050");
         assertThat(et.readPreset(r -> r.id("1351620000001-100070")).preset().video().codecOptions())
                 .containsEntry("Profile", "main").containsEntry("Level", "3.1");
         assertThatThrownBy(() -> et.readPreset(r -> r.id("1351620000001-999999")))
