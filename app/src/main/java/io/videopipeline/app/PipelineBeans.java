@@ -186,7 +186,16 @@ public final class PipelineBeans implements CamelConfiguration {
                 new MailSettings(config.require("pipeline.mail.from"), config.require("pipeline.mail.to")));
         return new EmailNotifier(s3, links, mails, outputKeys, presets.stream().map(Preset::name).toList(),
                 transcodedBucket, config.parse("pipeline.mail.mode", "per-rendition", EmailNotifier.Mode::parse),
-                config.getBoolean("pipeline.hls.enabled", false));
+                streams());
+    }
+
+    /**
+     * Whether every source gets a streaming package (then a per-source mail waits for its master playlist). The
+     * lambda backend writes whatever its function writes, so its sources never promise one.
+     */
+    private boolean streams() {
+        return config.getBoolean("pipeline.hls.enabled", false)
+                && !"lambda".equals(config.get("pipeline.transcoder", "ffmpeg"));
     }
 
     private TranscodePlanner transcodePlanner(S3Client s3, OutputKeys keys, List<Preset> presets,
