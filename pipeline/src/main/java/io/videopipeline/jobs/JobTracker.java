@@ -1,0 +1,98 @@
+package io.videopipeline.jobs;
+
+import io.videopipeline.event.ObjectEvent;
+import io.videopipeline.logging.LogText;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the job records (bean {@code jobTracker}): each change is written to S3 ({@link JobRecordStore}) and, if it
+ * was stored, published to the job event topic ({@link JobEventPublisher}). A change the record refuses (an older
+ * attempt, a state behind the record's) is neither written nor published.
+ *
+ * <p>A record is the job's story, not the job: a record that cannot be written is logged and the job goes on.
+ */
+public final class JobTracker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobTracker.class);
+
+    private final JobRecordStore store;
+    private final JobEventPublisher events;
+    private final Duration progressInterval;
+    private final Clock clock;
+
+    /**
+     * @param events           null: records only, no event stream
+     * @param progressInterval least time between two Progressing writes of one job (state changes are always written)
+     */
+    public JobTracker(JobRecordStore store, JobEventPublisher events, Duration progressInterval, Clock clock) {
+        this.store = store;
+        this.events = events;
+        this.progressInterval = progressInterval;
+        this.clock = clock;
+    }
+
+    public JobRecordStore store() {
+        return store;
+    }
+
+    /** A new attempt at an upload's job: Submitted (one more attempt than the record counts). */
+    public TrackedJob start(JobRecord.Source source, String backend, String jobId, String pipelineId) {
+        JobRecord[] mine = new JobRecord[1];
+        Optional<JobRecord> stored = change(source.key(),
+                current -> mine[0] = JobRecord.submitted(source, backend, jobId, pipelineId, current, now()));
+        int attempt = stored.isPresent() && stored.get() == mine[0] ? mine[0].attempts() : 0;
+        return new TrackedJob(this, source, attempt, progressInterval, clock);
+    }
+
+    /**
+     * The upload's message was dead-lettered: Error with the reason and the queue it is parked in. An upload without
+     * a record yet (refused before its job began) gets one. A Complete record stays as it is.
+     */
+    public void parked(ObjectEvent event, String reason, String queue) {
+        JobRecord.Source source = new JobRecord.Source(event.bucket(), event.key(), event.eTag(), event.size());
+        change(event.key(), current -> {
+            JobRecord base = current != null && current.source().eTag() != null
+                    && (event.eTag() == null || current.source().eTag().equals(event.eTag())) ? current
+                    : JobRecord.submitted(source, null, null, null, current, now());
+            return base.error(reason, queue, now());
+        });
+    }
+
+    /**
+     * Extension point for the fan-out routes: {@code effect} ({@code mail}, {@code acl}, {@code metadata}) was done for
+     * the upload {@code sourceKey}. Written without an event: the state does not change.
+     */
+    public void effectDone(String sourceKey, String effect) {
+        change(sourceKey, current -> current == null ? null : current.withEffect(effect, now()), false);
+    }
+
+    Optional<JobRecord> change(String sourceKey, UnaryOperator<JobRecord> change) {
+        return change(sourceKey, change, true);
+    }
+
+    private Optional<JobRecord> change(String sourceKey, UnaryOperator<JobRecord> change, boolean publish) {
+        JobRecord[] wanted = new JobRecord[1];
+        Optional<JobRecord> stored;
+        try {
+            stored = store.update(sourceKey, current -> wanted[0] = change.apply(current));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not write the job record of {}: {}", LogText.safe(sourceKey), LogText.safe(e.toString()));
+            return Optional.empty();
+        }
+        if (publish && events != null && stored.isPresent() && stored.get() == wanted[0]) {
+            events.publish(stored.get());
+        }
+        return stored;
+    }
+
+    String now() {
+        return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+}
