@@ -5,6 +5,11 @@ import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.ConfigurationError;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.event.S3EventIntake;
+import io.videopipeline.jobs.JobEventPublisher;
+import io.videopipeline.jobs.JobRecordStore;
+import io.videopipeline.jobs.JobSettings;
+import io.videopipeline.jobs.JobTracker;
+import io.videopipeline.jobs.ParkedJobs;
 import io.videopipeline.metadata.MetadataExtractor;
 import io.videopipeline.metadata.MetadataSettings;
 import io.videopipeline.notify.EmailNotifier;
@@ -127,7 +132,10 @@ public final class PipelineBeans implements CamelConfiguration {
         bind(camel, "receivedMessage", received);
         bind(camel, "deadLetters", new DeadLetters(aws.sqs(), received));
         bind(camel, "transcodePlanner", transcodePlanner(s3, outputKeys, presets, transcodedBucket));
-        bind(camel, "transcoder", transcoder(camel, aws, s3, ffmpeg, transcodedBucket, region));
+        JobTracker jobs = jobTracker(aws, transcodedBucket);
+        bind(camel, "parkedJobs", new ParkedJobs(jobs, intake, "transcode-video",
+                config.require("pipeline.buckets.upload")));
+        bind(camel, "transcoder", transcoder(camel, aws, s3, ffmpeg, transcodedBucket, region, jobs));
 
         S3Presigner presigner = aws.s3Presigner();
         bind(camel, "aclUpdater", new AclUpdater(s3, acl));
@@ -202,12 +210,24 @@ public final class PipelineBeans implements CamelConfiguration {
                 chosen -> chosen.isBlank() ? loaded.presets() : loaded.select(PipelineConfig.csv(chosen)));
     }
 
+    /** The job records and their event stream, or null when {@code pipeline.jobs.enabled} is false. */
+    private JobTracker jobTracker(AwsClients aws, String transcodedBucket) {
+        JobSettings settings = JobConfig.settings(config);
+        if (!settings.enabled()) {
+            return null;
+        }
+        JobRecordStore store = new JobRecordStore(aws.s3(), transcodedBucket, settings.recordKeys());
+        JobEventPublisher events = settings.topic().isEmpty() ? null
+                : new JobEventPublisher(aws.sns(), settings.topic(), store::keyFor);
+        return new JobTracker(store, events, settings.progressInterval(), java.time.Clock.systemUTC());
+    }
+
     private Transcoder transcoder(CamelContext camel, AwsClients aws, S3Client s3, FfmpegSettings ffmpeg,
-                                  String transcodedBucket, String region) {
+                                  String transcodedBucket, String region, JobTracker jobs) {
         String backend = config.get("pipeline.transcoder", "ffmpeg");
         return switch (backend) {
             case "ffmpeg" -> {
-                FfmpegTranscoder transcoder = ffmpegTranscoder(s3, ffmpeg);
+                FfmpegTranscoder transcoder = ffmpegTranscoder(s3, ffmpeg, jobs);
                 sweepStaleUploadsOnStart(camel, s3, transcodedBucket);
                 yield transcoder;
             }
@@ -232,11 +252,11 @@ public final class PipelineBeans implements CamelConfiguration {
         };
     }
 
-    private FfmpegTranscoder ffmpegTranscoder(S3Client s3, FfmpegSettings ffmpeg) {
+    private FfmpegTranscoder ffmpegTranscoder(S3Client s3, FfmpegSettings ffmpeg, JobTracker jobs) {
         io.videopipeline.transcode.KeyCollision onCollision = config.parse("pipeline.transcode.on-key-collision",
                 "refuse", io.videopipeline.transcode.KeyCollision::parse);
         try {
-            return new FfmpegTranscoder(s3, ffmpeg, progress, onCollision);
+            return new FfmpegTranscoder(s3, ffmpeg, progress, onCollision, jobs);
         } catch (IllegalStateException e) {
             // what the constructor checks is all settings: ffmpeg and ffprobe run, the work dir is writable
             throw new ConfigurationError("transcoder 'ffmpeg': " + e.getMessage(), e);

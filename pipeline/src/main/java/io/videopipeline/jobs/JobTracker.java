@@ -52,17 +52,14 @@ public final class JobTracker {
     }
 
     /**
-     * The upload's message was dead-lettered: Error with the reason and the queue it is parked in. An upload without
-     * a record yet (refused before its job began) gets one. A Complete record stays as it is.
+     * The upload's message was dead-lettered: Error with the reason and the queue it is parked in, on the record of
+     * the key whatever ETag the letter's event claims (the letter is about this key). An upload without a record yet
+     * (refused before its job began) gets one. A Complete record stays as it is.
      */
     public void parked(ObjectEvent event, String reason, String queue) {
         JobRecord.Source source = new JobRecord.Source(event.bucket(), event.key(), event.eTag(), event.size());
-        change(event.key(), current -> {
-            JobRecord base = current != null && current.source().eTag() != null
-                    && (event.eTag() == null || current.source().eTag().equals(event.eTag())) ? current
-                    : JobRecord.submitted(source, null, null, null, current, now());
-            return base.error(reason, queue, now());
-        });
+        change(event.key(), current -> (current != null ? current
+                : JobRecord.submitted(source, null, null, null, null, now())).error(reason, queue, now()));
     }
 
     /**
