@@ -103,6 +103,46 @@ class LocalCloudConditionalWriteTest {
         }
     }
 
+    @Test
+    void readModifyWriteWithIfMatchLosesNoUpdate() throws Exception {
+        s3.putObject(b -> b.bucket(BUCKET).key(KEY), RequestBody.fromString("0"));
+        int writers = 6;
+        int increments = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    int lost = 0;
+                    for (int done = 0; done < increments; ) {
+                        var current = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY));
+                        String next = String.valueOf(Integer.parseInt(current.asUtf8String()) + 1);
+                        try {
+                            s3.putObject(b -> b.bucket(BUCKET).key(KEY).ifMatch(current.response().eTag()),
+                                    RequestBody.fromString(next));
+                            done++;
+                        } catch (S3Exception e) {
+                            if (e.statusCode() != 412) {
+                                throw e;
+                            }
+                            lost++;
+                        }
+                    }
+                    return lost;
+                }));
+            }
+            start.countDown();
+            for (Future<Integer> result : results) {
+                result.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(read()).isEqualTo(String.valueOf(writers * increments));
+    }
+
     private String read() {
         return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY)).asUtf8String();
     }

@@ -36,8 +36,8 @@ public final class JobRecordStore {
     private static final Logger LOG = LoggerFactory.getLogger(JobRecordStore.class);
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    /** Lost races in a row before giving up on one change: more replicas than this on one upload is a bug. */
-    private static final int MAX_TRIES = 8;
+    /** Lost races in a row before giving up on one change: far more than replicas ever work on one upload. */
+    private static final int MAX_TRIES = 16;
 
     /** A record and the ETag of the object holding it. */
     public record Stored(JobRecord record, String eTag) {
@@ -110,11 +110,22 @@ public final class JobRecordStore {
                 return Optional.of(wanted);
             }
             lastWritten.remove(key);
+            backOff(attempt);
             current = fetch(key); // someone else wrote it since: decide again on what is there now
             fresh = true;
         }
         throw new IllegalStateException("job record s3://" + bucket + "/" + LogText.safe(key) + " changed under "
                 + MAX_TRIES + " writes in a row");
+    }
+
+    /** A few random milliseconds, more after each lost race, so that racing writers stop colliding. */
+    private static void backOff(int lost) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 4L << Math.min(lost, 4)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing a job record", e);
+        }
     }
 
     /** Every record under {@code prefix} (of the source keys' namespace: records sit beside the renditions). */

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import io.videopipeline.localcloud.gateway.HttpRequests;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
 
@@ -20,8 +21,9 @@ final class ConditionalWrites {
     /** The last conditional write of each object in flight; completes when its response is done. */
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
 
+    /** A PutObject with a condition; an UploadPart ({@code ?uploadId=}) has none of its own. */
     static boolean isConditionalPut(Request request) {
-        return "PUT".equals(request.getMethod()) && request.getHttpURI().getQuery() == null
+        return "PUT".equals(request.getMethod()) && !HttpRequests.hasQueryParam(request.getHttpURI(), "uploadId")
                 && (request.getHeaders().contains("If-Match") || request.getHeaders().contains("If-None-Match"));
     }
 
