@@ -1,6 +1,13 @@
 package io.videopipeline.app;
 
+import io.videopipeline.aws.AwsClients;
 import io.videopipeline.config.PipelineConfig;
+import io.videopipeline.event.S3EventIntake;
+import io.videopipeline.jobs.JobEventPublisher;
+import io.videopipeline.jobs.JobRecordStore;
+import io.videopipeline.jobs.JobTracker;
+import io.videopipeline.jobs.ParkedJobs;
+import java.time.Clock;
 import io.videopipeline.jobs.JobRecordKeys;
 import io.videopipeline.jobs.JobSettings;
 import java.time.Duration;
@@ -9,6 +16,24 @@ import java.time.Duration;
 public final class JobConfig {
 
     private JobConfig() {
+    }
+
+    /** The job records and their event stream, or null when {@code pipeline.jobs.enabled} is false. */
+    public static JobTracker tracker(PipelineConfig config, AwsClients aws) {
+        JobSettings settings = settings(config);
+        if (!settings.enabled()) {
+            return null;
+        }
+        JobRecordStore store = new JobRecordStore(aws.s3(), config.require("pipeline.buckets.transcoded"),
+                settings.recordKeys());
+        JobEventPublisher events = settings.topic().isEmpty() ? null
+                : new JobEventPublisher(aws.sns(), settings.topic(), store::keyFor);
+        return new JobTracker(store, events, settings.progressInterval(), Clock.systemUTC());
+    }
+
+    /** What a dead letter of the transcode route does to its upload's record (parked, redriven). */
+    public static ParkedJobs parkedJobs(PipelineConfig config, JobTracker tracker, S3EventIntake intake) {
+        return new ParkedJobs(tracker, intake, "transcode-video", config.require("pipeline.buckets.upload"));
     }
 
     public static JobSettings settings(PipelineConfig config) {

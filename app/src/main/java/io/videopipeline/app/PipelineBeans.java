@@ -5,11 +5,7 @@ import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.ConfigurationError;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.event.S3EventIntake;
-import io.videopipeline.jobs.JobEventPublisher;
-import io.videopipeline.jobs.JobRecordStore;
-import io.videopipeline.jobs.JobSettings;
 import io.videopipeline.jobs.JobTracker;
-import io.videopipeline.jobs.ParkedJobs;
 import io.videopipeline.metadata.MetadataExtractor;
 import io.videopipeline.metadata.MetadataSettings;
 import io.videopipeline.notify.EmailNotifier;
@@ -132,9 +128,8 @@ public final class PipelineBeans implements CamelConfiguration {
         bind(camel, "receivedMessage", received);
         bind(camel, "deadLetters", new DeadLetters(aws.sqs(), received));
         bind(camel, "transcodePlanner", transcodePlanner(s3, outputKeys, presets, transcodedBucket));
-        JobTracker jobs = jobTracker(aws, transcodedBucket);
-        bind(camel, "parkedJobs", new ParkedJobs(jobs, intake, "transcode-video",
-                config.require("pipeline.buckets.upload")));
+        JobTracker jobs = JobConfig.tracker(config, aws);
+        bind(camel, "parkedJobs", JobConfig.parkedJobs(config, jobs, intake));
         bind(camel, "transcoder", transcoder(camel, aws, s3, ffmpeg, transcodedBucket, region, jobs));
 
         S3Presigner presigner = aws.s3Presigner();
@@ -208,18 +203,6 @@ public final class PipelineBeans implements CamelConfiguration {
         PresetCatalog loaded = catalog;
         return config.parse("pipeline.presets", "",
                 chosen -> chosen.isBlank() ? loaded.presets() : loaded.select(PipelineConfig.csv(chosen)));
-    }
-
-    /** The job records and their event stream, or null when {@code pipeline.jobs.enabled} is false. */
-    private JobTracker jobTracker(AwsClients aws, String transcodedBucket) {
-        JobSettings settings = JobConfig.settings(config);
-        if (!settings.enabled()) {
-            return null;
-        }
-        JobRecordStore store = new JobRecordStore(aws.s3(), transcodedBucket, settings.recordKeys());
-        JobEventPublisher events = settings.topic().isEmpty() ? null
-                : new JobEventPublisher(aws.sns(), settings.topic(), store::keyFor);
-        return new JobTracker(store, events, settings.progressInterval(), java.time.Clock.systemUTC());
     }
 
     private Transcoder transcoder(CamelContext camel, AwsClients aws, S3Client s3, FfmpegSettings ffmpeg,

@@ -63,6 +63,12 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
                 now, now, null, List.of(), Map.of(), null, null);
     }
 
+    /** The failed attempt's message was moved back to its queue: Submitted again, same attempt, no reason. */
+    public JobRecord redriven(String now) {
+        return new JobRecord(source, backend, jobId, pipelineId, JobState.SUBMITTED, null, null, null, attempts,
+                started, now, null, outputs, effects, null, null);
+    }
+
     public JobRecord progressing(double percent, Long etaSeconds, Double speed, String now) {
         return new JobRecord(source, backend, jobId, pipelineId, JobState.PROGRESSING, percent, etaSeconds, speed,
                 attempts, started, now, null, outputs, effects, null, null);
@@ -95,7 +101,8 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
      *   <li>another upload under the key (another ETag) starts over, with its Submitted;</li>
      *   <li>Complete of any attempt of this upload wins over anything but Complete (its renditions exist);</li>
      *   <li>a later attempt replaces an earlier one's record; the earlier attempt's writes are refused;</li>
-     *   <li>within an attempt the state only moves forward, and a terminal state is final.</li>
+     *   <li>within an attempt the state only moves forward, and a terminal state is final but for a redrive, which
+     *       puts a failed attempt back to Submitted (a consumer's start always counts a new attempt).</li>
      * </ul>
      */
     public boolean supersedes(JobRecord current) {
@@ -115,7 +122,7 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
             return attempts > current.attempts;
         }
         if (current.state.terminal()) {
-            return false;
+            return state == JobState.SUBMITTED; // only a redrive re-queues a failed attempt
         }
         return state.ordinal() >= current.state.ordinal();
     }

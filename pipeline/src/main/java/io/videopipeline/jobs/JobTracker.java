@@ -48,7 +48,7 @@ public final class JobTracker {
         Optional<JobRecord> stored = change(source.key(),
                 current -> mine[0] = JobRecord.submitted(source, backend, jobId, pipelineId, current, now()));
         int attempt = stored.isPresent() && stored.get() == mine[0] ? mine[0].attempts() : 0;
-        return new TrackedJob(this, source, attempt, progressInterval, clock);
+        return new TrackedJob(this, source, backend, jobId, attempt, progressInterval, clock);
     }
 
     /**
@@ -60,6 +60,12 @@ public final class JobTracker {
         JobRecord.Source source = new JobRecord.Source(event.bucket(), event.key(), event.eTag(), event.size());
         change(event.key(), current -> (current != null ? current
                 : JobRecord.submitted(source, null, null, null, null, now())).error(reason, queue, now()));
+    }
+
+    /** The upload's dead letter was moved back to its queue ({@code dlq redrive}): Submitted again. */
+    public void redriven(String sourceKey) {
+        change(sourceKey, current -> current == null || !current.state().terminal()
+                || current.state() == JobState.COMPLETE ? null : current.redriven(now()));
     }
 
     /**

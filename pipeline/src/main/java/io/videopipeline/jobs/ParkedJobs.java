@@ -6,6 +6,7 @@ import io.videopipeline.logging.LogText;
 import io.videopipeline.routing.DeadLetter;
 import io.videopipeline.routing.DeadLetters;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -36,26 +37,34 @@ public final class ParkedJobs {
     }
 
     public void parked(DeadLetter letter) {
-        MessageAttributeValue route = letter.attributes().get(DeadLetters.ROUTE);
-        if (tracker == null || route == null || !transcodeRoute.equals(route.stringValue())) {
-            return;
-        }
-        List<ObjectEvent> events;
-        try {
-            events = intake.parse(letter.body());
-        } catch (RuntimeException e) {
-            return; // a poison message names no upload of ours
-        }
-        for (ObjectEvent event : events) {
-            if (!uploadBucket.equals(event.bucket())) {
-                continue; // a route acts only on its own bucket: no record for another bucket's object
-            }
+        for (ObjectEvent event : uploads(letter.body(), letter.attributes())) {
             try {
                 tracker.parked(event, letter.reason(), letter.queue());
             } catch (RuntimeException e) {
                 LOG.warn("Could not mark the job of {} as parked: {}", LogText.safe(event.key()),
                         LogText.safe(e.toString()));
             }
+        }
+    }
+
+    /** A dead letter ({@code body}, its {@code attributes}) was moved back to its queue: its jobs are Submitted again. */
+    public void redriven(String body, Map<String, MessageAttributeValue> attributes) {
+        for (ObjectEvent event : uploads(body, attributes)) {
+            tracker.redriven(event.key());
+        }
+    }
+
+    /** The uploads a transcode route's letter is about; none for another route's letter or a poison message. */
+    private List<ObjectEvent> uploads(String body, Map<String, MessageAttributeValue> attributes) {
+        MessageAttributeValue route = attributes.get(DeadLetters.ROUTE);
+        if (tracker == null || route == null || !transcodeRoute.equals(route.stringValue())) {
+            return List.of();
+        }
+        try {
+            // a route acts only on its own bucket: no record for another bucket's object
+            return intake.parse(body).stream().filter(event -> uploadBucket.equals(event.bucket())).toList();
+        } catch (RuntimeException e) {
+            return List.of(); // a poison message names no upload of ours
         }
     }
 }

@@ -15,6 +15,8 @@ public final class TrackedJob implements ProgressListener {
 
     private final JobTracker tracker;
     private final JobRecord.Source source;
+    private final String backend;
+    private final String jobId;
     private final int attempt;
     private final Duration interval;
     private final Clock clock;
@@ -23,9 +25,12 @@ public final class TrackedJob implements ProgressListener {
     private Instant lastWrite;
 
     /** @param attempt the attempt this is ({@link JobRecord#attempts()} of its Submitted record); 0 if it has none */
-    TrackedJob(JobTracker tracker, JobRecord.Source source, int attempt, Duration interval, Clock clock) {
+    TrackedJob(JobTracker tracker, JobRecord.Source source, String backend, String jobId, int attempt,
+               Duration interval, Clock clock) {
         this.tracker = tracker;
         this.source = source;
+        this.backend = backend;
+        this.jobId = jobId;
         this.attempt = attempt;
         this.interval = interval;
         this.clock = clock;
@@ -60,10 +65,18 @@ public final class TrackedJob implements ProgressListener {
                 progress.speed() >= 0 ? progress.speed() : null);
     }
 
-    /** Complete, whichever attempt the record is at: the renditions of this upload are stored. */
+    /**
+     * Complete, whichever attempt the record is at: the renditions of this upload are stored. A record whose earlier
+     * writes failed (S3 was unreachable for a moment) is made whole here.
+     */
     public void complete(List<JobRecord.Output> outputs) {
-        tracker.change(source.key(), current -> current == null || !current.isOf(source) ? null
-                : current.complete(outputs, tracker.now()));
+        tracker.change(source.key(), current -> {
+            if (current == null) {
+                return JobRecord.submitted(source, backend, jobId, null, null, tracker.now())
+                        .complete(outputs, tracker.now());
+            }
+            return current.isOf(source) ? current.complete(outputs, tracker.now()) : null;
+        });
     }
 
     /** Only into this attempt's record: a later attempt (a competing consumer) owns the progress now. */
