@@ -7,7 +7,9 @@ import io.videopipeline.jobs.JobEventPublisher;
 import io.videopipeline.jobs.JobRecordStore;
 import io.videopipeline.jobs.JobTracker;
 import io.videopipeline.jobs.ParkedJobs;
+import io.videopipeline.jobs.JobRecord;
 import java.time.Clock;
+import java.util.function.Consumer;
 import io.videopipeline.jobs.JobRecordKeys;
 import io.videopipeline.jobs.JobSettings;
 import java.time.Duration;
@@ -20,6 +22,11 @@ public final class JobConfig {
 
     /** The job records and their event stream, or null when {@code pipeline.jobs.enabled} is false. */
     public static JobTracker tracker(PipelineConfig config, AwsClients aws) {
+        return tracker(config, aws, record -> { });
+    }
+
+    /** The same, telling {@code stored} (metrics) about every record stored. */
+    public static JobTracker tracker(PipelineConfig config, AwsClients aws, Consumer<JobRecord> stored) {
         JobSettings settings = settings(config);
         if (!settings.enabled()) {
             return null;
@@ -28,7 +35,7 @@ public final class JobConfig {
                 settings.recordKeys());
         JobEventPublisher events = settings.topic().isEmpty() ? null
                 : new JobEventPublisher(aws.sns(), settings.topic(), store::keyFor);
-        return new JobTracker(store, events, settings.progressInterval(), Clock.systemUTC());
+        return new JobTracker(store, events, settings.progressInterval(), Clock.systemUTC(), stored);
     }
 
     /** What a dead letter of the transcode route does to its upload's record (parked, redriven). */

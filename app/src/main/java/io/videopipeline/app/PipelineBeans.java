@@ -128,7 +128,16 @@ public final class PipelineBeans implements CamelConfiguration {
         bind(camel, "receivedMessage", received);
         bind(camel, "deadLetters", new DeadLetters(aws.sqs(), received));
         bind(camel, "transcodePlanner", transcodePlanner(s3, outputKeys, presets, transcodedBucket));
-        JobTracker jobs = JobConfig.tracker(config, aws);
+        io.videopipeline.jobs.JobMetrics jobMetrics = new io.videopipeline.jobs.JobMetrics();
+        JobTracker jobs = JobConfig.tracker(config, aws, jobMetrics);
+        // pipeline_jobs{state} and pipeline_job_ready_seconds on /observe/metrics, once the registry exists
+        io.videopipeline.routing.WhenStarted.run(camel, context -> {
+            io.micrometer.core.instrument.MeterRegistry registry = context.getRegistry()
+                    .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+            if (registry != null) {
+                jobMetrics.register(registry);
+            }
+        });
         bind(camel, "parkedJobs", JobConfig.parkedJobs(config, jobs, intake));
         bind(camel, "transcoder", transcoder(camel, aws, s3, ffmpeg, transcodedBucket, region, jobs));
 

@@ -37,12 +37,16 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
         effects = effects == null ? Map.of() : Map.copyOf(new TreeMap<>(effects));
     }
 
-    /** The uploaded object a job transcodes. */
+    /** The uploaded object a job transcodes; {@code uploaded} is its Last-Modified (ISO-8601), if known. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Source(String bucket, String key, String eTag, Long size) {
+    public record Source(String bucket, String key, String eTag, Long size, String uploaded) {
         public Source {
             Objects.requireNonNull(bucket, "bucket");
             Objects.requireNonNull(key, "key");
+        }
+
+        public Source(String bucket, String key, String eTag, Long size) {
+            this(bucket, key, eTag, size, null);
         }
     }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +27,20 @@ public final class JobTracker {
     private final JobEventPublisher events;
     private final Duration progressInterval;
     private final Clock clock;
+    private final Consumer<JobRecord> stored;
+
+    public JobTracker(JobRecordStore store, JobEventPublisher events, Duration progressInterval, Clock clock) {
+        this(store, events, progressInterval, clock, record -> { });
+    }
 
     /**
      * @param events           null: records only, no event stream
      * @param progressInterval least time between two Progressing writes of one job (state changes are always written)
+     * @param stored           told about every record this tracker stored (metrics)
      */
-    public JobTracker(JobRecordStore store, JobEventPublisher events, Duration progressInterval, Clock clock) {
+    public JobTracker(JobRecordStore store, JobEventPublisher events, Duration progressInterval, Clock clock,
+                      Consumer<JobRecord> stored) {
+        this.stored = stored;
         this.store = store;
         this.events = events;
         this.progressInterval = progressInterval;
@@ -89,8 +98,11 @@ public final class JobTracker {
             LOG.warn("Could not write the job record of {}: {}", LogText.safe(sourceKey), LogText.safe(e.toString()));
             return Optional.empty();
         }
-        if (publish && events != null && stored.isPresent() && stored.get() == wanted[0]) {
-            events.publish(stored.get());
+        if (stored.isPresent() && stored.get() == wanted[0]) {
+            this.stored.accept(stored.get());
+            if (publish && events != null) {
+                events.publish(stored.get());
+            }
         }
         return stored;
     }

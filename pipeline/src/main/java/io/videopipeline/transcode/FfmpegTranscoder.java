@@ -121,7 +121,8 @@ public final class FfmpegTranscoder implements Transcoder {
         List<MediaEncoder.Output> outputs = job.outputs().stream()
                 .map(o -> new MediaEncoder.Output(o.key(), o.preset(), source)).toList();
         TrackedJob tracked = tracker == null ? null : tracker.start(new JobRecord.Source(job.inputBucket(),
-                job.inputKey(), job.inputETag(), job.inputSize()), BACKEND, jobId, null);
+                job.inputKey(), job.inputETag(), job.inputSize(), job.uploaded() == null ? null
+                : job.uploaded().toString()), BACKEND, jobId, null);
         PipelineSteps steps = new PipelineSteps(job, tracked);
         ProgressListener progress = tracked == null ? listener : p -> {
             listener.onProgress(p);
