@@ -128,6 +128,14 @@ class JobTrackingEncodeTest {
                 assertThat(o.size()).isPositive();
                 assertThat(o.durationSeconds()).isBetween(29.0, 31.0);
             });
+            // the ETA near half way against the time the job really took from there (encode end + uploads)
+            JobRecord half = seen.stream().filter(r -> r.state() == JobState.PROGRESSING && r.etaSeconds() != null
+                    && r.percent() > 0).min(java.util.Comparator.comparingDouble(r -> Math.abs(r.percent() - 50)))
+                    .orElseThrow();
+            double actual = Duration.between(java.time.Instant.parse(half.updated()),
+                    java.time.Instant.parse(complete.finished())).toMillis() / 1000.0;
+            System.out.printf("ETA at %.1f %%: %d s; remaining until Complete: %.2f s%n", half.percent(),
+                    half.etaSeconds(), actual);
             // one GET (the Submitted write reads what is there) and one PUT per write, uncontended
             System.out.printf("S3 requests of the job record: %d for %d record states seen%n", writer.requests(),
                     seen.size());
