@@ -1,6 +1,7 @@
 package io.videopipeline.app;
 
 import io.videopipeline.aws.AwsClients;
+import io.videopipeline.config.ConfigurationError;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.event.S3EventIntake;
 import io.videopipeline.jobs.JobEventPublisher;
@@ -44,9 +45,13 @@ public final class JobConfig {
     }
 
     public static JobSettings settings(PipelineConfig config) {
-        return new JobSettings(config.getBoolean("pipeline.jobs.enabled", true),
-                config.parse("pipeline.jobs.record-key-pattern", JobRecordKeys.DEFAULT_PATTERN, JobRecordKeys::new),
-                Duration.ofSeconds(config.getInt("pipeline.jobs.progress-interval-seconds", 5)),
-                config.get("pipeline.jobs.topic", ""));
+        try {
+            return new JobSettings(config.getBoolean("pipeline.jobs.enabled", true),
+                    config.parse("pipeline.jobs.record-key-pattern", JobRecordKeys.DEFAULT_PATTERN, JobRecordKeys::new),
+                    Duration.ofSeconds(config.getInt("pipeline.jobs.progress-interval-seconds", 5)),
+                    config.get("pipeline.jobs.topic", ""));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError(e.getMessage(), e);
+        }
     }
 }
