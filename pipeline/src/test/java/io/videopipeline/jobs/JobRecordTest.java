@@ -56,6 +56,16 @@ class JobRecordTest {
     }
 
     @Test
+    void dlqRedriveMovesAParkedAttemptBackToSubmittedButNeverAComplete() {
+        JobRecord parked = first.error("timed out", "video-upload-events-dlq", T);
+        JobRecord redriven = parked.redriven(T);
+        assertThat(redriven.supersedes(parked)).isTrue();
+        assertThat(redriven.attempts()).isEqualTo(parked.attempts());
+        assertThat(redriven.parkedIn()).isNull();
+        assertThat(first.complete(List.of(), T).redriven(T).supersedes(first.complete(List.of(), T))).isFalse();
+    }
+
+    @Test
     void anotherUploadUnderTheKeyStartsOverOnlyWithItsSubmitted() {
         JobRecord.Source replaced = new JobRecord.Source("video-upload", "a/clip.mov", "e2", 11L);
         JobRecord complete = first.complete(List.of(), T);
