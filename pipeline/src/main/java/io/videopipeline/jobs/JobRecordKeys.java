@@ -1,5 +1,6 @@
 package io.videopipeline.jobs;
 
+import io.videopipeline.transcode.OutputKeys;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,25 +38,7 @@ public final class JobRecordKeys {
     }
 
     public String keyFor(String inputKey) {
-        int slash = inputKey.lastIndexOf('/');
-        String dir = inputKey.substring(0, slash + 1);
-        String file = inputKey.substring(slash + 1);
-        int dot = file.lastIndexOf('.');
-        String name = dot > 0 ? file.substring(0, dot) : file;
-        String ext = dot > 0 ? file.substring(dot + 1) : "";
-        // one pass, so that a '{' inside the key itself is never taken for a placeholder
-        Matcher m = PLACEHOLDER.matcher(pattern);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = switch (m.group(1)) {
-                case "dir" -> dir;
-                case "name" -> name;
-                default -> ext;
-            };
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        m.appendTail(out);
-        return out.toString();
+        return OutputKeys.expand(pattern, inputKey, "");
     }
 
     /** The literal start of the pattern: where listing records may begin. */
