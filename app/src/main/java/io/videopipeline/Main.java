@@ -2,6 +2,7 @@ package io.videopipeline;
 
 import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.cli.DeadLetterCommand;
+import io.videopipeline.cli.StatusCommand;
 import io.videopipeline.cli.LaunchOptions;
 import io.videopipeline.cli.LocalCloudCommand;
 import io.videopipeline.cli.ProvisionCommand;
@@ -83,7 +84,7 @@ public final class Main {
 
         static void run(LaunchOptions options, PipelineConfig config) {
             String command = options.command();
-            if (!command.equals("dlq") && !options.arguments().isEmpty()) {
+            if (!command.equals("dlq") && !command.equals("status") && !options.arguments().isEmpty()) {
                 throw new UserError(UserError.USAGE, "command '" + command + "' takes no arguments, got '"
                         + String.join(" ", options.arguments()) + "' (see --help)");
             }
@@ -102,6 +103,10 @@ public final class Main {
                     DeadLetterCommand.checkArguments(options.arguments());
                     PipelineConfig target = RunningLocalCloud.pointAt(config);
                     DeadLetterCommand.run(target, AwsSettings.from(target), options.arguments());
+                }
+                case "status" -> {
+                    PipelineConfig target = RunningLocalCloud.pointAt(config);
+                    StatusCommand.run(target, AwsSettings.from(target), options.arguments());
                 }
                 default -> throw new UserError(UserError.USAGE, "unknown command '" + command + "'");
             }

@@ -89,10 +89,10 @@ public final class EndToEnd {
         return null;
     }
 
-    /** Keys under a prefix, sorted. */
+    /** Keys under a prefix, sorted, without the job records (jobs package: one per upload, whatever happened). */
     public static List<String> keys(S3Client s3, String bucket, String prefix) {
         return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
-                .map(S3Object::key).sorted().toList();
+                .map(S3Object::key).filter(k -> !k.endsWith(".job.json")).sorted().toList();
     }
 
     /** Visible + in flight + delayed: 0 means every message sent to the queue has been deleted. */

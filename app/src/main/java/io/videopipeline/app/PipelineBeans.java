@@ -5,6 +5,7 @@ import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.ConfigurationError;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.event.S3EventIntake;
+import io.videopipeline.jobs.JobTracker;
 import io.videopipeline.metadata.MetadataExtractor;
 import io.videopipeline.metadata.MetadataSettings;
 import io.videopipeline.notify.EmailNotifier;
@@ -131,7 +132,18 @@ public final class PipelineBeans implements CamelConfiguration {
         bind(camel, "receivedMessage", received);
         bind(camel, "deadLetters", new DeadLetters(aws.sqs(), received));
         bind(camel, "transcodePlanner", transcodePlanner(s3, outputKeys, presets, transcodedBucket));
-        bind(camel, "transcoder", transcoder(camel, aws, s3, ffmpeg, transcodedBucket, region));
+        io.videopipeline.jobs.JobMetrics jobMetrics = new io.videopipeline.jobs.JobMetrics();
+        JobTracker jobs = JobConfig.tracker(config, aws, jobMetrics);
+        // pipeline_jobs{state} and pipeline_job_ready_seconds on /observe/metrics, once the registry exists
+        io.videopipeline.routing.WhenStarted.run(camel, context -> {
+            io.micrometer.core.instrument.MeterRegistry registry = context.getRegistry()
+                    .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+            if (registry != null) {
+                jobMetrics.register(registry);
+            }
+        });
+        bind(camel, "parkedJobs", JobConfig.parkedJobs(config, jobs, intake));
+        bind(camel, "transcoder", transcoder(camel, aws, s3, ffmpeg, transcodedBucket, region, jobs));
 
         S3Presigner presigner = aws.s3Presigner();
         bind(camel, "aclUpdater", new AclUpdater(s3, acl));
@@ -218,11 +230,11 @@ public final class PipelineBeans implements CamelConfiguration {
     }
 
     private Transcoder transcoder(CamelContext camel, AwsClients aws, S3Client s3, FfmpegSettings ffmpeg,
-                                  String transcodedBucket, String region) {
+                                  String transcodedBucket, String region, JobTracker jobs) {
         String backend = config.get("pipeline.transcoder", "ffmpeg");
         return switch (backend) {
             case "ffmpeg" -> {
-                FfmpegTranscoder transcoder = ffmpegTranscoder(s3, ffmpeg);
+                FfmpegTranscoder transcoder = ffmpegTranscoder(s3, ffmpeg, jobs);
                 sweepStaleUploadsOnStart(camel, s3, transcodedBucket);
                 yield transcoder;
             }
@@ -253,11 +265,11 @@ public final class PipelineBeans implements CamelConfiguration {
         };
     }
 
-    private FfmpegTranscoder ffmpegTranscoder(S3Client s3, FfmpegSettings ffmpeg) {
+    private FfmpegTranscoder ffmpegTranscoder(S3Client s3, FfmpegSettings ffmpeg, JobTracker jobs) {
         io.videopipeline.transcode.KeyCollision onCollision = config.parse("pipeline.transcode.on-key-collision",
                 "refuse", io.videopipeline.transcode.KeyCollision::parse);
         try {
-            return new FfmpegTranscoder(s3, ffmpeg, progress, onCollision);
+            return new FfmpegTranscoder(s3, ffmpeg, progress, onCollision, jobs);
         } catch (IllegalStateException e) {
             // what the constructor checks is all settings: ffmpeg and ffprobe run, the work dir is writable
             throw new ConfigurationError("transcoder 'ffmpeg': " + e.getMessage(), e);

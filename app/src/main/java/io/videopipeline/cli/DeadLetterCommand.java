@@ -1,5 +1,8 @@
 package io.videopipeline.cli;
 
+import io.videopipeline.app.JobConfig;
+import io.videopipeline.event.S3EventIntake;
+import io.videopipeline.jobs.ParkedJobs;
 import io.videopipeline.failure.AwsErrors;
 import io.videopipeline.aws.AwsClients;
 import io.videopipeline.aws.AwsSettings;
@@ -26,11 +29,18 @@ public final class DeadLetterCommand {
     private final SqsClient sqs;
     private final List<String> queues;
     private final PrintStream out;
+    private final ParkedJobs jobs;
 
     DeadLetterCommand(SqsClient sqs, List<String> queues, PrintStream out) {
+        this(sqs, queues, out, null);
+    }
+
+    /** @param jobs puts a redriven upload's job record back to Submitted; null for none */
+    DeadLetterCommand(SqsClient sqs, List<String> queues, PrintStream out, ParkedJobs jobs) {
         this.sqs = sqs;
         this.queues = queues;
         this.out = out;
+        this.jobs = jobs;
     }
 
     public static void run(PipelineConfig config, AwsSettings aws, List<String> args) {
@@ -42,7 +52,10 @@ public final class DeadLetterCommand {
         }
         checkArguments(args);
         try (AwsClients clients = new AwsClients(aws)) {
-            DeadLetterCommand command = new DeadLetterCommand(clients.sqs(), queues, System.out);
+            DeadLetterCommand command = new DeadLetterCommand(clients.sqs(), queues, System.out,
+                    JobConfig.parkedJobs(config, JobConfig.tracker(config, clients), new S3EventIntake(
+                            S3EventIntake.DEFAULT_MAX_BODY_CHARS, config.getInt("pipeline.intake.max-records",
+                            S3EventIntake.DEFAULT_MAX_RECORDS))));
             switch (args.isEmpty() ? "list" : args.get(0)) {
                 case "list" -> command.list();
                 case "redrive" -> command.redrive(args.get(1));
@@ -102,6 +115,10 @@ public final class DeadLetterCommand {
                 break;
             }
             for (Message m : batch) {
+                if (jobs != null) {
+                    // its upload's record: Submitted again, before a consumer can start the next attempt
+                    jobs.redriven(m.body(), m.messageAttributes());
+                }
                 // As the original was sent: its body and its own attributes, without what the dead-letter step added
                 sqs.sendMessage(b -> b.queueUrl(to).messageBody(m.body()).messageAttributes(originalAttributes(m)));
                 sqs.deleteMessage(b -> b.queueUrl(from).receiptHandle(m.receiptHandle()));

@@ -30,6 +30,8 @@ public record LaunchOptions(
               provision     create buckets, queues, topic, subscriptions and notifications
                             idempotently against the configured endpoint (--dry-run: only print)
               dlq           list or redrive dead-lettered messages (dlq list|redrive QUEUE)
+              status        print the job records of uploads (status [--json] [KEY...]; no KEY: the
+                            most recent), one line each: state, percent, ETA, outputs, reason
               help          print this help
               version       print the version
 
@@ -49,7 +51,7 @@ public record LaunchOptions(
             """;
 
     private static final List<String> COMMANDS =
-            List.of("run", "localcloud", "provision", "dlq", "help", "version");
+            List.of("run", "localcloud", "provision", "dlq", "status", "help", "version");
 
     public static LaunchOptions parse(String[] args, Map<String, String> env) {
         String command = null;
@@ -68,6 +70,7 @@ public record LaunchOptions(
                 case "--config" -> config = value(args, ++i, arg);
                 case "--profile" -> profile = value(args, ++i, arg);
                 case "--dry-run" -> dryRun = true;
+                case StatusCommand.JSON_FLAG -> rest.add(arg); // the status command's own option
                 case "--set" -> {
                     String kv = value(args, ++i, arg);
                     int eq = kv.indexOf('=');

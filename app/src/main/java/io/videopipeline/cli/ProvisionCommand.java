@@ -50,10 +50,16 @@ public final class ProvisionCommand {
                 .withCorsAllowedOrigins(config.getList("pipeline.cors.allowed-origins"));
     }
 
+    /** The job event stream's topic when job records are kept (pipeline.jobs.*), else empty. */
+    static String jobEventTopic(PipelineConfig config) {
+        return config.getBoolean("pipeline.jobs.enabled", true) ? config.get("pipeline.jobs.topic", "") : "";
+    }
+
     /** Applies (or, dry, only plans) and logs one line per change; returns the changes. */
     public static List<Change> run(PipelineConfig config, AwsSettings aws, boolean dryRun) {
         try (AwsClients clients = new AwsClients(aws)) {
-            Provisioner provisioner = new Provisioner(clients.s3(), clients.sqs(), clients.sns(), settings(config));
+            Provisioner provisioner = new Provisioner(clients.s3(), clients.sqs(), clients.sns(), settings(config),
+                    jobEventTopic(config));
             List<Change> changes = dryRun ? provisioner.plan() : provisioner.apply();
             if (changes.isEmpty()) {
                 LOG.info("provision: everything is in place against {} (no changes)", aws);

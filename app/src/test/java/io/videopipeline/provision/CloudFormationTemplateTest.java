@@ -188,7 +188,7 @@ class CloudFormationTemplateTest {
         resources.forEach((name, body) -> {
             Map<String, Object> resource = map(body);
             if ("AWS::SNS::Subscription".equals(resource.get("Type")) && "sqs".equals(properties(resource).get("Protocol"))
-                    && !name.startsWith("JobEvents")) { // the optional report-job-state wiring: checked below
+                    && !name.startsWith("JobEvent")) { // report-job-state's and the job event stream's: checked below
                 Map<String, Object> props = properties(resource);
                 String queue = getAttResource(props.get("Endpoint"), "Arn");
                 subscribed.put(resolve(properties(map(resources.get(queue))).get("QueueName")),
@@ -315,7 +315,27 @@ class CloudFormationTemplateTest {
         Map<String, Object> publish = conditionalStatements("UseSnsMail").get("PublishMail");
         assertThat(publish.get("Action")).isEqualTo("sns:Publish");
         assertThat(refTarget(publish.get("Resource"))).isEqualTo("MailTopic");
-        assertThat(unconditionalActions()).noneMatch(a -> a.startsWith("sns:"));
+        // unconditionally the runner publishes only to the job event stream (jobs package), never to the mail topic
+        assertThat(unconditionalActions()).filteredOn(a -> a.startsWith("sns:"))
+                .containsOnly("sns:Publish", "sns:ListTopics");
+        assertThat(refTarget(unconditionalStatements().get("PublishJobEvents").get("Resource")))
+                .isEqualTo("JobEventStreamTopic");
+    }
+
+    @Test
+    void theJobEventStreamTopicAlwaysExistsAndFeedsReportJobStateWhenItRuns() {
+        Map<String, Object> topic = map(resources.get("JobEventStreamTopic"));
+        assertThat(topic).containsEntry("Type", "AWS::SNS::Topic").doesNotContainKey("Condition");
+        assertThat(resolve(properties(topic).get("TopicName"))).isEqualTo("transcode-job-events");
+        Map<String, Object> subscription = map(resources.get("JobEventStreamSubscription"));
+        assertThat(subscription).containsEntry("Condition", "UseJobEvents");
+        assertThat(refTarget(properties(subscription).get("TopicArn"))).isEqualTo("JobEventStreamTopic");
+        assertThat(getAttResource(properties(subscription).get("Endpoint"), "Arn")).isEqualTo("JobEventsQueue");
+        assertThat(properties(subscription).get("RawMessageDelivery")).isEqualTo(false);
+        Map<String, Object> policy = map(resources.get(policyResourceFor("AWS::SQS::QueuePolicy", "JobEventsQueue")));
+        assertThat(list(map(properties(policy).get("PolicyDocument")).get("Statement")))
+                .anySatisfy(st -> assertThat(refTarget(map(map(map(st).get("Condition")).get("ArnEquals"))
+                        .get("aws:SourceArn"))).isEqualTo("JobEventStreamTopic"));
     }
 
     @Test
@@ -333,7 +353,7 @@ class CloudFormationTemplateTest {
         assertThat(map(resources.get("JobEventsTopic"))).containsEntry("Condition", "JobEventsByTopic");
         assertThat(resolve(properties(map(resources.get("JobEventsTopic"))).get("TopicName")))
                 .isEqualTo("transcode-job-notifications");
-        Map<String, Object> subscription = map(resources.get(subscriptionFor("transcode-job-events")));
+        Map<String, Object> subscription = map(resources.get("JobEventsSubscription"));
         assertThat(subscription).containsEntry("Condition", "JobEventsByTopic");
         assertThat(refTarget(properties(subscription).get("TopicArn"))).isEqualTo("JobEventsTopic");
         assertThat(properties(subscription).get("RawMessageDelivery")).isEqualTo(false);
@@ -379,8 +399,17 @@ class CloudFormationTemplateTest {
                             .collect(Collectors.toCollection(TreeSet::new)) : new TreeSet<>(Set.of((String) statement.get("Action")))));
             assertThat(fromJson).as("%s", file.getKey()).isEqualTo(fromTemplate);
         }
-        String base = Files.readString(POLICY);
-        assertThat(base).doesNotContain("sns:").doesNotContain("transcode-job-events");
+        // the base policy's SNS rights are the job event stream's (jobs package), and no optional route's queue
+        JsonNode base = new ObjectMapper().readTree(POLICY.toFile());
+        Set<String> snsStatements = new TreeSet<>();
+        for (JsonNode statement : base.get("Statement")) {
+            if (statement.get("Action").toString().contains("sns:")) {
+                snsStatements.add(statement.get("Sid").asText());
+            }
+            assertThat(statement.get("Resource").toString()).doesNotContain("transcoded-video-mail")
+                    .doesNotContain("sqs:${Region}:${AccountId}:transcode-job-events");
+        }
+        assertThat(snsStatements).containsExactly("FindJobEventTopic", "PublishJobEvents");
     }
 
     private static Set<String> actions(JsonNode action) {
@@ -406,6 +435,17 @@ class CloudFormationTemplateTest {
             }
         }
         assertThat(found).as("statements under %s", condition).isNotEmpty();
+        return found;
+    }
+
+    private static Map<String, Map<String, Object>> unconditionalStatements() {
+        Map<String, Map<String, Object>> found = new LinkedHashMap<>();
+        for (Object statement : list(map(properties(resourceOfType("AWS::IAM::ManagedPolicy")).get("PolicyDocument"))
+                .get("Statement"))) {
+            if (!map(statement).containsKey("Fn::If")) {
+                found.put((String) map(statement).get("Sid"), map(statement));
+            }
+        }
         return found;
     }
 

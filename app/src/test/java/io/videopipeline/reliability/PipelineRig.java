@@ -280,7 +280,7 @@ final class PipelineRig implements AutoCloseable {
         }
     }
 
-    /** What the transcoded bucket must hold for these uploads: 3 renditions, 3 metadata files, 3 mail markers. */
+    /** What the transcoded bucket must hold for these uploads: 3 renditions, 3 metadata files, 3 mail markers, a job record. */
     static List<String> expectedKeys(List<String> uploadKeys) {
         List<String> keys = new ArrayList<>();
         for (String upload : uploadKeys) {
@@ -292,6 +292,7 @@ final class PipelineRig implements AutoCloseable {
                 keys.add(base + ".json");
                 keys.add(base + ".mp4.mailed");
             }
+            keys.add(dir + name + ".job.json");
         }
         return keys.stream().sorted().toList();
     }

@@ -90,7 +90,9 @@ class MediaGuardRouteTest {
                 .contains("TranscodeTimeoutException").contains("timed out after PT3S");
         // once per receive, never again in place (before: 3 attempts per receive, up to 5 receives)
         assertThat(Files.readAllLines(encodes)).hasSize(2);
-        assertThat(app.s3().listObjectsV2(b -> b.bucket("video-transcoded").prefix("slow/")).contents()).isEmpty();
+        // no rendition; the job record (jobs package) says Error and why
+        assertThat(app.s3().listObjectsV2(b -> b.bucket("video-transcoded").prefix("slow/")).contents())
+                .extracting(o -> o.key()).containsExactly("slow/clip/clip.job.json");
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------

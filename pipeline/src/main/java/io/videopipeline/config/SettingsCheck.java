@@ -35,7 +35,7 @@ public final class SettingsCheck {
     private static final List<String> BOOLEANS = List.of(
             "pipeline.routes.live-reload", "pipeline.localcloud.enabled", "pipeline.localcloud.transient",
             "pipeline.provision.on-start", "pipeline.inbox.enabled", "pipeline.job-events.enabled",
-            "pipeline.hls.enabled", "pipeline.aws.force-path-style", "pipeline.mail.starttls");
+            "pipeline.hls.enabled", "pipeline.aws.force-path-style", "pipeline.mail.starttls", "pipeline.jobs.enabled");
 
     private static final List<String> ALWAYS_REQUIRED = List.of(
             "pipeline.aws.region", "pipeline.buckets.upload", "pipeline.buckets.transcoded",

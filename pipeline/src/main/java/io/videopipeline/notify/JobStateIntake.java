@@ -50,7 +50,9 @@ public final class JobStateIntake {
         }
         Map<String, String> user = userMetadata(n.path("userMetadata"));
         String key = user.getOrDefault("source-key", n.path("input").path("key").asText(""));
-        return new JobStateEvent("elastictranscoder", n.path("jobId").asText(), n.path("state").asText(),
+        // the pipeline's own job event stream (jobs package) has ET's shape and names its backend
+        return new JobStateEvent(n.path("backend").asText("elastictranscoder"), n.path("jobId").asText(),
+                n.path("state").asText(),
                 user.getOrDefault("source-bucket", ""), key, reason.toString().trim());
     }
 

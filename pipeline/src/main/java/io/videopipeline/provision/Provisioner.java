@@ -64,8 +64,16 @@ public final class Provisioner {
     private final SqsClient sqs;
     private final SnsClient sns;
     private final ProvisionSettings settings;
+    /** The job event stream's topic (jobs package, {@code pipeline.jobs.topic}); empty for none. */
+    private final String jobEventTopic;
 
     public Provisioner(S3Client s3, SqsClient sqs, SnsClient sns, ProvisionSettings settings) {
+        this(s3, sqs, sns, settings, "");
+    }
+
+    /** @param jobEventTopic the job event stream's topic, created; empty for none */
+    public Provisioner(S3Client s3, SqsClient sqs, SnsClient sns, ProvisionSettings settings, String jobEventTopic) {
+        this.jobEventTopic = jobEventTopic == null ? "" : jobEventTopic.trim();
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.sqs = Objects.requireNonNull(sqs, "sqs");
         this.sns = Objects.requireNonNull(sns, "sns");
@@ -119,6 +127,9 @@ public final class Provisioner {
             }
             if (jobEventsTopicArn != null) {
                 sqsSubscription(jobEventsTopicArn, settings.jobEventsTopic(), settings.jobEventsQueue());
+            }
+            if (!jobEventTopic.isEmpty()) {
+                jobEventStream();
             }
             // People who want the mails: on the mail topic if mails go by SNS, else the seed's raw S3 events.
             for (String address : settings.emailSubscriptions()) {
@@ -406,6 +417,20 @@ public final class Provisioner {
                             .attributeValue("false"));
                 }
                 record(Action.UPDATE, "subscription", arn, "RawMessageDelivery " + raw + " -> false");
+            }
+        }
+
+        /**
+         * The job event stream (jobs package): its topic, which the pipeline publishes to (its IAM role's right, no
+         * topic policy); report-job-state's queue, when that route runs, subscribes to it, so failures of every
+         * backend reach it from one stream. Its HTTP(S) subscribers (webhooks) are the user's to add.
+         */
+        private void jobEventStream() {
+            String arn = topic(jobEventTopic);
+            if (settings.hasJobEvents()) {
+                ensureQueue(settings.jobEventsQueue(), Map.of(), allowStatement("AllowSnsSendFrom-" + jobEventTopic,
+                        "sns.amazonaws.com", "sqs:SendMessage", null, arn, "ArnEquals"));
+                sqsSubscription(arn, jobEventTopic, settings.jobEventsQueue());
             }
         }
 

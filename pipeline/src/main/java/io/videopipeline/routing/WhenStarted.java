@@ -8,11 +8,11 @@ import org.apache.camel.StartupListener;
  * Runs code once the Camel context and its routes are up. A main listener's {@code afterStart} is not enough:
  * {@code Main.run()} (the jar) calls it, {@code Main.start()} (tests, embedding) does not.
  */
-final class WhenStarted {
+public final class WhenStarted {
     private WhenStarted() {
     }
 
-    static void run(CamelContext context, Consumer<CamelContext> action) {
+    public static void run(CamelContext context, Consumer<CamelContext> action) {
         try {
             context.addStartupListener(new StartupListener() {
                 @Override

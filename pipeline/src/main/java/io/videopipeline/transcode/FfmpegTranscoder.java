@@ -9,7 +9,15 @@ import io.videopipeline.media.ProgressListener;
 import io.videopipeline.media.RenditionMetadata;
 import io.videopipeline.media.SourceMetadata;
 import io.videopipeline.media.SourceMissingException;
+import io.videopipeline.jobs.JobRecord;
+import io.videopipeline.jobs.JobTracker;
+import io.videopipeline.jobs.TrackedJob;
+import io.videopipeline.media.FfmpegProbe;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -59,6 +67,7 @@ public final class FfmpegTranscoder implements Transcoder {
     private final ProgressListener listener;
     private final MediaEncoder encoder;
     private final KeyCollision onCollision;
+    private final JobTracker tracker;
 
     public FfmpegTranscoder(S3Client s3, FfmpegSettings settings) {
         this(s3, settings, ProgressListener.NONE);
@@ -73,6 +82,17 @@ public final class FfmpegTranscoder implements Transcoder {
      */
     public FfmpegTranscoder(S3Client s3, FfmpegSettings settings, ProgressListener listener,
                             KeyCollision onCollision) {
+        this(s3, settings, listener, onCollision, null);
+    }
+
+    /**
+     * @param tracker keeps each job's record and events (Submitted, Progressing with percent and ETA, Complete); null
+     *                for none
+     * @throws IllegalStateException if ffmpeg or ffprobe cannot be run, or the work dir is not writable
+     */
+    public FfmpegTranscoder(S3Client s3, FfmpegSettings settings, ProgressListener listener,
+                            KeyCollision onCollision, JobTracker tracker) {
+        this.tracker = tracker;
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.onCollision = Objects.requireNonNull(onCollision, "onCollision");
         this.listener = listener == null ? ProgressListener.NONE : listener;
@@ -100,8 +120,20 @@ public final class FfmpegTranscoder implements Transcoder {
         }
         List<MediaEncoder.Output> outputs = job.outputs().stream()
                 .map(o -> new MediaEncoder.Output(o.key(), o.preset(), source)).toList();
-        List<String> written = encoder.encode(new MediaEncoder.Request(jobId, job.inputBucket(), job.inputKey(),
-                job.inputSize(), job.outputBucket(), outputs, listener), new PipelineSteps(job)).written();
+        TrackedJob tracked = tracker == null ? null : tracker.start(new JobRecord.Source(job.inputBucket(),
+                job.inputKey(), job.inputETag(), job.inputSize(), job.uploaded() == null ? null
+                : job.uploaded().toString()), BACKEND, jobId, null);
+        PipelineSteps steps = new PipelineSteps(job, tracked);
+        ProgressListener progress = tracked == null ? listener : p -> {
+            listener.onProgress(p);
+            tracked.onProgress(p);
+        };
+        MediaEncoder.Result result = encoder.encode(new MediaEncoder.Request(jobId, job.inputBucket(),
+                job.inputKey(), job.inputSize(), job.outputBucket(), outputs, progress), steps);
+        List<String> written = result.written();
+        if (tracked != null) {
+            tracked.complete(steps.outputs(result.input().duration()));
+        }
         LOG.info("Transcoded {} (job {}) in {} ms: {}", object, jobId,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                 written.stream().map(LogText::safe).toList());
@@ -111,14 +143,42 @@ public final class FfmpegTranscoder implements Transcoder {
     /** The pipeline's checks between the encoder's steps. */
     private final class PipelineSteps implements MediaEncoder.Steps {
         private final TranscodeJob job;
+        private final TrackedJob tracked;
+        private final List<Long> sizes = new ArrayList<>();
 
-        PipelineSteps(TranscodeJob job) {
+        PipelineSteps(TranscodeJob job, TrackedJob tracked) {
             this.job = job;
+            this.tracked = tracked;
+        }
+
+        @Override
+        public void probed(Path input, FfmpegProbe.MediaInfo info) {
+            if (tracked != null) {
+                tracked.probed(info.duration());
+            }
         }
 
         @Override
         public void encoded(List<Path> files) {
             checkCollisions(job); // another upload may have taken the keys while this one was encoding
+            for (Path file : files) {
+                try {
+                    sizes.add(Files.size(file));
+                } catch (IOException e) {
+                    sizes.add(null); // only the record's figure is missing; the upload will say if the file is
+                }
+            }
+        }
+
+        /** The job's renditions for its record, in preset order. */
+        List<JobRecord.Output> outputs(Duration duration) {
+            List<JobRecord.Output> all = new ArrayList<>();
+            for (int i = 0; i < job.outputs().size(); i++) {
+                TranscodeOutput output = job.outputs().get(i);
+                all.add(new JobRecord.Output(output.key(), output.preset().name(), i < sizes.size() ? sizes.get(i)
+                        : null, duration == null ? null : duration.toMillis() / 1000.0, null, null));
+            }
+            return all;
         }
 
         @Override

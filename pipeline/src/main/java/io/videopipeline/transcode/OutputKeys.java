@@ -76,6 +76,14 @@ public final class OutputKeys {
         if (inputKey.endsWith("/")) {
             throw new IllegalArgumentException("input key '" + inputKey + "' ends with '/': it is a folder, not a video");
         }
+        return expand(pattern, inputKey, presetName);
+    }
+
+    /**
+     * {@code pattern} with {@code {dir}}, {@code {name}}, {@code {ext}} of {@code inputKey} and {@code {preset}} filled
+     * in; also names an upload's other objects (its job record).
+     */
+    public static String expand(String pattern, String inputKey, String presetName) {
         int slash = inputKey.lastIndexOf('/');
         String dir = inputKey.substring(0, slash + 1);
         String file = inputKey.substring(slash + 1);
@@ -90,7 +98,8 @@ public final class OutputKeys {
                 case "dir" -> dir;
                 case "name" -> name;
                 case "ext" -> ext;
-                default -> presetName;
+                case "preset" -> presetName;
+                default -> m.group();
             };
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }

@@ -13,9 +13,20 @@ import java.util.Objects;
  *                     repeated event for the same upload is recognised and skipped
  * @param outputBucket bucket for the renditions
  * @param outputs      one entry per preset, in preset order
+ * @param uploaded     when the upload was stored (its Last-Modified), or null if not known; the job record's
+ *                     upload-to-ready time starts here
  */
 public record TranscodeJob(String inputBucket, String inputKey, Long inputSize, String inputETag,
-                           String outputBucket, List<TranscodeOutput> outputs) {
+                           String outputBucket, List<TranscodeOutput> outputs, java.time.Instant uploaded) {
+
+    public TranscodeJob(String inputBucket, String inputKey, Long inputSize, String inputETag, String outputBucket,
+                        List<TranscodeOutput> outputs) {
+        this(inputBucket, inputKey, inputSize, inputETag, outputBucket, outputs, null);
+    }
+
+    public TranscodeJob withUploaded(java.time.Instant time) {
+        return new TranscodeJob(inputBucket, inputKey, inputSize, inputETag, outputBucket, outputs, time);
+    }
 
     public TranscodeJob {
         Objects.requireNonNull(inputBucket, "inputBucket");

@@ -83,14 +83,15 @@ public final class TranscodePlanner {
      * @throws SourceMissingException if the object is gone
      */
     public TranscodeJob plan(ObjectEvent event) {
-        ObjectEvent known = event;
-        if (s3 != null) {
-            known = event.withETag(currentETag(event));
+        if (s3 == null) {
+            return outputKeys.jobFor(event, outputBucket, presets);
         }
-        return outputKeys.jobFor(known, outputBucket, presets);
+        HeadObjectResponse head = current(event);
+        return outputKeys.jobFor(event.withETag(ETags.unquote(head.eTag())), outputBucket, presets)
+                .withUploaded(head.lastModified());
     }
 
-    private String currentETag(ObjectEvent event) {
+    private HeadObjectResponse current(ObjectEvent event) {
         String where = "s3://" + event.bucket() + "/" + LogText.safe(event.key());
         HeadObjectResponse head;
         try {
@@ -104,6 +105,6 @@ public final class TranscodePlanner {
             throw new SourceMissingException(where + " does not exist (deleted since the upload event?)",
                     event.bucket(), event.key(), null);
         }
-        return ETags.unquote(head.eTag());
+        return head;
     }
 }

@@ -19,6 +19,8 @@ import io.videopipeline.localcloud.gateway.StreamingService;
  * S3 behind the gateway: streamed to S3Proxy (which checks signatures itself), except bucket notification
  * configuration, Object Ownership and bucket CORS, which S3Proxy lacks and are answered here. Anonymous requests get
  * what S3 with Block Public Access off gives them: GET/HEAD of a public-read object, CORS preflights; 403 otherwise.
+ * Conditional PutObjects of one object are forwarded one at a time ({@link ConditionalWrites}), so their condition
+ * holds atomically as on S3.
  */
 public final class S3Service implements StreamingService {
 
@@ -28,6 +30,7 @@ public final class S3Service implements StreamingService {
     private final BucketCorsApi cors;
     private final PublicReadAccess publicRead;
     private final PublicReadSigner publicReadSigner;
+    private final ConditionalWrites conditionalWrites = new ConditionalWrites();
 
     /**
      * @param client      the gateway's pass-through HTTP client
@@ -90,6 +93,10 @@ public final class S3Service implements StreamingService {
         if (bufferedBody != null) {
             // Only form posts without an Action get here; S3 has no such API.
             AwsErrorWriter.s3(response, callback, 400, "InvalidRequest", "A form-encoded POST without an Action is not an S3 request", null);
+            return;
+        }
+        if (ConditionalWrites.isConditionalPut(request)) {
+            conditionalWrites.inTurn(uri.getPath(), done -> s3Proxy.forward(request, response, done), callback);
             return;
         }
         s3Proxy.forward(request, response, callback);

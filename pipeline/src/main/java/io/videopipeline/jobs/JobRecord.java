@@ -1,0 +1,152 @@
+package io.videopipeline.jobs;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What the pipeline knows about the job of one upload: the {@code .job.json} object beside its renditions
+ * ({@link JobRecordStore}). Times are ISO-8601 UTC strings; absent values are left out of the JSON.
+ *
+ * @param source     the upload: bucket, key, ETag, size
+ * @param backend    {@code ffmpeg}, {@code elastictranscoder}, {@code mediaconvert}, {@code lambda}
+ * @param jobId      the backend's job id
+ * @param pipelineId the Elastic Transcoder pipeline or MediaConvert queue, if the backend has one
+ * @param percent    0..100 of the source's duration encoded, while progressing (100 once complete)
+ * @param etaSeconds estimated seconds left, while progressing
+ * @param speed      encoding speed relative to real time, while progressing
+ * @param attempts   attempts started for this upload (a redelivered or redriven message starts another)
+ * @param outputs    the renditions written so far
+ * @param effects    fan-out effects done, by name ({@code mail}, {@code acl}, {@code metadata}) with the time
+ * @param reason     why the job failed (or warns)
+ * @param parkedIn   the dead-letter queue its message was parked in
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobRecord(Source source, String backend, String jobId, String pipelineId, JobState state,
+                        Double percent, Long etaSeconds, Double speed, int attempts, String started, String updated,
+                        String finished, List<Output> outputs, Map<String, String> effects, String reason,
+                        String parkedIn) {
+
+    public JobRecord {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(state, "state");
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
+        effects = effects == null ? Map.of() : Map.copyOf(new TreeMap<>(effects));
+    }
+
+    /** The uploaded object a job transcodes; {@code uploaded} is its Last-Modified (ISO-8601), if known. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Source(String bucket, String key, String eTag, Long size, String uploaded) {
+        public Source {
+            Objects.requireNonNull(bucket, "bucket");
+            Objects.requireNonNull(key, "key");
+        }
+
+        public Source(String bucket, String key, String eTag, Long size) {
+            this(bucket, key, eTag, size, null);
+        }
+    }
+
+    /** One rendition written. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Output(String key, String preset, Long size, Double durationSeconds, Integer width,
+                         Integer height) {
+        public Output {
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
+    /** A new attempt's first record: Submitted, counting one more attempt than {@code previous} (may be null). */
+    public static JobRecord submitted(Source source, String backend, String jobId, String pipelineId,
+                                      JobRecord previous, String now) {
+        int attempts = previous == null || !sameUpload(previous, source) ? 1 : previous.attempts + 1;
+        return new JobRecord(source, backend, jobId, pipelineId, JobState.SUBMITTED, null, null, null, attempts,
+                now, now, null, List.of(), Map.of(), null, null);
+    }
+
+    /** The failed attempt's message was moved back to its queue: Submitted again, same attempt, no reason. */
+    public JobRecord redriven(String now) {
+        return new JobRecord(source, backend, jobId, pipelineId, JobState.SUBMITTED, null, null, null, attempts,
+                started, now, null, outputs, effects, null, null);
+    }
+
+    public JobRecord progressing(double percent, Long etaSeconds, Double speed, String now) {
+        return new JobRecord(source, backend, jobId, pipelineId, JobState.PROGRESSING, percent, etaSeconds, speed,
+                attempts, started, now, null, outputs, effects, null, null);
+    }
+
+    public JobRecord complete(List<Output> written, String now) {
+        return new JobRecord(source, backend, jobId, pipelineId, JobState.COMPLETE, 100.0, 0L, speed, attempts,
+                started, now, now, merge(outputs, written), effects, null, null);
+    }
+
+    /** The attempt failed for good; {@code parkedIn} is the dead-letter queue, if the message went to one. */
+    public JobRecord error(String why, String parkedIn, String now) {
+        return new JobRecord(source, backend, jobId, pipelineId, JobState.ERROR, percent, null, null, attempts,
+                started, now, now, outputs, effects, why, parkedIn);
+    }
+
+    /** A fan-out effect done (mail sent, ACL set, metadata written); the state stays. */
+    public JobRecord withEffect(String effect, String now) {
+        Map<String, String> all = new TreeMap<>(effects);
+        all.put(effect, now);
+        return new JobRecord(source, backend, jobId, pipelineId, state, percent, etaSeconds, speed, attempts,
+                started, now, finished, outputs, all, reason, parkedIn);
+    }
+
+    /**
+     * Whether this record may replace {@code current} (null: none yet). A newer attempt never goes back to an
+     * older state, an older attempt never overwrites a newer one, and nothing replaces Complete: at-least-once
+     * delivery, competing consumers and redrives all end in one record that only moves forward.
+     * <ul>
+     *   <li>another upload under the key (another ETag) starts over, with its Submitted;</li>
+     *   <li>Complete of any attempt of this upload wins over anything but Complete (its renditions exist);</li>
+     *   <li>a later attempt replaces an earlier one's record; the earlier attempt's writes are refused;</li>
+     *   <li>within an attempt the state only moves forward, and a terminal state is final but for a redrive, which
+     *       puts a failed attempt back to Submitted (a consumer's start always counts a new attempt).</li>
+     * </ul>
+     */
+    public boolean supersedes(JobRecord current) {
+        if (current == null) {
+            return true;
+        }
+        if (!sameUpload(current, source)) {
+            return state == JobState.SUBMITTED;
+        }
+        if (current.state == JobState.COMPLETE) {
+            return false;
+        }
+        if (state == JobState.COMPLETE) {
+            return true;
+        }
+        if (attempts != current.attempts) {
+            return attempts > current.attempts;
+        }
+        if (current.state.terminal()) {
+            return state == JobState.SUBMITTED; // only a redrive re-queues a failed attempt
+        }
+        return state.ordinal() >= current.state.ordinal();
+    }
+
+    /** Whether this is the record of that upload (same bucket, key and ETag). */
+    public boolean isOf(Source upload) {
+        return sameUpload(this, upload);
+    }
+
+    private static boolean sameUpload(JobRecord record, Source source) {
+        return record.source.bucket().equals(source.bucket()) && record.source.key().equals(source.key())
+                && Objects.equals(record.source.eTag(), source.eTag());
+    }
+
+    private static List<Output> merge(List<Output> before, List<Output> added) {
+        List<Output> all = new ArrayList<>(before);
+        for (Output output : added) {
+            all.removeIf(o -> o.key().equals(output.key()));
+            all.add(output);
+        }
+        return all;
+    }
+}

@@ -1,0 +1,113 @@
+package io.videopipeline.jobs;
+
+import io.videopipeline.event.ObjectEvent;
+import io.videopipeline.logging.LogText;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the job records (bean {@code jobTracker}): each change is written to S3 ({@link JobRecordStore}) and, if it
+ * was stored, published to the job event topic ({@link JobEventPublisher}). A change the record refuses (an older
+ * attempt, a state behind the record's) is neither written nor published.
+ *
+ * <p>A record is the job's story, not the job: a record that cannot be written is logged and the job goes on.
+ */
+public final class JobTracker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobTracker.class);
+
+    private final JobRecordStore store;
+    private final JobEventPublisher events;
+    private final Duration progressInterval;
+    private final Clock clock;
+    private final Consumer<JobRecord> stored;
+
+    public JobTracker(JobRecordStore store, JobEventPublisher events, Duration progressInterval, Clock clock) {
+        this(store, events, progressInterval, clock, record -> { });
+    }
+
+    /**
+     * @param events           null: records only, no event stream
+     * @param progressInterval least time between two Progressing writes of one job (state changes are always written)
+     * @param stored           told about every record this tracker stored (metrics)
+     */
+    public JobTracker(JobRecordStore store, JobEventPublisher events, Duration progressInterval, Clock clock,
+                      Consumer<JobRecord> stored) {
+        this.stored = stored;
+        this.store = store;
+        this.events = events;
+        this.progressInterval = progressInterval;
+        this.clock = clock;
+    }
+
+    public JobRecordStore store() {
+        return store;
+    }
+
+    /** A new attempt at an upload's job: Submitted (one more attempt than the record counts). */
+    public TrackedJob start(JobRecord.Source source, String backend, String jobId, String pipelineId) {
+        JobRecord[] mine = new JobRecord[1];
+        Optional<JobRecord> stored = change(source.key(),
+                current -> mine[0] = JobRecord.submitted(source, backend, jobId, pipelineId, current, now()));
+        int attempt = stored.isPresent() && stored.get() == mine[0] ? mine[0].attempts() : 0;
+        return new TrackedJob(this, source, backend, jobId, attempt, progressInterval, clock);
+    }
+
+    /**
+     * The upload's message was dead-lettered: Error with the reason and the queue it is parked in, on the record of
+     * the key whatever ETag the letter's event claims (the letter is about this key). An upload without a record yet
+     * (refused before its job began) gets one. A Complete record stays as it is.
+     */
+    public void parked(ObjectEvent event, String reason, String queue) {
+        JobRecord.Source source = new JobRecord.Source(event.bucket(), event.key(), event.eTag(), event.size());
+        change(event.key(), current -> (current != null ? current
+                : JobRecord.submitted(source, null, null, null, null, now())).error(reason, queue, now()));
+    }
+
+    /** The upload's dead letter was moved back to its queue ({@code dlq redrive}): Submitted again. */
+    public void redriven(String sourceKey) {
+        change(sourceKey, current -> current == null || !current.state().terminal()
+                || current.state() == JobState.COMPLETE ? null : current.redriven(now()));
+    }
+
+    /**
+     * Extension point for the fan-out routes: {@code effect} ({@code mail}, {@code acl}, {@code metadata}) was done for
+     * the upload {@code sourceKey}. Written without an event: the state does not change.
+     */
+    public void effectDone(String sourceKey, String effect) {
+        change(sourceKey, current -> current == null ? null : current.withEffect(effect, now()), false);
+    }
+
+    Optional<JobRecord> change(String sourceKey, UnaryOperator<JobRecord> change) {
+        return change(sourceKey, change, true);
+    }
+
+    private Optional<JobRecord> change(String sourceKey, UnaryOperator<JobRecord> change, boolean publish) {
+        JobRecord[] wanted = new JobRecord[1];
+        Optional<JobRecord> stored;
+        try {
+            stored = store.update(sourceKey, current -> wanted[0] = change.apply(current));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not write the job record of {}: {}", LogText.safe(sourceKey), LogText.safe(e.toString()));
+            return Optional.empty();
+        }
+        if (stored.isPresent() && stored.get() == wanted[0]) {
+            this.stored.accept(stored.get());
+            if (publish && events != null) {
+                events.publish(stored.get());
+            }
+        }
+        return stored;
+    }
+
+    String now() {
+        return Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+}
