@@ -206,10 +206,26 @@ class StreamingEncodeTest {
                 s.rungs(), 1, s.posterWidth(), s.posterWindowSeconds(), s.posterMinLuma(), s.thumbnailWidth(),
                 s.thumbnailIntervalSeconds(), s.tileWidth(), s.storyboardIntervalSeconds(), s.columns(), s.maxTiles()));
         encode(settings, source, "cuts");
+        encode(settings.withStreaming(StreamingSettings.OFF), source, "cutsoff");
         Path dir = download("videos/cuts/");
+        Path off = download("videos/cutsoff/");
         Path mp4 = dir.resolve("cuts-1080p.mp4");
         assertThat(keyframes(mp4)).as("the reused MP4 keeps its scene-cut keyframes")
-                .anyMatch(frame -> frame % 90 != 0);
+                .anyMatch(frame -> frame % 90 != 0).contains(0L, 90L, 180L);
+        // the MP4s are the same renditions as without streaming: only keyframes were added at the boundaries
+        for (String preset : List.of("1080p", "720p", "web-720p")) {
+            Path on = dir.resolve("cuts-" + preset + ".mp4");
+            Path plain = off.resolve("cutsoff-" + preset + ".mp4");
+            for (String entries : List.of("stream=codec_name,profile,level,width,height,pix_fmt,r_frame_rate,"
+                    + "nb_frames,sample_rate,channels", "format=format_name,duration")) {
+                assertThat(run(List.of("ffprobe", "-v", "error", "-show_entries", entries, "-of", "json",
+                        on.toString()))).as(preset).isEqualTo(run(List.of("ffprobe", "-v", "error", "-show_entries",
+                        entries, "-of", "json", plain.toString())));
+            }
+            assertThat(moovBeforeMdat(on)).as("%s is faststart", preset).isTrue();
+        }
+        assertThat(off.resolve("cutsoff-web-720p.mp4")).as("the MP4 no rung reuses is untouched")
+                .hasSameBinaryContentAs(dir.resolve("cuts-web-720p.mp4"));
 
         List<Double> top = assertRung(dir, "1280x720", 1280, 720, mp4, 3.003);
         assertThat(top).hasSize(3);
@@ -297,6 +313,11 @@ class StreamingEncodeTest {
     private static double seconds(Matcher m, int group) {
         return Integer.parseInt(m.group(group)) * 3600 + Integer.parseInt(m.group(group + 1)) * 60
                 + Integer.parseInt(m.group(group + 2)) + Integer.parseInt(m.group(group + 3)) / 1000.0;
+    }
+
+    static boolean moovBeforeMdat(Path mp4) throws IOException {
+        String head = new String(Files.readAllBytes(mp4), StandardCharsets.ISO_8859_1);
+        return head.indexOf("moov") >= 0 && head.indexOf("moov") < head.indexOf("mdat");
     }
 
     /** Frame numbers of the keyframes of the first video stream. */
