@@ -22,6 +22,20 @@ class HlsLadderTest {
         assertThat(SHIPPED.segmentGops()).isEqualTo(2);
         assertThat(PresetCatalog.loadStreaming(PresetCatalogTest.SHIPPED, false).enabled()).isFalse();
         assertThat(FfmpegSettings.defaults().streaming().enabled()).isFalse();
+        assertThat(SHIPPED.posterMinLuma()).isEqualTo(32);
+    }
+
+    /** Each rung's H.264 level admits its box at its rate (macroblocks a second, ITU-T H.264 Table A-1). */
+    @Test
+    void everyShippedRungsLevelAdmitsItsSizeAndRate() {
+        java.util.Map<String, Integer> maxMbPerSecond = java.util.Map.of("3.0", 40_500, "3.1", 108_000,
+                "3.2", 216_000, "4.0", 245_760, "4.1", 245_760, "4.2", 522_240);
+        for (Preset rung : SHIPPED.rungs()) {
+            double mbPerSecond = Math.ceil(rung.maxWidth() / 16.0) * Math.ceil(rung.maxHeight() / 16.0)
+                    * FfmpegCommand.fps(rung.fps());
+            assertThat(mbPerSecond).as("%s at level %s", rung.name(), rung.level())
+                    .isLessThanOrEqualTo(maxMbPerSecond.get(rung.level()));
+        }
     }
 
     @Test
