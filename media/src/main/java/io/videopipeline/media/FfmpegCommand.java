@@ -38,7 +38,8 @@ import java.util.Objects;
  *   <li><b>Streaming</b> ({@link StreamingOutputs}, when {@link StreamingSettings#enabled()}): the same split gets
  *       more branches after the MP4 ones: HLS rungs no MP4 preset encodes (same options plus {@code -keyint_min GOP
  *       -sc_threshold 0}: a fixed GOP), the
- *       poster ({@code trim,fps=2,scale,thumbnail}), thumbnails ({@code fps=1/N,scale}) and the storyboard sprite
+ *       poster ({@code trim,fps=2,scale,signalstats}, then {@code thumbnail} of the frames that are not dark, and of
+ *       all frames for a video dark all through), thumbnails ({@code fps=1/N,scale}) and the storyboard sprite
  *       ({@code fps=1/N,scale,tile}). {@link StreamingPackage} then packages the rungs by stream copy. Every rung,
  *       and every MP4 a rung reuses, gets a keyframe at each segment boundary ({@code -force_key_frames} by frame
  *       number), so the segments start at the same frames in every rung; the MP4s' options are otherwise the same

@@ -92,7 +92,8 @@ final class StreamingJob {
      */
     void finish(String ffmpeg, FfmpegProcess process, String bucket, String key, String jobId) throws IOException {
         FfmpegCommand.Pictures pictures = outputs.pictures();
-        if (!Files.isRegularFile(pictures.poster()) || Files.size(pictures.poster()) == 0) {
+        if ((!Files.isRegularFile(pictures.poster()) || Files.size(pictures.poster()) == 0)
+                && Files.isRegularFile(pictures.anyPoster())) {
             Files.move(pictures.anyPoster(), pictures.poster(), StandardCopyOption.REPLACE_EXISTING);
         }
         process.transcode(pkg.packagerCommand(ffmpeg, rungs, rungFiles, withAudio, segmentSeconds), bucket, key,

@@ -56,7 +56,26 @@ class HlsLadderTest {
 
     @Test
     void portraitSourcesFitAsTheMp4sDo() {
-        assertThat(sizes(1080, 1920)).containsExactly("606x1080", "404x720", "270x480", "202x360");
+        assertThat(sizes(1080, 1920)).containsExactly("608x1080", "404x720", "270x480", "202x360");
         assertThat(sizes(360, 640)).containsExactly("360x640", "270x480", "202x360");
+    }
+
+    /** The sizes the ladder names are the sizes ffmpeg's scale filter (the encode's own filter) gives. */
+    @Test
+    void theFittedSizesAreFfmpegs() throws Exception {
+        int[][] sources = {{1080, 1920}, {720, 1280}, {1366, 768}, {1000, 750}, {1000, 560}, {1280, 720},
+                {3840, 1600}, {480, 270}};
+        for (int[] source : sources) {
+            for (Preset rung : SHIPPED.rungs()) {
+                Process p = new ProcessBuilder("ffprobe", "-v", "error", "-f", "lavfi", "-i", "color=s=" + source[0]
+                        + "x" + source[1] + ":d=0.04," + FfmpegCommand.scaleFilter(rung.maxWidth(), rung.maxHeight()),
+                        "-show_entries", "stream=width,height", "-of", "csv=p=0").redirectErrorStream(true).start();
+                String ffmpeg = new String(p.getInputStream().readAllBytes()).trim().replace(',', 'x');
+                assertThat(p.waitFor()).isZero();
+                int[] fit = HlsLadder.fit(source[0], source[1], rung.maxWidth(), rung.maxHeight());
+                assertThat(fit[0] + "x" + fit[1]).as("%dx%d in %s", source[0], source[1], rung.name())
+                        .isEqualTo(ffmpeg);
+            }
+        }
     }
 }
