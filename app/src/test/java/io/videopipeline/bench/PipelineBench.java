@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * mvn -B -Pbench verify                          # full run, well under an hour on 2 cores
  * mvn -B -Pbench verify -Dbench.quick=true       # each measurement once, small sizes, a few minutes
  * mvn -B -Pbench verify -Dbench.only=routing,transcode   # some sections only
+ * mvn -B -Pbench verify -Dbench.only=streaming           # MP4 + HLS + pictures vs MP4 only, 60 s 1080p
  * </pre>
  *
  * Results: {@code target/bench/results.md} (table) and {@code results.json}; the sections' processes log under
@@ -98,6 +99,12 @@ class PipelineBench {
     @Order(6)
     void load() throws Exception {
         section("load", () -> new LoadSection(env, report, cloud, dir("load")).run());
+    }
+
+    @Test
+    @Order(7)
+    void streaming() throws Exception {
+        section("streaming", () -> new StreamingSection(env, report, cloud, dir("streaming")).run());
     }
 
     private interface Body {

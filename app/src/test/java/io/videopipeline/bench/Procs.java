@@ -40,6 +40,12 @@ final class Procs {
         return (Long.parseLong(f[13]) + Long.parseLong(f[14]) + Long.parseLong(f[15]) + Long.parseLong(f[16])) * TICK_MS;
     }
 
+    /** CPU milliseconds of a process's finished (waited-for) child processes: cutime + cstime of /proc/PID/stat. */
+    static double childrenCpuMs(long pid) {
+        String[] f = statFields(pid);
+        return (Long.parseLong(f[15]) + Long.parseLong(f[16])) * TICK_MS;
+    }
+
     /** CPU milliseconds of this JVM's finished (waited-for) child processes: cutime + cstime. */
     static double childrenCpuMs() {
         String[] f = statFields(ProcessHandle.current().pid());

@@ -36,10 +36,14 @@ import java.util.Objects;
  *   <li><b>Audio</b>: the first audio stream only, AAC-LC at the preset's rate; a source without audio gives
  *       video-only outputs ({@code -an}); the caller knows from ffprobe (see {@link FfmpegProbe}).</li>
  *   <li><b>Streaming</b> ({@link StreamingOutputs}, when {@link StreamingSettings#enabled()}): the same split gets
- *       more branches after the MP4 ones, which stay exactly as above: HLS rungs no MP4 preset encodes (same
- *       options plus {@code -keyint_min GOP -sc_threshold 0}: a fixed GOP, keyframes aligned across rungs), the
- *       poster ({@code trim,fps=2,scale,thumbnail}), thumbnails ({@code fps=1/N,scale}) and the storyboard sprite
- *       ({@code fps=1/N,scale,tile}). {@link StreamingPackage} then packages the rungs by stream copy.</li>
+ *       more branches after the MP4 ones: HLS rungs no MP4 preset encodes (same options plus {@code -keyint_min GOP
+ *       -sc_threshold 0}: a fixed GOP), the
+ *       poster ({@code trim,fps=2,scale,signalstats}, then {@code thumbnail} of the frames that are not dark, and of
+ *       all frames for a video dark all through), thumbnails ({@code fps=1/N,scale}) and the storyboard sprite
+ *       ({@code fps=1/N,scale,tile}). {@link StreamingPackage} then packages the rungs by stream copy. Every rung,
+ *       and every MP4 a rung reuses, gets a keyframe at each segment boundary ({@code -force_key_frames} by frame
+ *       number), so the segments start at the same frames in every rung; the MP4s' options are otherwise the same
+ *       and a job without streaming gets exactly the command above.</li>
  *   <li>Paths get the {@code file:} prefix so that nothing in a path is read as a protocol or option.</li>
  *   <li>The input is untrusted: it may open nothing but itself as a local file, only as one of the video
  *       containers of {@link MediaGuard}, with the demuxer the probe saw forced ({@code -f}), and decoders refuse
@@ -122,6 +126,9 @@ public final class FfmpegCommand {
         cmd.addAll(List.of("-i", fileUrl(input), "-filter_complex", graph));
         for (int i = 0; i < outputs.size(); i++) {
             encode(cmd, "[o" + i + "]", outputs.get(i).preset(), withAudio);
+            if (extras != null && extras.reusedOutputs().contains(i)) {
+                cmd.addAll(segmentKeyframes(extras.segmentFrames()));
+            }
             // -map_metadata -1: the upload's container tags (a phone's GPS "location", device, title) are not
             // copied into renditions that set-permissions makes public; stream tags (language) are kept
             cmd.addAll(List.of("-map_metadata", "-1", "-sn", "-dn", "-movflags", "+faststart", "-f", "mp4",
@@ -166,19 +173,32 @@ public final class FfmpegCommand {
         int label = first;
         for (Output rung : extras.rungs()) {
             encode(cmd, "[o" + label++ + "]", rung.preset(), withAudio);
-            cmd.addAll(List.of("-keyint_min", String.valueOf(rung.preset().gop()), "-sc_threshold", "0",
-                    "-map_metadata", "-1", "-sn", "-dn", "-f", "mp4", fileUrl(rung.file())));
+            cmd.addAll(List.of("-keyint_min", String.valueOf(rung.preset().gop()), "-sc_threshold", "0"));
+            cmd.addAll(segmentKeyframes(extras.segmentFrames()));
+            cmd.addAll(List.of("-map_metadata", "-1", "-sn", "-dn", "-f", "mp4", fileUrl(rung.file())));
         }
         Pictures pictures = extras.pictures();
         if (pictures == null) {
             return;
         }
-        cmd.addAll(List.of("-map", "[o" + label++ + "]", "-frames:v", "1", "-update", "1", "-q:v", "3",
-                "-map_metadata", "-1", "-f", "image2", fileUrl(pictures.poster())));
+        for (Path poster : List.of(pictures.poster(), pictures.anyPoster())) {
+            cmd.addAll(List.of("-map", "[o" + label++ + "]", "-frames:v", "1", "-update", "1", "-q:v", "3",
+                    "-map_metadata", "-1", "-f", "image2", fileUrl(poster)));
+        }
         cmd.addAll(List.of("-map", "[o" + label++ + "]", "-q:v", "4", "-map_metadata", "-1",
                 "-f", "image2", fileUrl(pictures.thumbnailPattern())));
         cmd.addAll(List.of("-map", "[o" + label + "]", "-frames:v", "1", "-update", "1", "-q:v", "4",
                 "-map_metadata", "-1", "-f", "image2", fileUrl(pictures.sprite())));
+    }
+
+    /**
+     * A keyframe at every segment boundary, counted in frames of the fps filter (the same frames in every branch of
+     * the split), so no rounding of times can move it. x264 keeps its own keyframes in between: on an MP4 that a
+     * rung reuses, the scene cuts stay keyframes, yet the segmenter, which cuts at the first keyframe at a
+     * boundary, cuts every rung at the same frames.
+     */
+    private static List<String> segmentKeyframes(int segmentFrames) {
+        return List.of("-force_key_frames", "expr:eq(mod(n," + segmentFrames + "),0)");
     }
 
     /** The MP4 chains, the rung-only chains, then poster, thumbnails and storyboard sprite. */
@@ -199,18 +219,25 @@ public final class FfmpegCommand {
         }
         if (pictures != null) {
             int i = encodes.size();
-            // the poster: the most representative of a few small frames from the start (thumbnail filter), not
-            // the first frame, which is often black; sampled and scaled first so the filter buffers little
+            int window = 2 * pictures.posterWindowSeconds();
+            // the poster: the most representative (thumbnail filter) of two small frames a second from the start,
+            // leaving out the dark ones (mean luma of 8-bit frames, so 10-bit sources compare alike): a video
+            // that starts black or fades in gets a frame of its content; sampled and scaled first so the filters
+            // buffer little. The second poster, chosen from every frame, is for a video dark all through.
             graph.append(";[v").append(i).append("]trim=end=").append(pictures.posterWindowSeconds())
-                    .append(",fps=2,scale=").append(pictures.posterWidth()).append(":-2,thumbnail=")
-                    .append(2 * pictures.posterWindowSeconds()).append(",format=yuvj420p[o").append(i).append(']');
+                    .append(",fps=2,scale=").append(pictures.posterWidth()).append(":-2,format=yuv420p,signalstats")
+                    .append(",split=2[pl").append(i).append("][pa").append(i).append("];[pl").append(i)
+                    .append("]metadata=mode=select:key=lavfi.signalstats.YAVG:function=greater:value=")
+                    .append(pictures.posterMinLuma()).append(",thumbnail=").append(window)
+                    .append(",format=yuvj420p[o").append(i).append("];[pa").append(i).append("]thumbnail=")
+                    .append(window).append(",format=yuvj420p[o").append(i + 1).append(']');
             graph.append(";[v").append(i + 1).append("]fps=1/").append(pictures.thumbnailIntervalSeconds())
                     .append(",scale=").append(pictures.thumbnailWidth()).append(":-2,format=yuvj420p[o")
-                    .append(i + 1).append(']');
+                    .append(i + 2).append(']');
             graph.append(";[v").append(i + 2).append("]fps=1/").append(pictures.storyboardIntervalSeconds())
                     .append(",scale=").append(pictures.tileWidth()).append(':').append(pictures.tileHeight())
                     .append(",setsar=1,tile=").append(pictures.columns()).append('x').append(pictures.rows())
-                    .append(",format=yuvj420p[o").append(i + 2).append(']');
+                    .append(",format=yuvj420p[o").append(i + 3).append(']');
         }
         return graph.toString();
     }
@@ -218,17 +245,30 @@ public final class FfmpegCommand {
     /**
      * What a job writes besides its MP4s when streaming is on.
      *
-     * @param rungs    HLS rungs no MP4 preset encodes, each to an intermediate MP4
-     * @param pictures the poster, thumbnails and storyboard sprite, or null
+     * @param rungs          HLS rungs no MP4 preset encodes, each to an intermediate MP4
+     * @param reusedOutputs  the indexes of the MP4 outputs that rungs package again: they get a keyframe at every
+     *                       segment boundary too (and nothing else changes)
+     * @param segmentFrames  the segment length in frames of the rungs' rate
+     * @param pictures       the poster, thumbnails and storyboard sprite, or null
      */
-    public record StreamingOutputs(List<Output> rungs, Pictures pictures) {
+    public record StreamingOutputs(List<Output> rungs, List<Integer> reusedOutputs, int segmentFrames,
+                                   Pictures pictures) {
         public StreamingOutputs {
             rungs = List.copyOf(rungs);
+            reusedOutputs = List.copyOf(reusedOutputs);
+            if (segmentFrames <= 0) {
+                throw new IllegalArgumentException("segmentFrames must be positive, got " + segmentFrames);
+            }
         }
     }
 
-    /** The picture files and their sizes: widths from the settings, the tile height from the source's shape. */
-    public record Pictures(Path poster, int posterWidth, int posterWindowSeconds, Path thumbnailPattern,
+    /**
+     * The picture files and their sizes: widths from the settings, the tile height from the source's shape.
+     * {@code poster} is left unwritten when every frame of the window is dark; {@code anyPoster} (outside the
+     * package) is then the one to use.
+     */
+    public record Pictures(Path poster, Path anyPoster, int posterWidth, int posterWindowSeconds, int posterMinLuma,
+                           Path thumbnailPattern,
                            int thumbnailWidth, int thumbnailIntervalSeconds, Path sprite, int tileWidth,
                            int tileHeight, int storyboardIntervalSeconds, int columns, int rows) {
     }

@@ -55,16 +55,24 @@ final class HlsLadder {
         return -1;
     }
 
-    /** What {@link FfmpegCommand#scaleFilter} makes of a source: fit inside the box, keep the shape, even sizes. */
+    /**
+     * What {@link FfmpegCommand#scaleFilter} makes of a source, in ffmpeg's own integer steps (libavfilter
+     * {@code ff_scale_adjust_dimensions}: each side scaled from the other and rounded to the nearest, the smaller
+     * kept, then rounded down to even), so the rung's name and RESOLUTION are the size the encode really has:
+     * 1080x1920 gives 608x1080, where exact arithmetic truncated would say 606x1080.
+     */
     static int[] fit(int sourceWidth, int sourceHeight, int maxWidth, int maxHeight) {
-        double w = Math.min(sourceWidth, maxWidth);
-        double h = Math.min(sourceHeight, maxHeight);
-        double aspect = (double) sourceWidth / sourceHeight;
-        if (w / h > aspect) {
-            w = h * aspect;
-        } else {
-            h = w / aspect;
-        }
-        return new int[]{Math.max(2, (int) w / 2 * 2), Math.max(2, (int) h / 2 * 2)};
+        long w = Math.min(sourceWidth, maxWidth);
+        long h = Math.min(sourceHeight, maxHeight);
+        long scaledWidth = rescale(h, sourceWidth, sourceHeight);
+        long scaledHeight = rescale(w, sourceHeight, sourceWidth);
+        w = Math.min(scaledWidth, w) / 2 * 2;
+        h = Math.min(scaledHeight, h) / 2 * 2;
+        return new int[]{(int) Math.max(2, w), (int) Math.max(2, h)};
+    }
+
+    /** {@code a * b / c} rounded to the nearest, halves up (av_rescale for positive numbers). */
+    private static long rescale(long a, long b, long c) {
+        return (a * b + c / 2) / c;
     }
 }

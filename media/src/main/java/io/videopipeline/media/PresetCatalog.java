@@ -172,13 +172,15 @@ public final class PresetCatalog {
             JsonNode p = root == null ? null : root.get("pictures");
             if (p == null || p.isNull()) {
                 return new StreamingSettings(enabled, rungs, segmentGops, d.posterWidth(), d.posterWindowSeconds(),
-                        d.thumbnailWidth(), d.thumbnailIntervalSeconds(), d.tileWidth(),
+                        d.posterMinLuma(), d.thumbnailWidth(), d.thumbnailIntervalSeconds(), d.tileWidth(),
                         d.storyboardIntervalSeconds(), d.columns(), d.maxTiles());
             }
-            checkFields(p, Set.of("posterWidth", "posterWindowSeconds", "thumbnailWidth", "thumbnailIntervalSeconds",
-                    "tileWidth", "storyboardIntervalSeconds", "columns", "maxTiles"), "pictures");
+            checkFields(p, Set.of("posterWidth", "posterWindowSeconds", "posterMinLuma", "thumbnailWidth",
+                    "thumbnailIntervalSeconds", "tileWidth", "storyboardIntervalSeconds", "columns", "maxTiles"),
+                    "pictures");
             return new StreamingSettings(enabled, rungs, segmentGops,
                     positiveEven(p, "posterWidth", "pictures"), positiveInt(p, "posterWindowSeconds", "pictures"),
+                    p.has("posterMinLuma") ? positiveInt(p, "posterMinLuma", "pictures") : d.posterMinLuma(),
                     positiveEven(p, "thumbnailWidth", "pictures"),
                     positiveInt(p, "thumbnailIntervalSeconds", "pictures"),
                     positiveEven(p, "tileWidth", "pictures"), positiveInt(p, "storyboardIntervalSeconds", "pictures"),

@@ -1,7 +1,9 @@
 package io.videopipeline.media;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,9 +45,11 @@ final class StreamingJob {
         StreamingPackage pkg = new StreamingPackage(jobDir.resolve("pkg"), base);
         List<Path> rungFiles = new ArrayList<>();
         List<FfmpegCommand.Output> encodes = new ArrayList<>();
+        List<Integer> reused = new ArrayList<>();
         for (HlsLadder.Rung rung : rungs) {
             if (rung.reusedOutput() >= 0) {
                 rungFiles.add(mp4.get(rung.reusedOutput()).file());
+                reused.add(rung.reusedOutput());
             } else {
                 Path file = jobDir.resolve("out").resolve("rung-" + rung.name() + ".mp4");
                 encodes.add(new FfmpegCommand.Output(rung.preset(), file));
@@ -59,16 +63,19 @@ final class StreamingJob {
         int columns = Math.min(settings.columns(), tiles);
         int tileHeight = Math.max(2, (int) Math.round((double) settings.tileWidth() * info.height() / info.width()
                 / 2) * 2);
-        FfmpegCommand.Pictures pictures = new FfmpegCommand.Pictures(pkg.poster(), settings.posterWidth(),
-                settings.posterWindowSeconds(), pkg.thumbnailPattern(), settings.thumbnailWidth(),
+        FfmpegCommand.Pictures pictures = new FfmpegCommand.Pictures(pkg.poster(),
+                jobDir.resolve("out").resolve("poster-any.jpg"), settings.posterWidth(), settings.posterWindowSeconds(),
+                settings.posterMinLuma(), pkg.thumbnailPattern(), settings.thumbnailWidth(),
                 settings.thumbnailIntervalSeconds(), pkg.sprite(), settings.tileWidth(), tileHeight, interval, columns,
                 (tiles + columns - 1) / columns);
         Preset top = rungs.get(0).preset();
-        double frameSeconds = 1 / FfmpegCommand.fps(top.fps());
-        // just under a whole number of GOPs: the muxer cuts at the first keyframe at or after hls_time
-        double segment = (settings.segmentGops() * top.gop() - 0.5) * frameSeconds;
-        return new StreamingJob(pkg, rungs, rungFiles, new FfmpegCommand.StreamingOutputs(encodes, pictures),
-                segment, duration, info.hasAudio());
+        int segmentFrames = settings.segmentGops() * top.gop();
+        // the muxer cuts segment k at the first keyframe at or after k x hls_time: a microsecond under the length
+        // makes that the boundary frame itself (the error adds up to one frame only after ~30,000 segments),
+        // never a scene-cut keyframe of a reused MP4 just before it
+        double segment = segmentFrames / FfmpegCommand.fps(top.fps()) - 1e-6;
+        return new StreamingJob(pkg, rungs, rungFiles, new FfmpegCommand.StreamingOutputs(encodes, reused,
+                segmentFrames, pictures), segment, duration, info.hasAudio());
     }
 
     FfmpegCommand.StreamingOutputs outputs() {
@@ -79,8 +86,16 @@ final class StreamingJob {
         return rungFiles;
     }
 
-    /** After the encode: packages the rungs (stream copy), writes the master and the storyboard's cues. */
+    /**
+     * After the encode: the poster chosen among all frames if every frame of the window was dark, then packages the
+     * rungs (stream copy), writes the master and the storyboard's cues.
+     */
     void finish(String ffmpeg, FfmpegProcess process, String bucket, String key, String jobId) throws IOException {
+        FfmpegCommand.Pictures pictures = outputs.pictures();
+        if ((!Files.isRegularFile(pictures.poster()) || Files.size(pictures.poster()) == 0)
+                && Files.isRegularFile(pictures.anyPoster())) {
+            Files.move(pictures.anyPoster(), pictures.poster(), StandardCopyOption.REPLACE_EXISTING);
+        }
         process.transcode(pkg.packagerCommand(ffmpeg, rungs, rungFiles, withAudio, segmentSeconds), bucket, key,
                 jobId, durationSeconds > 0 ? Duration.ofMillis((long) (durationSeconds * 1000)) : null,
                 ProgressListener.NONE);

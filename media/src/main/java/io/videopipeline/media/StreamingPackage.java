@@ -80,8 +80,9 @@ final class StreamingPackage {
     }
 
     /**
-     * The stream-copy packaging of the rung MP4s into one HLS (fMP4) output: no decode, no encode. Segments are
-     * cut at the first keyframe after {@code segmentSeconds}, just under a whole number of GOPs.
+     * The stream-copy packaging of the rung MP4s into one HLS (fMP4) output: no decode, no encode. Segment k is
+     * cut at the first keyframe at or after k x {@code segmentSeconds}, which {@link StreamingJob} sets just under
+     * the segment boundary where every rung has a keyframe.
      */
     List<String> packagerCommand(String ffmpeg, List<HlsLadder.Rung> rungs, List<Path> files, boolean withAudio,
                                  double segmentSeconds) {
@@ -100,7 +101,7 @@ final class StreamingPackage {
                     .append(",name:").append(rungs.get(i).name());
         }
         cmd.addAll(List.of("-c", "copy", "-map_metadata", "-1", "-f", "hls",
-                "-hls_time", String.format(Locale.ROOT, "%.3f", segmentSeconds), "-hls_playlist_type", "vod",
+                "-hls_time", String.format(Locale.ROOT, "%.6f", segmentSeconds), "-hls_playlist_type", "vod",
                 "-hls_segment_type", "fmp4", "-hls_flags", "independent_segments",
                 // ffmpeg 5.1 wants %v in the init name when there are several variants (and does not expand it for one)
                 "-hls_fmp4_init_filename", rungs.size() == 1 ? "init.m4s" : "init_%v.m4s",

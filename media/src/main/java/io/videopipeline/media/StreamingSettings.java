@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param segmentGops               segment length in GOPs of the rung (90 frames at 29.97 = 3.003 s; 2 = ~6 s)
  * @param posterWidth               poster width in pixels (height keeps the source's shape)
  * @param posterWindowSeconds       the poster is the most representative frame of this many first seconds
+ * @param posterMinLuma             frames of the window whose mean luma (8-bit, 0-255) is not above this are
+ *                                  left out of the choice (a black or faded-in start), unless every frame is
  * @param thumbnailWidth            thumbnail width in pixels
  * @param thumbnailIntervalSeconds  one thumbnail every this many seconds, from 0
  * @param tileWidth                 storyboard tile width in pixels
@@ -24,10 +26,10 @@ import java.util.Objects;
  * @param maxTiles                  most tiles in the one sprite
  */
 public record StreamingSettings(boolean enabled, List<Preset> rungs, int segmentGops, int posterWidth,
-                                int posterWindowSeconds, int thumbnailWidth, int thumbnailIntervalSeconds,
+                                int posterWindowSeconds, int posterMinLuma, int thumbnailWidth, int thumbnailIntervalSeconds,
                                 int tileWidth, int storyboardIntervalSeconds, int columns, int maxTiles) {
 
-    public static final StreamingSettings OFF = new StreamingSettings(false, List.of(), 2, 640, 10, 320, 10, 160, 5,
+    public static final StreamingSettings OFF = new StreamingSettings(false, List.of(), 2, 640, 10, 32, 320, 10, 160, 5,
             10, 100);
 
     public StreamingSettings {
@@ -41,6 +43,9 @@ public record StreamingSettings(boolean enabled, List<Preset> rungs, int segment
                 throw new IllegalArgumentException("streaming settings must be positive, got " + value);
             }
         }
+        if (posterMinLuma < 0 || posterMinLuma > 254) {
+            throw new IllegalArgumentException("posterMinLuma must be 0..254, got " + posterMinLuma);
+        }
         for (int width : new int[]{posterWidth, thumbnailWidth, tileWidth}) {
             if (width % 2 != 0) {
                 throw new IllegalArgumentException("picture widths must be even, got " + width);
@@ -49,7 +54,8 @@ public record StreamingSettings(boolean enabled, List<Preset> rungs, int segment
     }
 
     public StreamingSettings withEnabled(boolean on) {
-        return new StreamingSettings(on, rungs, segmentGops, posterWidth, posterWindowSeconds, thumbnailWidth,
+        return new StreamingSettings(on, rungs, segmentGops, posterWidth, posterWindowSeconds, posterMinLuma,
+                thumbnailWidth,
                 thumbnailIntervalSeconds, tileWidth, storyboardIntervalSeconds, columns, maxTiles);
     }
 }

@@ -110,25 +110,40 @@ class FfmpegCommandTest {
         Preset rung = PresetCatalog.loadStreaming(PresetCatalogTest.SHIPPED, true).rungs().get(3);
         Path pkg = Path.of("/work/job-1/pkg");
         FfmpegCommand.StreamingOutputs extras = new FfmpegCommand.StreamingOutputs(
-                List.of(new FfmpegCommand.Output(rung, Path.of("/work/job-1/out/rung.mp4"))),
-                new FfmpegCommand.Pictures(pkg.resolve("poster.jpg"), 640, 10, pkg.resolve("thumb-%05d.jpg"), 320, 10,
+                List.of(new FfmpegCommand.Output(rung, Path.of("/work/job-1/out/rung.mp4"))), List.of(0), 180,
+                new FfmpegCommand.Pictures(pkg.resolve("poster.jpg"), Path.of("/work/job-1/out/any.jpg"), 640, 10, 32,
+                        pkg.resolve("thumb-%05d.jpg"), 320, 10,
                         pkg.resolve("storyboard.jpg"), 160, 90, 5, 10, 2));
         List<String> streaming = command.build(IN, "mov,mp4,m4a,3gp,3g2,mj2", threeOutputs(), true, extras);
 
-        // the same command up to the graph, and the same MP4 options after it
+        // the same command up to the graph, and the same MP4 options after it but for the keyframes at the segment
+        // boundaries of the MP4 a rung reuses (the first); no keyframe option anywhere without streaming
         assertThat(streaming.subList(0, 20)).isEqualTo(plain.subList(0, 20));
-        assertThat(streaming.subList(21, plain.size())).isEqualTo(plain.subList(21, plain.size()));
+        assertThat(plain).doesNotContain("-force_key_frames");
+        List<String> mp4Part = new java.util.ArrayList<>(streaming.subList(21, plain.size() + 2));
+        int forced = mp4Part.indexOf("-force_key_frames");
+        assertThat(mp4Part.get(forced + 1)).isEqualTo("expr:eq(mod(n,180),0)");
+        assertThat(mp4Part.subList(0, forced)).endsWith("-ac", "2");
+        assertThat(forced).isLessThan(mp4Part.indexOf("file:/work/job-1/out/1080p.mp4"));
+        mp4Part.subList(forced, forced + 2).clear();
+        assertThat(mp4Part).isEqualTo(plain.subList(21, plain.size()));
         assertThat(streaming.get(20)).startsWith("[0:v:0]split=7[v0][v1][v2][v3][v4][v5][v6];")
                 .contains(plain.get(20).substring(plain.get(20).indexOf(';')))
                 .contains(";[v3]fps=30000/1001,scale=w='min(iw,640)':h='min(ih,360)'")
-                .contains(";[v4]trim=end=10,fps=2,scale=640:-2,thumbnail=20,format=yuvj420p[o4]")
-                .contains(";[v5]fps=1/10,scale=320:-2,format=yuvj420p[o5]")
-                .endsWith(";[v6]fps=1/5,scale=160:90,setsar=1,tile=10x2,format=yuvj420p[o6]");
-        List<String> rest = streaming.subList(plain.size(), streaming.size());
+                .contains(";[v4]trim=end=10,fps=2,scale=640:-2,format=yuv420p,signalstats,split=2[pl4][pa4];"
+                        + "[pl4]metadata=mode=select:key=lavfi.signalstats.YAVG:function=greater:value=32,"
+                        + "thumbnail=20,format=yuvj420p[o4];[pa4]thumbnail=20,format=yuvj420p[o5]")
+                .contains(";[v5]fps=1/10,scale=320:-2,format=yuvj420p[o6]")
+                .endsWith(";[v6]fps=1/5,scale=160:90,setsar=1,tile=10x2,format=yuvj420p[o7]");
+        List<String> rest = streaming.subList(plain.size() + 2, streaming.size());
         // the rung-only encode: a fixed GOP with no scene-cut keyframes, so segments align across rungs
         assertThat(String.join(" ", rest)).contains("-map [o3] -map 0:a:0 -c:v libx264 -preset fast -profile:v main")
-                .contains("-g 90 -threads 2 -c:a aac -b:a 96k -ar 44100 -ac 2 -keyint_min 90 -sc_threshold 0")
-                .contains("-map [o4] -frames:v 1 -update 1")
+                .contains("-g 90 -threads 2 -c:a aac -b:a 96k -ar 44100 -ac 2 -keyint_min 90 -sc_threshold 0"
+                        + " -force_key_frames expr:eq(mod(n,180),0)")
+                .contains("-map [o4] -frames:v 1 -update 1 -q:v 3 -map_metadata -1 -f image2"
+                        + " file:/work/job-1/pkg/poster.jpg")
+                .contains("-map [o5] -frames:v 1 -update 1 -q:v 3 -map_metadata -1 -f image2"
+                        + " file:/work/job-1/out/any.jpg")
                 .contains("-f image2 file:/work/job-1/pkg/thumb-%05d.jpg");
     }
 }

@@ -45,7 +45,7 @@ class StreamingEncodeTest {
     /** Small pictures settings so a 3 s clip has several thumbnails and tiles. */
     static StreamingSettings streaming() {
         StreamingSettings shipped = PresetCatalog.loadStreaming(PresetCatalogTest.SHIPPED, true);
-        return new StreamingSettings(true, shipped.rungs(), 2, 320, 10, 160, 1, 96, 1, 2, 100);
+        return new StreamingSettings(true, shipped.rungs(), 2, 320, 10, 32, 160, 1, 96, 1, 2, 100);
     }
 
     static FfmpegSettings settings(boolean on) {
@@ -67,11 +67,16 @@ class StreamingEncodeTest {
     }
 
     static MediaEncoder.Result encode(boolean on, Path source, String name) {
+        return encode(settings(on), source, name);
+    }
+
+    static MediaEncoder.Result encode(FfmpegSettings settings, Path source, String name) {
+        boolean on = settings.streaming().enabled();
         String key = "uploads/" + name + ".mp4";
         S3.client().putObject(b -> b.bucket("in-bucket").key(key), source);
         List<MediaEncoder.Output> outputs = CATALOG.presets().stream().map(p -> new MediaEncoder.Output(
                 "videos/" + name + "/" + name + "-" + p.name() + ".mp4", p, Map.of("source-key", key))).toList();
-        return new MediaEncoder(S3.client(), settings(on), "test").encode(new MediaEncoder.Request(
+        return new MediaEncoder(S3.client(), settings, "test").encode(new MediaEncoder.Request(
                 "test-" + name + (on ? "-on" : "-off"), "in-bucket", key, null, "out-bucket", outputs, null),
                 new MediaEncoder.Steps() { });
     }
@@ -141,6 +146,8 @@ class StreamingEncodeTest {
                 00:00:02.000 --> 00:00:03.000
                 small-storyboard.jpg#xywh=0,54,96,54
                 """);
+        assertStoryboard(dir.resolve("pictures/small-storyboard.vtt"), dir.resolve("pictures/small-storyboard.jpg"),
+                3);
     }
 
     @Test
@@ -181,6 +188,145 @@ class StreamingEncodeTest {
         assertImage(dir.resolve("portrait-poster.jpg"), 320, 568);
     }
 
+    /**
+     * Footage with a hard cut every 0.85 s (the picture is negated and flipped in turn, every 1.7 s each) under an
+     * x264 preset that detects scene cuts: the reused MP4 encode gets scene-cut keyframes, yet the segments of
+     * every rung start at the same frames, on keyframes, and are no longer than the target.
+     */
+    @Test
+    void sceneCutsDoNotMoveSegmentBoundariesApartAcrossRungs() throws Exception {
+        Path source = work.resolve("cuts.mp4");
+        run(List.of("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=30:d=8,"
+                        + "negate=enable='lt(mod(t,3.4),1.7)',vflip=enable='lt(mod(t+0.85,3.4),1.7)'",
+                "-f", "lavfi", "-i", "sine=d=8", "-threads", "1", "-c:v", "libx264", "-preset", "ultrafast",
+                "-pix_fmt", "yuv420p", "-shortest", source.toString()));
+        StreamingSettings s = streaming();
+        // one GOP a segment (3.003 s), so 8 s make three segments
+        FfmpegSettings settings = settings(true).withX264Preset("veryfast").withStreaming(new StreamingSettings(true,
+                s.rungs(), 1, s.posterWidth(), s.posterWindowSeconds(), s.posterMinLuma(), s.thumbnailWidth(),
+                s.thumbnailIntervalSeconds(), s.tileWidth(), s.storyboardIntervalSeconds(), s.columns(), s.maxTiles()));
+        encode(settings, source, "cuts");
+        encode(settings.withStreaming(StreamingSettings.OFF), source, "cutsoff");
+        Path dir = download("videos/cuts/");
+        Path off = download("videos/cutsoff/");
+        Path mp4 = dir.resolve("cuts-1080p.mp4");
+        assertThat(keyframes(mp4)).as("the reused MP4 keeps its scene-cut keyframes")
+                .anyMatch(frame -> frame % 90 != 0).contains(0L, 90L, 180L);
+        // the MP4s are the same renditions as without streaming: only keyframes were added at the boundaries
+        for (String preset : List.of("1080p", "720p", "web-720p")) {
+            Path on = dir.resolve("cuts-" + preset + ".mp4");
+            Path plain = off.resolve("cutsoff-" + preset + ".mp4");
+            for (String entries : List.of("stream=codec_name,profile,level,width,height,pix_fmt,r_frame_rate,"
+                    + "nb_frames,sample_rate,channels", "format=format_name,duration")) {
+                assertThat(run(List.of("ffprobe", "-v", "error", "-show_entries", entries, "-of", "json",
+                        on.toString()))).as(preset).isEqualTo(run(List.of("ffprobe", "-v", "error", "-show_entries",
+                        entries, "-of", "json", plain.toString())));
+            }
+            assertThat(moovBeforeMdat(on)).as("%s is faststart", preset).isTrue();
+        }
+        assertThat(off.resolve("cutsoff-web-720p.mp4")).as("the MP4 no rung reuses is untouched")
+                .hasSameBinaryContentAs(dir.resolve("cuts-web-720p.mp4"));
+
+        List<Double> top = assertRung(dir, "1280x720", 1280, 720, mp4, 3.003);
+        assertThat(top).hasSize(3);
+        // the packager shifts every rung's timestamps alike; what matters is one GOP from boundary to boundary
+        assertThat(top.get(1) - top.get(0)).isCloseTo(90 * FRAME, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(top.get(2) - top.get(1)).isCloseTo(90 * FRAME, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(assertRung(dir, "852x480", 852, 480, mp4, 3.003)).isEqualTo(top);
+        assertThat(assertRung(dir, "640x360", 640, 360, mp4, 3.003)).isEqualTo(top);
+        assertPlays(dir.resolve("cuts.m3u8"), 3);
+        assertStoryboard(dir.resolve("pictures/cuts-storyboard.vtt"), dir.resolve("pictures/cuts-storyboard.jpg"), 8);
+    }
+
+    /**
+     * A video that starts with 2.5 s of black (most of what the poster is chosen from here) gets a poster of its
+     * content; one that is black all through still gets a poster.
+     */
+    @Test
+    void thePosterIsAFrameOfTheContentNotTheBlackStart() throws Exception {
+        Path late = work.resolve("late.mp4");
+        run(List.of("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=black:s=320x180:r=30:d=2.5",
+                "-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d=2", "-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0",
+                "-threads", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", late.toString()));
+        encode(true, late, "late");
+        Path dir = download("videos/late/");
+        assertImage(dir.resolve("late-poster.jpg"), 320, 180);
+        assertThat(meanLuma(dir.resolve("late-poster.jpg"))).isGreaterThan(60);
+        assertStoryboard(dir.resolve("pictures/late-storyboard.vtt"), dir.resolve("pictures/late-storyboard.jpg"),
+                4.5);
+
+        Path dark = work.resolve("dark.mp4");
+        run(List.of("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=black:s=320x180:r=30:d=1.5",
+                "-threads", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", dark.toString()));
+        MediaEncoder.Result result = encode(true, dark, "dark");
+        assertThat(result.streamed()).contains("videos/dark/dark-poster.jpg").last().isEqualTo("videos/dark/dark.m3u8");
+        assertImage(download("videos/dark/").resolve("dark-poster.jpg"), 320, 180);
+    }
+
+    /** Mean luma (0-255, full range as JPEG stores it) of an image. */
+    static double meanLuma(Path image) throws Exception {
+        String out = run(List.of("ffprobe", "-v", "error", "-f", "lavfi", "-i",
+                "movie=" + image + ",signalstats", "-show_entries",
+                "frame_tags=lavfi.signalstats.YAVG", "-of", "csv=p=0"));
+        return Double.parseDouble(out.trim());
+    }
+
+    /**
+     * The storyboard's WebVTT parses: a WEBVTT header, cues in order that do not overlap and end by the video's end,
+     * each pointing into the sprite with a rectangle inside the sprite's real size.
+     */
+    static void assertStoryboard(Path vtt, Path sprite, double durationSeconds) throws Exception {
+        JsonNode image = videoStream(sprite);
+        int width = image.get("width").asInt();
+        int height = image.get("height").asInt();
+        String text = Files.readString(vtt);
+        assertThat(text).startsWith("WEBVTT\n");
+        Matcher cue = Pattern.compile("\n\n(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3}) --> (\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3})\n"
+                + "(\\S+)#xywh=(\\d+),(\\d+),(\\d+),(\\d+)(?=\n)").matcher(text);
+        double previousEnd = 0;
+        int cues = 0;
+        int end = "WEBVTT".length();
+        while (cue.find()) {
+            assertThat(cue.start()).as("cue %d follows the previous one directly", cues).isEqualTo(end);
+            end = cue.end();
+            cues++;
+            double start = seconds(cue, 1);
+            double stop = seconds(cue, 5);
+            assertThat(start).isGreaterThanOrEqualTo(previousEnd);
+            assertThat(stop).isGreaterThan(start).isLessThanOrEqualTo(durationSeconds + 0.001);
+            previousEnd = stop;
+            assertThat(cue.group(9)).isEqualTo(sprite.getFileName().toString());
+            int x = Integer.parseInt(cue.group(10));
+            int y = Integer.parseInt(cue.group(11));
+            int w = Integer.parseInt(cue.group(12));
+            int h = Integer.parseInt(cue.group(13));
+            assertThat(w).isPositive();
+            assertThat(h).isPositive();
+            assertThat(x + w).isLessThanOrEqualTo(width);
+            assertThat(y + h).isLessThanOrEqualTo(height);
+        }
+        assertThat(cues).isPositive();
+        assertThat(text.substring(end)).isEqualTo("\n");
+        assertThat(previousEnd).isCloseTo(durationSeconds, org.assertj.core.data.Offset.offset(0.05));
+    }
+
+    private static double seconds(Matcher m, int group) {
+        return Integer.parseInt(m.group(group)) * 3600 + Integer.parseInt(m.group(group + 1)) * 60
+                + Integer.parseInt(m.group(group + 2)) + Integer.parseInt(m.group(group + 3)) / 1000.0;
+    }
+
+    static boolean moovBeforeMdat(Path mp4) throws IOException {
+        String head = new String(Files.readAllBytes(mp4), StandardCharsets.ISO_8859_1);
+        return head.indexOf("moov") >= 0 && head.indexOf("moov") < head.indexOf("mdat");
+    }
+
+    /** Frame numbers of the keyframes of the first video stream. */
+    static List<Long> keyframes(Path file) throws Exception {
+        return run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts,flags",
+                "-of", "csv=p=0", file.toString())).lines().filter(l -> l.contains(",K"))
+                .map(l -> Math.round(Long.parseLong(l.substring(0, l.indexOf(','))) / 1001.0)).sorted().toList();
+    }
+
     /** ffmpeg decodes every stream of every variant the master lists. */
     static void assertPlays(Path master, int variants) throws Exception {
         JsonNode probe = JSON.readTree(run(List.of("ffprobe", "-v", "error", "-of", "json", "-show_programs",
@@ -190,8 +336,17 @@ class StreamingEncodeTest {
                 "-"));
     }
 
-    /** Size, keyframe at every segment start, segment lengths, and the duration of the MP4 within a frame. */
-    static void assertRung(Path dir, String name, int width, int height, Path mp4) throws Exception {
+    static List<Double> assertRung(Path dir, String name, int width, int height, Path mp4) throws Exception {
+        return assertRung(dir, name, width, height, mp4, 6.006);
+    }
+
+    /**
+     * Size, keyframe at every segment start, segment lengths, and the duration of the MP4 within a frame.
+     *
+     * @return the segments' start times (their first video packet's pts), for comparing rungs
+     */
+    static List<Double> assertRung(Path dir, String name, int width, int height, Path mp4, double segmentSeconds)
+            throws Exception {
         Path variant = dir.resolve("hls").resolve(name);
         String playlist = Files.readString(variant.resolve("index.m3u"));
         Matcher target = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)").matcher(playlist);
@@ -199,22 +354,25 @@ class StreamingEncodeTest {
         Matcher extinf = Pattern.compile("#EXTINF:([\\d.]+),\n(\\S+)").matcher(playlist);
         Path init = Files.list(variant).filter(f -> f.getFileName().toString().startsWith("init")).findFirst()
                 .orElseThrow();
-        int segments = 0;
+        List<Double> starts = new ArrayList<>();
         while (extinf.find()) {
-            segments++;
-            assertThat(Double.parseDouble(extinf.group(1))).isLessThanOrEqualTo(6.006 + 0.5);
-            Path one = concat(work.resolve("seg-" + name + "-" + segments + ".mp4"), init,
-                    variant.resolve(extinf.group(2)));
+            assertThat(Double.parseDouble(extinf.group(1))).as("length of %s/%s", name, extinf.group(2))
+                    .isLessThanOrEqualTo(segmentSeconds + 0.5);
+            Path one = concat(work.resolve("seg-" + name + "-" + starts.size() + "-" + System.nanoTime() + ".mp4"),
+                    init, variant.resolve(extinf.group(2)));
+            // the packet first in decode order is the one the segment starts with
             String first = run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-read_intervals",
-                    "%+#1", "-show_entries", "packet=flags", "-of", "csv=p=0", one.toString())).trim();
-            assertThat(first).as("first packet of %s", extinf.group(2)).startsWith("K");
+                    "%+#1", "-show_entries", "packet=flags,pts_time", "-of", "csv=p=0", one.toString())).trim();
+            assertThat(first).as("first packet of %s/%s", name, extinf.group(2)).contains("K");
+            starts.add(Double.parseDouble(first.substring(0, first.indexOf(','))));
         }
-        assertThat(segments).isPositive();
+        assertThat(starts).isNotEmpty();
         Path all = joined(variant);
         JsonNode stream = videoStream(all);
         assertThat(stream.get("width").asInt()).isEqualTo(width);
         assertThat(stream.get("height").asInt()).isEqualTo(height);
         assertThat(frames(all)).isCloseTo(frames(mp4), org.assertj.core.data.Offset.offset(FRAME));
+        return starts;
     }
 
     static Path joined(Path variant) throws IOException {
