@@ -21,9 +21,8 @@ public final class FfmpegConfig {
 
     public static FfmpegSettings settings(PipelineConfig config) {
         FfmpegSettings settings = encoder(config);
-        // HLS ladder and pictures (config/presets.yaml hls: and pictures:); off until the fan-out treats the
-        // package as one event (issue 16, point 3)
-        if (config.getBoolean("pipeline.hls.enabled", false)) {
+        // HLS ladder and pictures (config/presets.yaml hls: and pictures:)
+        if (config.getBoolean("pipeline.hls.enabled", true)) {
             return settings.withStreaming(config.load("pipeline.presets.file", "presets.yaml",
                     file -> PresetCatalog.loadStreaming(file, true)));
         }

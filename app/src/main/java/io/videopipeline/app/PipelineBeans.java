@@ -206,7 +206,7 @@ public final class PipelineBeans implements CamelConfiguration {
      * lambda backend writes whatever its function writes, so its sources never promise one.
      */
     private boolean streams() {
-        return config.getBoolean("pipeline.hls.enabled", false)
+        return config.getBoolean("pipeline.hls.enabled", true)
                 && !"lambda".equals(config.get("pipeline.transcoder", "ffmpeg"));
     }
 

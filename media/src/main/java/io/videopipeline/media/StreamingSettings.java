@@ -5,8 +5,7 @@ import java.util.Objects;
 
 /**
  * What a job writes besides its MP4s when streaming is on: an HLS ladder (CMAF) and pictures, all from the same
- * decode ({@link MediaEncoder}). Off by default ({@code pipeline.hls.enabled=false}) until the fan-out treats
- * the package as one event. The rungs and these numbers live in the {@code hls:} and {@code pictures:} sections
+ * decode ({@link MediaEncoder}); {@code pipeline.hls.enabled}, on by default. The rungs and these numbers live in the {@code hls:} and {@code pictures:} sections
  * of {@code config/presets.yaml} ({@link PresetCatalog#loadStreaming}).
  *
  * @param enabled                   whether jobs write the package at all
