@@ -10,6 +10,8 @@ import io.videopipeline.media.StreamingSettings;
 import io.videopipeline.s3.S3ProxyFixture;
 import io.videopipeline.transcode.OutputKeys;
 import io.videopipeline.transcode.TranscodeJob;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,9 @@ import software.amazon.awssdk.services.mediaconvert.MediaConvertClient;
 /**
  * With streaming on, what the {@code elastictranscoder} and {@code mediaconvert} backends put on the wire besides
  * their MP4 outputs: ET's HLS outputs, playlist and thumbnail pattern; MediaConvert's CMAF group and frame captures,
- * checked against the ladder of {@code config/presets.yaml}.
+ * checked against the ladder of {@code config/presets.yaml}. With streaming off, they send byte for byte the
+ * CreateJob bodies they sent before HLS existed: the files under {@code src/test/resources/wire/} were captured from
+ * the code before issue 16 (for {@link #OFF_KEY}) and are compared as text.
  */
 class StreamingWireTest {
 
@@ -36,6 +40,8 @@ class StreamingWireTest {
     static final String IN = "video-upload";
     static final String OUT = "video-transcoded";
     static final String KEY = "uploads/my holiday/clip.mov";
+    static final String OFF_KEY = "uploads/my holiday+(1)/clip.mov";
+    static final Path WIRE = Path.of("pipeline/src/test/resources/wire");
     static final ObjectMapper JSON = new ObjectMapper();
 
     static PresetCatalog catalog;
@@ -49,6 +55,7 @@ class StreamingWireTest {
         S3.createBucket(IN);
         S3.createBucket(OUT);
         S3.client().putObject(p -> p.bucket(IN).key(KEY), RequestBody.fromString("not really a video"));
+        S3.client().putObject(p -> p.bucket(IN).key(OFF_KEY), RequestBody.fromString("not really a video"));
     }
 
     @BeforeEach
@@ -175,8 +182,40 @@ class StreamingWireTest {
         assertThat(codec.path("frameCaptureSettings").path("maxCaptures").asInt()).isEqualTo(500);
     }
 
+    @Test
+    void elasticTranscoderCreateJobIsUnchanged() throws Exception {
+        endpoint.respond(r -> CapturingHttpServer.Response.json(201, "{\"Job\":{\"Id\":\"1700000000000-abc123\"}}"));
+        try (ElasticTranscoderClient et = endpoint.configure(ElasticTranscoderClient.builder())
+                .httpClientBuilder(CapturingHttpServer.http()).build()) {
+            new ElasticTranscoderTranscoder(et, S3.client(), new ElasticTranscoderSettings("1615428529755-icp0bp", OUT))
+                    .submit(job(OFF_KEY));
+        }
+        assertThat(endpoint.requests()).singleElement()
+                .satisfies(r -> assertThat(r.body()).isEqualTo(golden("elastictranscoder-createjob.json")));
+    }
+
+    @Test
+    void mediaConvertCreateJobIsUnchanged() throws Exception {
+        endpoint.respond(r -> CapturingHttpServer.Response.json(201, "{\"job\":{\"id\":\"1700000000000-abc123\"}}"));
+        try (MediaConvertClient mc = endpoint.configure(MediaConvertClient.builder())
+                .httpClientBuilder(CapturingHttpServer.http()).build()) {
+            new MediaConvertTranscoder(mc, S3.client(),
+                    MediaConvertSettings.of("arn:aws:iam::000000000000:role/MediaConvert_Default_Role")).submit(job(OFF_KEY));
+        }
+        assertThat(endpoint.requests()).singleElement()
+                .satisfies(r -> assertThat(r.body()).isEqualTo(golden("mediaconvert-createjob.json")));
+    }
+
     private static TranscodeJob job() {
-        return new OutputKeys().jobFor(IN, KEY, 18L, "etag-1", OUT, catalog.presets());
+        return job(KEY);
+    }
+
+    private static TranscodeJob job(String key) {
+        return new OutputKeys().jobFor(IN, key, 18L, "etag-1", OUT, catalog.presets());
+    }
+
+    private static String golden(String name) throws Exception {
+        return Files.readString(WIRE.resolve(name), StandardCharsets.UTF_8).strip();
     }
 
     private static List<String> texts(JsonNode array, String field) {
