@@ -78,8 +78,10 @@ class ElasticTranscoderPipelineTest {
     }
 
     /** The bucket's keys under the prefix, without notify-email's {@code .mailed} markers. */
+    /** The MP4 renditions and their metadata (the HLS package is ElasticTranscoderHlsPipelineTest's). */
     private static List<String> renditionsAndMetadata(String prefix) {
-        return keys(app.s3(), "video-transcoded", prefix).stream().filter(k -> !k.endsWith(".mailed")).toList();
+        return keys(app.s3(), "video-transcoded", prefix).stream()
+                .filter(k -> k.matches(".*-(1080p|720p|web-720p)\\.(mp4|json)")).toList();
     }
 
     private static Path write(Path file, byte[] bytes) throws java.io.IOException {

@@ -53,12 +53,19 @@ class QuickStartIT {
             Files.move(work.resolve("inbox/.my first video.mov.part"), work.resolve("inbox/my first video.mov"));
 
             Path out = work.resolve("data/s3/video-transcoded/my first video");
-            awaitShowingOutput(app, Duration.ofSeconds(120),
-                    () -> files(out).size() == 6 && files(work.resolve("data/mail")).size() == 3);
-
-            assertThat(files(out)).containsExactlyInAnyOrder(
+            // the README's promise: renditions + metadata, the stream (master, its summary, poster, hls/, pictures/),
+            // the job record, three mails
+            List<String> expected = List.of(
                     "my first video-1080p.mp4", "my first video-720p.mp4", "my first video-web-720p.mp4",
-                    "my first video-1080p.json", "my first video-720p.json", "my first video-web-720p.json");
+                    "my first video-1080p.json", "my first video-720p.json", "my first video-web-720p.json",
+                    "my first video.m3u8", "my first video.json", "my first video-poster.jpg",
+                    "my first video.job.json");
+            awaitShowingOutput(app, Duration.ofSeconds(120), () -> files(out).containsAll(expected)
+                    && files(work.resolve("data/mail")).size() == 3);
+
+            assertThat(files(out)).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(out.resolve("hls")).isDirectory();
+            assertThat(out.resolve("pictures")).isDirectory();
             assertThat(Files.readString(out.resolve("my first video-720p.json"))).contains("\"summary\"");
             assertThat(work.resolve("inbox/.done/my first video.mov")).exists();
             assertThat(app.terminate(Duration.ofSeconds(60))).isIn(0, 130, 143);

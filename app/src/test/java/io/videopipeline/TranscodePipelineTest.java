@@ -226,9 +226,11 @@ class TranscodePipelineTest {
         awaitDrained();
     }
 
+    /** The MP4 renditions under a prefix (the HLS package and pictures beside them are StreamingFanOutTest's). */
     private static List<String> awaitRenditions(String prefix, int count) {
         return await().atMost(TRANSCODE).pollInterval(Duration.ofMillis(250))
-                .until(() -> keys(s3, TRANSCODED, prefix), k -> k.size() >= count);
+                .until(() -> keys(s3, TRANSCODED, prefix).stream().filter(k -> k.endsWith(".mp4")).toList(),
+                        k -> k.size() >= count);
     }
 
     private static void awaitDrained() {

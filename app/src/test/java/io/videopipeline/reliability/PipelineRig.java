@@ -271,16 +271,21 @@ final class PipelineRig implements AutoCloseable {
     }
 
     /**
-     * Every key of the transcoded bucket. The local cloud's filesystem store also lists each directory as a key
-     * ending in '/' (AWS does not); those are left out.
+     * Every key of the transcoded bucket but the parts of the HLS packages (under {@code hls/} and {@code pictures/}:
+     * how many depends on the clip; the master, written last, stands for them). The local cloud's filesystem store
+     * also lists each directory as a key ending in '/' (AWS does not); those are left out too.
      */
     List<String> transcodedKeys() {
         try (Stream<S3Object> objects = s3().listObjectsV2Paginator(l -> l.bucket(TRANSCODED)).contents().stream()) {
-            return objects.filter(o -> !o.key().endsWith("/")).map(S3Object::key).sorted().toList();
+            return objects.map(S3Object::key).filter(k -> !k.endsWith("/") && !k.contains("/hls/")
+                    && !k.contains("/pictures/")).sorted().toList();
         }
     }
 
-    /** What the transcoded bucket must hold for these uploads: 3 renditions, 3 metadata files, 3 mail markers, a job record. */
+    /**
+     * What the transcoded bucket must hold for these uploads: 3 renditions, 3 metadata files, 3 mail markers, the
+     * stream's master playlist, its summary and poster, a job record.
+     */
     static List<String> expectedKeys(List<String> uploadKeys) {
         List<String> keys = new ArrayList<>();
         for (String upload : uploadKeys) {
@@ -292,6 +297,9 @@ final class PipelineRig implements AutoCloseable {
                 keys.add(base + ".json");
                 keys.add(base + ".mp4.mailed");
             }
+            keys.add(dir + name + ".m3u8");
+            keys.add(dir + name + ".json");
+            keys.add(dir + name + "-poster.jpg");
             keys.add(dir + name + ".job.json");
         }
         return keys.stream().sorted().toList();
