@@ -85,11 +85,23 @@ public final class JobTracker {
         change(sourceKey, current -> current == null ? null : current.withEffect(effect, now()), false);
     }
 
+    /**
+     * {@code effect} ({@code mail}, {@code acl}, {@code metadata}) was done for the output {@code outputKey} of the
+     * upload {@code sourceKey}. Written without an event (the state does not change), once: a redelivered message
+     * finds it recorded and writes nothing. A failed write is logged, never thrown.
+     */
+    public void effectDone(String sourceKey, String effect, String outputKey) {
+        change(sourceKey, current -> {
+            JobRecord next = current == null ? null : current.withEffect(effect, outputKey, now());
+            return next == current ? null : next;
+        }, false);
+    }
+
     Optional<JobRecord> change(String sourceKey, UnaryOperator<JobRecord> change) {
         return change(sourceKey, change, true);
     }
 
-    private Optional<JobRecord> change(String sourceKey, UnaryOperator<JobRecord> change, boolean publish) {
+    Optional<JobRecord> change(String sourceKey, UnaryOperator<JobRecord> change, boolean publish) {
         JobRecord[] wanted = new JobRecord[1];
         Optional<JobRecord> stored;
         try {
