@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 record BenchEnv(Path projectDir, Path jar, Path routesDir, Path configDir, Path outDir, Path workDir, Path mediaDir,
                 boolean quick, Set<String> only) {
 
-    static final List<String> SECTIONS = List.of("startup", "routing", "metadata", "transcode", "memory", "load");
+    static final List<String> SECTIONS = List.of("startup", "routing", "metadata", "transcode", "memory", "load", "eta");
 
     static BenchEnv fromSystemProperties() {
         Path project = Path.of(System.getProperty("pipeline.project.dir", ".")).toAbsolutePath().normalize();

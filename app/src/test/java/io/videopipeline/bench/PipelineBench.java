@@ -100,6 +100,12 @@ class PipelineBench {
         section("load", () -> new LoadSection(env, report, cloud, dir("load")).run());
     }
 
+    @Test
+    @Order(7)
+    void eta() throws Exception {
+        section("eta", () -> new EtaSection(env, report, cloud, dir("eta")).run());
+    }
+
     private interface Body {
         void run() throws Exception;
     }
