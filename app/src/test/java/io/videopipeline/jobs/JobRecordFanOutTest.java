@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * The job record of a streaming upload through every shipped route on the local cloud, with the real ffmpeg: it lists
@@ -80,6 +81,19 @@ class JobRecordFanOutTest {
         new FanoutEffects(app.s3(), tracker).done(new ObjectEvent("ObjectCreated:Put", "video-transcoded",
                 MP4S.get(1), null, null, null, (String) null, null), "acl");
         assertThat(tracker.store().read("fx/clip.mp4").orElseThrow()).isEqualTo(record);
+
+        // an output of an earlier upload under the key (another source ETag) is not this record's; one of this
+        // upload is (a key the bucket does not notify about, so the routes leave it alone)
+        FanoutEffects effects = new FanoutEffects(app.s3(), tracker);
+        for (String eTag : List.of("an-earlier-upload", record.source().eTag())) {
+            app.s3().putObject(b -> b.bucket("video-transcoded").key("fx/clip/" + eTag + ".bin").metadata(Map.of(
+                    "source-key", "fx/clip.mp4", "source-etag", eTag)), RequestBody.fromString("x"));
+            effects.done(new ObjectEvent("ObjectCreated:Put", "video-transcoded", "fx/clip/" + eTag + ".bin", null,
+                    null, null, (String) null, null), "metadata");
+        }
+        assertThat(effects(tracker.store().read("fx/clip.mp4").orElseThrow()))
+                .doesNotContainKey("fx/clip/an-earlier-upload.bin")
+                .containsEntry("fx/clip/" + record.source().eTag() + ".bin", Set.of("metadata"));
     }
 
     private static Map<String, Set<String>> effects(JobRecord record) {

@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * called at the end of set-permissions, extract-metadata and notify-email, after their work succeeded.
  *
  * <p>The upload is found from the output's {@code source-key} user metadata, which every backend's encoder writes
- * (one HEAD per effect): the output key alone does not name its source's extension. A record is the job's story, not
+ * (one HEAD per effect): the output key alone does not name its source's extension, and its {@code source-etag} tells
+ * an output of an earlier upload under the same key, which is not recorded in the newer upload's record. A record is the job's story, not
  * the job: an output without a source or a record, or a write that fails, is logged and the route goes on.
  */
 public final class FanoutEffects {
@@ -41,20 +42,21 @@ public final class FanoutEffects {
         if (tracker == null || !tracker.store().bucket().equals(output.bucket())) {
             return; // records only describe the transcoded bucket's outputs
         }
-        String sourceKey;
+        Map<String, String> metadata;
         try {
-            Map<String, String> metadata = s3.headObject(b -> b.bucket(output.bucket()).key(output.key())).metadata();
-            sourceKey = SourceMetadata.decode(metadata).get(RenditionMetadata.SOURCE_KEY);
+            metadata = SourceMetadata.decode(s3.headObject(b -> b.bucket(output.bucket()).key(output.key()))
+                    .metadata());
         } catch (SdkException e) {
             LOG.warn("Not recording {} of s3://{}/{} in its job record: {}", effect, output.bucket(),
                     LogText.safe(output.key()), LogText.safe(e.getMessage()));
             return;
         }
+        String sourceKey = metadata.get(RenditionMetadata.SOURCE_KEY);
         if (sourceKey == null || sourceKey.isEmpty()) {
             LOG.debug("s3://{}/{} names no source upload: {} not recorded", output.bucket(),
                     LogText.safe(output.key()), effect);
             return;
         }
-        tracker.effectDone(sourceKey, effect, output.key());
+        tracker.effectDone(sourceKey, metadata.get(RenditionMetadata.SOURCE_ETAG), effect, output.key());
     }
 }
