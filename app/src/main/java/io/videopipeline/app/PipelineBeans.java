@@ -156,6 +156,7 @@ public final class PipelineBeans implements CamelConfiguration {
         bind(camel, "emailNotifier", emailNotifier(s3, presigner, acl, outputKeys, presets, transcodedBucket, aws.settings()));
         bind(camel, "jobStateIntake", new JobStateIntake());
         bind(camel, "mailLedger", new MailLedger(s3));
+        bind(camel, "fanoutEffects", new io.videopipeline.jobs.FanoutEffects(s3, jobs));
         configureSmtp(camel);
     }
 

@@ -23,15 +23,22 @@ import java.util.Optional;
  */
 public final class StatusCommand {
     public static final String JSON_FLAG = "--json";
-    /** Records listed without keys: the most recently updated. */
+    /** Records listed without keys by default: the most recently written. */
     static final int RECENT = 50;
 
     private final JobRecordStore store;
     private final PrintStream out;
+    private final int recent;
 
     StatusCommand(JobRecordStore store, PrintStream out) {
+        this(store, out, RECENT);
+    }
+
+    /** @param recent records listed without keys (pipeline.jobs.status-recent) */
+    StatusCommand(JobRecordStore store, PrintStream out, int recent) {
         this.store = store;
         this.out = out;
+        this.recent = recent;
     }
 
     public static void run(PipelineConfig config, AwsSettings aws, List<String> args) {
@@ -40,7 +47,11 @@ public final class StatusCommand {
             if (tracker == null) {
                 throw new UserError(UserError.CONFIG, "job records are off (pipeline.jobs.enabled=false)");
             }
-            new StatusCommand(tracker.store(), System.out).print(args);
+            int recent = config.getInt("pipeline.jobs.status-recent", RECENT);
+            if (recent < 1) {
+                throw new UserError(UserError.CONFIG, "pipeline.jobs.status-recent must be at least 1, not " + recent);
+            }
+            new StatusCommand(tracker.store(), System.out, recent).print(args);
         }
     }
 
@@ -50,10 +61,15 @@ public final class StatusCommand {
         List<String> keys = args.stream().filter(a -> !a.equals(JSON_FLAG)).toList();
         List<JobRecord> records = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        String omitted = null;
         if (keys.isEmpty()) {
-            records.addAll(store.list("").stream()
-                    .sorted(Comparator.comparing((JobRecord r) -> String.valueOf(r.updated())).reversed())
-                    .limit(RECENT).toList());
+            JobRecordStore.Recent newest = store.recent(recent);
+            records.addAll(newest.records().stream()
+                    .sorted(Comparator.comparing((JobRecord r) -> String.valueOf(r.updated())).reversed()).toList());
+            if (newest.found() > recent) {
+                omitted = "(the " + recent + " records written last of " + newest.found()
+                        + "; name upload keys to see others)";
+            }
         } else {
             for (String key : keys) {
                 Optional<JobRecord> record = store.read(key);
@@ -66,6 +82,9 @@ public final class StatusCommand {
         }
         records.forEach(r -> out.println(line(r)));
         missing.forEach(key -> out.println("-  " + LogText.safe(key) + "  (no record)"));
+        if (omitted != null) {
+            out.println(omitted);
+        }
     }
 
     /** One line: state, percent and ETA while progressing, key, backend/job, attempts, outputs, reason. */

@@ -107,6 +107,12 @@ class PipelineBench {
         section("streaming", () -> new StreamingSection(env, report, cloud, dir("streaming")).run());
     }
 
+    @Test
+    @Order(8)
+    void eta() throws Exception {
+        section("eta", () -> new EtaSection(env, report, cloud, dir("eta")).run());
+    }
+
     private interface Body {
         void run() throws Exception;
     }

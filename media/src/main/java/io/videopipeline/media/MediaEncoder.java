@@ -113,6 +113,18 @@ public final class MediaEncoder {
             return input;
         }
 
+        /** True to have each rendition probed before it is reported {@link #stored} (one ffprobe run each). */
+        default boolean probesRenditions() {
+            return false;
+        }
+
+        /**
+         * After a file was uploaded: a rendition ({@code output} set; {@code info} its probe, null if not probed or
+         * the probe failed) or a file of the streaming package ({@code output} and {@code info} null).
+         */
+        default void stored(String key, Output output, Path file, FfmpegProbe.MediaInfo info) {
+        }
+
         /**
          * What to throw for the encoder's own {@code failure} in {@code step}; as it is by default.
          *
@@ -258,6 +270,7 @@ public final class MediaEncoder {
                         request.inputKey(), e));
             }
             written.add(upload.key());
+            steps.stored(upload.key(), null, upload.file(), null);
         }
         return written;
     }
@@ -353,8 +366,21 @@ public final class MediaEncoder {
                         request.inputKey(), e));
             }
             written.add(output.key());
+            steps.stored(output.key(), output, files.get(i).file(),
+                    steps.probesRenditions() ? probeRendition(files.get(i).file(), request, output) : null);
         }
         return written;
+    }
+
+    /** The rendition as written, or null: a rendition ffprobe cannot read was still uploaded, and only its figures are missing. */
+    private FfmpegProbe.MediaInfo probeRendition(Path file, Request request, Output output) {
+        try {
+            return probe.probe(file, request.outputBucket(), output.key());
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot probe the rendition s3://{}/{} just written: {}", request.outputBucket(),
+                    LogText.safe(output.key()), LogText.safe(e.getMessage()));
+            return null;
+        }
     }
 
     private static void run(Step step, Steps steps, Runnable work) {

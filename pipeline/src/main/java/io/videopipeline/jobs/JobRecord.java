@@ -50,12 +50,46 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
         }
     }
 
-    /** One rendition written. */
+    /**
+     * One output written: a rendition, or a streaming package's master playlist or poster.
+     *
+     * @param effects fan-out effects done for this output, by name ({@code mail}, {@code acl}, {@code metadata})
+     *                with the time; empty until a fan-out route records one
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Output(String key, String preset, Long size, Double durationSeconds, Integer width,
-                         Integer height) {
+                         Integer height, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> effects) {
         public Output {
             Objects.requireNonNull(key, "key");
+            effects = effects == null ? Map.of() : Map.copyOf(new TreeMap<>(effects));
+        }
+
+        public Output(String key, String preset, Long size, Double durationSeconds, Integer width, Integer height) {
+            this(key, preset, size, durationSeconds, width, height, Map.of());
+        }
+
+        /** An output known only by the effect a fan-out route recorded for it (its writer has not said yet). */
+        static Output of(String key) {
+            return new Output(key, null, null, null, null, null);
+        }
+
+        Output withEffect(String effect, String now) {
+            Map<String, String> all = new TreeMap<>(effects);
+            all.putIfAbsent(effect, now); // a redelivered message does not move the time the effect was done
+            return new Output(key, preset, size, durationSeconds, width, height, all);
+        }
+
+        /** This output as its writer describes it now, keeping what {@code earlier} said that this does not. */
+        Output after(Output earlier) {
+            Map<String, String> all = new TreeMap<>(earlier.effects);
+            all.putAll(effects);
+            return new Output(key, or(preset, earlier.preset), or(size, earlier.size),
+                    or(durationSeconds, earlier.durationSeconds), or(width, earlier.width), or(height, earlier.height),
+                    all);
+        }
+
+        private static <T> T or(T value, T earlier) {
+            return value != null ? value : earlier;
         }
     }
 
@@ -97,12 +131,42 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
                 started, now, finished, outputs, all, reason, parkedIn);
     }
 
+    /** An output as it is written, before the job completes; the state stays. */
+    public JobRecord withOutput(Output output, String now) {
+        return new JobRecord(source, backend, jobId, pipelineId, state, percent, etaSeconds, speed, attempts,
+                started, now, finished, merge(outputs, List.of(output)), effects, reason, parkedIn);
+    }
+
+    /**
+     * A fan-out effect done for one output ({@code outputKey}); the state stays. The output is listed if its writer
+     * has not listed it yet (the fan-out can overtake the record's write of the output).
+     */
+    public JobRecord withEffect(String effect, String outputKey, String now) {
+        List<Output> all = new ArrayList<>(outputs);
+        int at = -1;
+        for (int i = 0; i < all.size() && at < 0; i++) {
+            at = all.get(i).key().equals(outputKey) ? i : -1;
+        }
+        if (at >= 0 && all.get(at).effects().containsKey(effect)) {
+            return this; // done and recorded already: a redelivery changes nothing
+        }
+        if (at < 0) {
+            all.add(Output.of(outputKey).withEffect(effect, now));
+        } else {
+            all.set(at, all.get(at).withEffect(effect, now));
+        }
+        return new JobRecord(source, backend, jobId, pipelineId, state, percent, etaSeconds, speed, attempts,
+                started, now, finished, all, effects, reason, parkedIn);
+    }
+
     /**
      * Whether this record may replace {@code current} (null: none yet). A newer attempt never goes back to an
      * older state, an older attempt never overwrites a newer one, and nothing replaces Complete: at-least-once
      * delivery, competing consumers and redrives all end in one record that only moves forward.
      * <ul>
      *   <li>another upload under the key (another ETag) starts over, with its Submitted;</li>
+     *   <li>outputs and effects may be added to the record in any state, Complete included: the same attempt in the
+     *       same state, finished at the same time, is the same record with more said about it;</li>
      *   <li>Complete of any attempt of this upload wins over anything but Complete (its renditions exist);</li>
      *   <li>a later attempt replaces an earlier one's record; the earlier attempt's writes are refused;</li>
      *   <li>within an attempt the state only moves forward, and a terminal state is final but for a redrive, which
@@ -115,6 +179,9 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
         }
         if (!sameUpload(current, source)) {
             return state == JobState.SUBMITTED;
+        }
+        if (annotates(current)) {
+            return true;
         }
         if (current.state == JobState.COMPLETE) {
             return false;
@@ -131,6 +198,11 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
         return state.ordinal() >= current.state.ordinal();
     }
 
+    private boolean annotates(JobRecord current) {
+        return state == current.state && attempts == current.attempts && Objects.equals(finished, current.finished)
+                && Objects.equals(reason, current.reason);
+    }
+
     /** Whether this is the record of that upload (same bucket, key and ETag). */
     public boolean isOf(Source upload) {
         return sameUpload(this, upload);
@@ -144,8 +216,15 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
     private static List<Output> merge(List<Output> before, List<Output> added) {
         List<Output> all = new ArrayList<>(before);
         for (Output output : added) {
-            all.removeIf(o -> o.key().equals(output.key()));
-            all.add(output);
+            int at = -1;
+            for (int i = 0; i < all.size() && at < 0; i++) {
+                at = all.get(i).key().equals(output.key()) ? i : -1;
+            }
+            if (at < 0) {
+                all.add(output);
+            } else {
+                all.set(at, output.after(all.get(at)));
+            }
         }
         return all;
     }

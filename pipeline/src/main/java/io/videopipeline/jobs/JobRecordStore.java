@@ -6,6 +6,8 @@ import io.videopipeline.failure.AwsErrors;
 import io.videopipeline.logging.LogText;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -145,6 +147,44 @@ public final class JobRecordStore {
             }
         }
         return records;
+    }
+
+    /** The newest records (by their objects' Last-Modified) and how many records there are in all. */
+    public record Recent(List<JobRecord> records, int found) {
+    }
+
+    /**
+     * The {@code limit} records last written, newest first: the listing (one request per 1,000 keys) finds them by
+     * Last-Modified, and only those are read, so a bucket of many uploads costs its LIST pages and {@code limit} GETs.
+     */
+    public Recent recent(int limit) {
+        String start = keys.fixedPrefix();
+        String suffix = keys.fixedSuffix();
+        Comparator<S3Object> oldestFirst = Comparator.comparing(S3Object::lastModified).thenComparing(S3Object::key);
+        PriorityQueue<S3Object> newest = new PriorityQueue<>(oldestFirst);
+        int found = 0;
+        for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(start))) {
+            requests.incrementAndGet();
+            for (S3Object object : page.contents()) {
+                if (object.key().endsWith(suffix)) {
+                    found++;
+                    newest.add(object);
+                    if (newest.size() > limit) {
+                        newest.poll();
+                    }
+                }
+            }
+        }
+        List<S3Object> chosen = new ArrayList<>(newest);
+        chosen.sort(oldestFirst.reversed());
+        List<JobRecord> records = new ArrayList<>();
+        for (S3Object object : chosen) {
+            Stored stored = fetch(object.key());
+            if (stored != null && stored.record() != null) {
+                records.add(stored.record());
+            }
+        }
+        return new Recent(records, found);
     }
 
     private Stored fetch(String key) {

@@ -85,11 +85,27 @@ public final class JobTracker {
         change(sourceKey, current -> current == null ? null : current.withEffect(effect, now()), false);
     }
 
+    /**
+     * {@code effect} ({@code mail}, {@code acl}, {@code metadata}) was done for the output {@code outputKey} of the
+     * upload {@code sourceKey} whose ETag is {@code sourceETag} (null: not checked; another ETag is another upload
+     * under the key, whose record this output is not part of). Written without an event (the state does not change),
+     * once: a redelivered message finds it recorded and writes nothing. A failed write is logged, never thrown.
+     */
+    public void effectDone(String sourceKey, String sourceETag, String effect, String outputKey) {
+        change(sourceKey, current -> {
+            if (current == null || sourceETag != null && !sourceETag.equals(current.source().eTag())) {
+                return null;
+            }
+            JobRecord next = current.withEffect(effect, outputKey, now());
+            return next == current ? null : next;
+        }, false);
+    }
+
     Optional<JobRecord> change(String sourceKey, UnaryOperator<JobRecord> change) {
         return change(sourceKey, change, true);
     }
 
-    private Optional<JobRecord> change(String sourceKey, UnaryOperator<JobRecord> change, boolean publish) {
+    Optional<JobRecord> change(String sourceKey, UnaryOperator<JobRecord> change, boolean publish) {
         JobRecord[] wanted = new JobRecord[1];
         Optional<JobRecord> stored;
         try {

@@ -66,6 +66,15 @@ public final class TrackedJob implements ProgressListener {
     }
 
     /**
+     * An output was stored: listed in this attempt's record at once, not only at Complete. Without an event (the
+     * state does not change); Complete's event lists every output.
+     */
+    public void outputWritten(JobRecord.Output output) {
+        tracker.change(source.key(), current -> current == null || current.attempts() != attempt
+                || !current.isOf(source) ? null : current.withOutput(output, tracker.now()), false);
+    }
+
+    /**
      * Complete, whichever attempt the record is at: the renditions of this upload are stored. A record whose earlier
      * writes failed (S3 was unreachable for a moment) is made whole here.
      */

@@ -12,6 +12,8 @@ import io.videopipeline.media.SourceMissingException;
 import io.videopipeline.jobs.JobRecord;
 import io.videopipeline.jobs.JobTracker;
 import io.videopipeline.jobs.TrackedJob;
+import io.videopipeline.stream.StreamKeys;
+import java.util.concurrent.ConcurrentHashMap;
 import io.videopipeline.media.FfmpegProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +102,11 @@ public final class FfmpegTranscoder implements Transcoder {
         this.encoder = new MediaEncoder(s3, settings, BACKEND);
     }
 
+    /** The record's {@code preset} of a streaming package's master playlist and of its poster. */
+    static final String PACKAGE_MASTER = "hls";
+    static final String PACKAGE_POSTER = "poster";
+    private static final String POSTER_SUFFIX = "-poster.jpg";
+
     @Override
     public TranscodeResult submit(TranscodeJob job) {
         String jobId = jobId(job);
@@ -140,11 +147,13 @@ public final class FfmpegTranscoder implements Transcoder {
         return new TranscodeResult(BACKEND, jobId, written, false);
     }
 
-    /** The pipeline's checks between the encoder's steps. */
+    /** The pipeline's checks between the encoder's steps, and the outputs for the job record as they are stored. */
     private final class PipelineSteps implements MediaEncoder.Steps {
         private final TranscodeJob job;
         private final TrackedJob tracked;
         private final List<Long> sizes = new ArrayList<>();
+        private final Map<String, JobRecord.Output> stored = new ConcurrentHashMap<>();
+        private volatile Duration inputDuration;
 
         PipelineSteps(TranscodeJob job, TrackedJob tracked) {
             this.job = job;
@@ -153,6 +162,7 @@ public final class FfmpegTranscoder implements Transcoder {
 
         @Override
         public void probed(Path input, FfmpegProbe.MediaInfo info) {
+            inputDuration = info.duration();
             if (tracked != null) {
                 tracked.probed(info.duration());
             }
@@ -170,15 +180,57 @@ public final class FfmpegTranscoder implements Transcoder {
             }
         }
 
-        /** The job's renditions for its record, in preset order. */
+        @Override
+        public boolean probesRenditions() {
+            return tracked != null;
+        }
+
+        /** Renditions with their probed figures; of the streaming package, the master and the poster. */
+        @Override
+        public void stored(String key, MediaEncoder.Output output, Path file, FfmpegProbe.MediaInfo info) {
+            JobRecord.Output listed;
+            if (output != null) {
+                Duration duration = info != null && info.duration() != null ? info.duration() : inputDuration;
+                listed = new JobRecord.Output(key, output.preset().name(), size(file), seconds(duration),
+                        info == null || info.width() <= 0 ? null : info.width(),
+                        info == null || info.height() <= 0 ? null : info.height());
+            } else if (StreamKeys.isMaster(key)) {
+                listed = new JobRecord.Output(key, PACKAGE_MASTER, size(file), seconds(inputDuration), null, null);
+            } else if (key.endsWith(POSTER_SUFFIX)) {
+                listed = new JobRecord.Output(key, PACKAGE_POSTER, size(file), null, null, null);
+            } else {
+                return; // a variant playlist, segment or other picture: the master stands for the package
+            }
+            stored.put(key, listed);
+            if (tracked != null) {
+                tracked.outputWritten(listed);
+            }
+        }
+
+        /** The job's outputs for its record: renditions in preset order, then the package's master and poster. */
         List<JobRecord.Output> outputs(Duration duration) {
             List<JobRecord.Output> all = new ArrayList<>();
             for (int i = 0; i < job.outputs().size(); i++) {
                 TranscodeOutput output = job.outputs().get(i);
-                all.add(new JobRecord.Output(output.key(), output.preset().name(), i < sizes.size() ? sizes.get(i)
-                        : null, duration == null ? null : duration.toMillis() / 1000.0, null, null));
+                JobRecord.Output known = stored.get(output.key());
+                all.add(known != null ? known : new JobRecord.Output(output.key(), output.preset().name(),
+                        i < sizes.size() ? sizes.get(i) : null, seconds(duration), null, null));
             }
+            stored.values().stream().filter(o -> o.preset().equals(PACKAGE_MASTER)).forEach(all::add);
+            stored.values().stream().filter(o -> o.preset().equals(PACKAGE_POSTER)).forEach(all::add);
             return all;
+        }
+
+        private static Long size(Path file) {
+            try {
+                return Files.size(file);
+            } catch (IOException e) {
+                return null; // only the record's figure is missing
+            }
+        }
+
+        private static Double seconds(Duration duration) {
+            return duration == null ? null : duration.toMillis() / 1000.0;
         }
 
         @Override

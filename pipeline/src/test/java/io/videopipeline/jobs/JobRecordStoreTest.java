@@ -3,7 +3,10 @@ package io.videopipeline.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.videopipeline.localcloud.LocalCloudExtension;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import org.awaitility.Awaitility;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -118,5 +121,29 @@ class JobRecordStoreTest {
                 .containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6);
         assertThat(stored.attempts()).isEqualTo(replicas);
         assertThat(stored.state()).isEqualTo(JobState.PROGRESSING);
+    }
+
+    @Test
+    void theNewestRecordsOfManyCostTheListingAndOneGetEach() {
+        JobRecordStore store = replica();
+        for (int i = 0; i < 1_050; i++) { // more than one LIST page
+            JobRecord.Source old = new JobRecord.Source("video-upload", "old/" + i + ".mov", "e" + i, 1L);
+            store.update(old.key(), current -> JobRecord.submitted(old, "ffmpeg", "j", null, current, T));
+        }
+        Instant lastOld = CLOUD.s3().headObject(b -> b.bucket(BUCKET).key("old/1049/1049.job.json")).lastModified();
+        // Last-Modified counts whole seconds: the newer records must be written in a later one
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Instant.now().getEpochSecond() > lastOld.getEpochSecond());
+        for (String key : List.of("new/a.mov", "new/b.mov", "new/c.mov")) {
+            JobRecord.Source upload = new JobRecord.Source("video-upload", key, "n", 1L);
+            store.update(key, current -> JobRecord.submitted(upload, "ffmpeg", "j", null, current, T));
+        }
+
+        JobRecordStore reader = replica();
+        JobRecordStore.Recent recent = reader.recent(3);
+        assertThat(recent.found()).isEqualTo(1_053);
+        assertThat(recent.records()).extracting(r -> r.source().key())
+                .containsExactlyInAnyOrder("new/a.mov", "new/b.mov", "new/c.mov");
+        assertThat(reader.requests()).as("2 LIST pages and 3 GETs").isEqualTo(5);
     }
 }

@@ -74,4 +74,34 @@ class JobRecordTest {
         assertThat(next.supersedes(complete)).isTrue();
         assertThat(next.progressing(1, null, null, T).supersedes(complete)).isFalse();
     }
+
+    @Test
+    void outputsAndEffectsAreAddedInAnyStateAndAnotherCompleteStillCannot() {
+        String mp4 = "a/clip/clip-720p.mp4";
+        JobRecord progressing = first.progressing(40, 3L, 2.0, T)
+                .withOutput(new JobRecord.Output(mp4, "720p", 5L, 1.0, 320, 180), "2026-01-01T00:00:01Z");
+        JobRecord complete = progressing.complete(List.of(new JobRecord.Output(mp4, "720p", 5L, 1.0, null, null)),
+                "2026-01-01T00:00:02Z");
+        assertThat(complete.outputs()).singleElement().satisfies(o -> assertThat(o.width()).isEqualTo(320));
+
+        JobRecord mailed = complete.withEffect("mail", mp4, "2026-01-01T00:00:03Z");
+        assertThat(mailed.supersedes(complete)).isTrue();
+        assertThat(mailed.state()).isEqualTo(JobState.COMPLETE);
+        assertThat(mailed.outputs().get(0).effects()).containsEntry("mail", "2026-01-01T00:00:03Z");
+        assertThat(mailed.withEffect("mail", mp4, "2026-01-01T00:00:09Z")).as("redelivered").isSameAs(mailed);
+        assertThat(complete.complete(List.of(), "2026-01-01T00:00:04Z").supersedes(mailed))
+                .as("a second Complete").isFalse();
+    }
+
+    @Test
+    void anEffectOvertakingItsOutputKeepsItWhenTheOutputIsDescribed() {
+        String master = "a/clip/clip.m3u8";
+        JobRecord early = first.progressing(90, 1L, 2.0, T).withEffect("acl", master, T);
+        assertThat(early.outputs()).singleElement().satisfies(o -> assertThat(o.preset()).isNull());
+        JobRecord described = early.withOutput(new JobRecord.Output(master, "hls", 7L, 1.0, null, null), T);
+        assertThat(described.outputs()).singleElement().satisfies(o -> {
+            assertThat(o.preset()).isEqualTo("hls");
+            assertThat(o.effects()).containsOnlyKeys("acl");
+        });
+    }
 }
