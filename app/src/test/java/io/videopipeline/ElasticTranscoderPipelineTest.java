@@ -60,8 +60,11 @@ class ElasticTranscoderPipelineTest {
                 .filter(j -> j.input().key().equals("et/clip.mov")).toList();
         assertThat(jobs).singleElement().satisfies(job -> {
             assertThat(et.readJob(b -> b.id(job.id())).job().status()).isEqualTo("Complete");
+            // the three MP4 presets, then (streaming is on by default) ET's five HLS system presets
             assertThat(job.outputs()).extracting(o -> o.presetId())
-                    .containsExactly("1351620000001-000001", "1351620000001-000010", "1351620000001-100070");
+                    .containsExactly("1351620000001-000001", "1351620000001-000010", "1351620000001-100070",
+                            "1351620000001-200010", "1351620000001-200020", "1351620000001-200030",
+                            "1351620000001-200040", "1351620000001-200050");
         });
     }
 

@@ -102,8 +102,9 @@ class JobStatusTest {
         JobRecord complete = awaitRecord("good/clip.mp4", JobState.COMPLETE);
 
         String lines = status(List.of("good/clip.mp4", "never/uploaded.mp4"));
+        // three MP4s, the master playlist and the poster (streaming is on by default)
         assertThat(lines.lines()).containsExactly(
-                "Complete 100%  good/clip.mp4  ffmpeg " + complete.jobId() + "  attempts 1  outputs 3  updated "
+                "Complete 100%  good/clip.mp4  ffmpeg " + complete.jobId() + "  attempts 1  outputs 5  updated "
                         + complete.updated(),
                 "-  never/uploaded.mp4  (no record)");
 

@@ -39,8 +39,8 @@ import java.util.Objects;
  *       more branches after the MP4 ones: HLS rungs no MP4 preset encodes (same options plus {@code -keyint_min GOP
  *       -sc_threshold 0}: a fixed GOP), the
  *       poster ({@code trim,fps=2,scale,signalstats}, then {@code thumbnail} of the frames that are not dark, and of
- *       all frames for a video dark all through), thumbnails ({@code fps=1/N,scale}) and the storyboard sprite
- *       ({@code fps=1/N,scale,tile}). {@link StreamingPackage} then packages the rungs by stream copy. Every rung,
+ *       all frames for a video dark all through), thumbnails ({@code select} of the first frame of every N s,
+ *       {@code scale}) and the storyboard sprite (the same, {@code tile}). {@link StreamingPackage} then packages the rungs by stream copy. Every rung,
  *       and every MP4 a rung reuses, gets a keyframe at each segment boundary ({@code -force_key_frames} by frame
  *       number), so the segments start at the same frames in every rung; the MP4s' options are otherwise the same
  *       and a job without streaming gets exactly the command above.</li>
@@ -185,7 +185,8 @@ public final class FfmpegCommand {
             cmd.addAll(List.of("-map", "[o" + label++ + "]", "-frames:v", "1", "-update", "1", "-q:v", "3",
                     "-map_metadata", "-1", "-f", "image2", fileUrl(poster)));
         }
-        cmd.addAll(List.of("-map", "[o" + label++ + "]", "-q:v", "4", "-map_metadata", "-1",
+        // vfr: the image2 muxer would otherwise repeat each selected frame to fill a constant frame rate
+        cmd.addAll(List.of("-map", "[o" + label++ + "]", "-fps_mode", "vfr", "-q:v", "4", "-map_metadata", "-1",
                 "-f", "image2", fileUrl(pictures.thumbnailPattern())));
         cmd.addAll(List.of("-map", "[o" + label + "]", "-frames:v", "1", "-update", "1", "-q:v", "4",
                 "-map_metadata", "-1", "-f", "image2", fileUrl(pictures.sprite())));
@@ -231,15 +232,24 @@ public final class FfmpegCommand {
                     .append(pictures.posterMinLuma()).append(",thumbnail=").append(window)
                     .append(",format=yuvj420p[o").append(i).append("];[pa").append(i).append("]thumbnail=")
                     .append(window).append(",format=yuvj420p[o").append(i + 1).append(']');
-            graph.append(";[v").append(i + 1).append("]fps=1/").append(pictures.thumbnailIntervalSeconds())
+            graph.append(";[v").append(i + 1).append(']').append(firstOfEvery(pictures.thumbnailIntervalSeconds()))
                     .append(",scale=").append(pictures.thumbnailWidth()).append(":-2,format=yuvj420p[o")
                     .append(i + 2).append(']');
-            graph.append(";[v").append(i + 2).append("]fps=1/").append(pictures.storyboardIntervalSeconds())
+            graph.append(";[v").append(i + 2).append(']').append(firstOfEvery(pictures.storyboardIntervalSeconds()))
                     .append(",scale=").append(pictures.tileWidth()).append(':').append(pictures.tileHeight())
                     .append(",setsar=1,tile=").append(pictures.columns()).append('x').append(pictures.rows())
                     .append(",format=yuvj420p[o").append(i + 3).append(']');
         }
         return graph.toString();
+    }
+
+    /**
+     * The first frame of every {@code seconds}-long window from 0: a picture at 0, N, 2N… s while the video lasts,
+     * as many as the storyboard's cues (ceil(duration / N)). The fps filter does not do this at the ends: for a clip
+     * shorter than N/2 it gives no frame at all, and for 12 s at N = 10 it gives one.
+     */
+    private static String firstOfEvery(int seconds) {
+        return "select=isnan(prev_selected_t)+gt(floor(t/" + seconds + ")\\,floor(prev_selected_t/" + seconds + "))";
     }
 
     /**

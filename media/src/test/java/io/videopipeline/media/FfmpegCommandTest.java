@@ -133,8 +133,10 @@ class FfmpegCommandTest {
                 .contains(";[v4]trim=end=10,fps=2,scale=640:-2,format=yuv420p,signalstats,split=2[pl4][pa4];"
                         + "[pl4]metadata=mode=select:key=lavfi.signalstats.YAVG:function=greater:value=32,"
                         + "thumbnail=20,format=yuvj420p[o4];[pa4]thumbnail=20,format=yuvj420p[o5]")
-                .contains(";[v5]fps=1/10,scale=320:-2,format=yuvj420p[o6]")
-                .endsWith(";[v6]fps=1/5,scale=160:90,setsar=1,tile=10x2,format=yuvj420p[o7]");
+                .contains(";[v5]select=isnan(prev_selected_t)+gt(floor(t/10)\\,floor(prev_selected_t/10)),scale=320:-2,"
+                        + "format=yuvj420p[o6]")
+                .endsWith(";[v6]select=isnan(prev_selected_t)+gt(floor(t/5)\\,floor(prev_selected_t/5)),scale=160:90,"
+                        + "setsar=1,tile=10x2,format=yuvj420p[o7]");
         List<String> rest = streaming.subList(plain.size() + 2, streaming.size());
         // the rung-only encode: a fixed GOP with no scene-cut keyframes, so segments align across rungs
         assertThat(String.join(" ", rest)).contains("-map [o3] -map 0:a:0 -c:v libx264 -preset fast -profile:v main")

@@ -92,6 +92,38 @@ class StreamingEncodeTest {
         return dir.resolve(prefix);
     }
 
+    /**
+     * The shipped intervals (thumbnails every 10 s, tiles every 5 s) at both ends: a clip shorter than half an
+     * interval still gets its thumbnail and the sprite its cue points to; 12 s gets the thumbnails at 0 and 10 s.
+     */
+    @Test
+    void everyIntervalTheVideoReachesHasItsPictureShortOrLong() throws Exception {
+        StreamingSettings shipped = PresetCatalog.loadStreaming(PresetCatalogTest.SHIPPED, true);
+        StreamingSettings intervals = new StreamingSettings(true, shipped.rungs(), 2, 320, 10, 32, 160,
+                shipped.thumbnailIntervalSeconds(), 96, shipped.storyboardIntervalSeconds(), 10, 100);
+        assertThat(intervals.thumbnailIntervalSeconds()).isEqualTo(10);
+        assertThat(intervals.storyboardIntervalSeconds()).isEqualTo(5);
+        FfmpegSettings settings = settings(false).withStreaming(intervals);
+
+        encode(settings, clip("blink.mp4", "160x90", 0.4, false), "blink");
+        Path blink = download("videos/blink/");
+        assertImage(blink.resolve("pictures/blink-thumb-00001.jpg"), 160, 90);
+        assertThat(blink.resolve("pictures/blink-thumb-00002.jpg")).doesNotExist();
+        assertImage(blink.resolve("pictures/blink-storyboard.jpg"), 96, 54);
+        assertThat(Files.readString(blink.resolve("pictures/blink-storyboard.vtt")))
+                .containsOnlyOnce("#xywh=");
+
+        encode(settings, clip("twelve.mp4", "160x90", 12, false), "twelve");
+        Path twelve = download("videos/twelve/");
+        assertImage(twelve.resolve("pictures/twelve-thumb-00001.jpg"), 160, 90);
+        assertImage(twelve.resolve("pictures/twelve-thumb-00002.jpg"), 160, 90);
+        assertThat(twelve.resolve("pictures/twelve-thumb-00003.jpg")).doesNotExist();
+        // three tiles (0, 5, 10 s) in one row, as the three cues say
+        assertImage(twelve.resolve("pictures/twelve-storyboard.jpg"), 3 * 96, 54);
+        assertThat(Files.readString(twelve.resolve("pictures/twelve-storyboard.vtt")))
+                .contains("#xywh=192,0,96,54").doesNotContain("#xywh=288");
+    }
+
     @Test
     void offWritesExactlyTheMp4s() throws Exception {
         MediaEncoder.Result result = encode(false, clip("off.mp4", "320x180", 1, true), "off");
