@@ -65,11 +65,13 @@ public record BackendReport(String backend, String jobId, String pipelineId, Job
         }
         String reason = null;
         if (state == JobState.ERROR || state == JobState.WARNING) {
+            // ET's details usually begin with the code ("4000 b9b0e7a3: ..."): the code once
+            String details = n.path("messageDetails").asText("");
             StringBuilder why = new StringBuilder();
-            if (n.hasNonNull("errorCode")) {
+            if (n.hasNonNull("errorCode") && !details.startsWith(n.get("errorCode").asText())) {
                 why.append(n.get("errorCode").asText()).append(' ');
             }
-            why.append(n.path("messageDetails").asText(""));
+            why.append(details);
             for (JsonNode output : n.path("outputs")) {
                 if (output.hasNonNull("statusDetail")) {
                     why.append(why.isEmpty() ? "" : "; ").append(output.get("statusDetail").asText());
