@@ -80,22 +80,33 @@ public final class JobTracker {
      * record was started, scaled by what is left.
      */
     public void reported(BackendReport report) {
-        change(report.source().key(), current -> {
+        JobRecord[] created = new JobRecord[1];
+        JobRecord[] wanted = new JobRecord[1];
+        Optional<JobRecord> stored = change(report.source().key(), current -> {
             JobRecord base = current;
+            created[0] = null;
             if (base == null || (!report.jobId().equals(base.jobId()) && !base.isOf(report.source()))) {
                 base = JobRecord.submitted(report.source(), report.backend(), report.jobId(), report.pipelineId(),
                         current, now());
+                created[0] = base;
             } else if (!report.jobId().equals(base.jobId())) {
                 return null;
             }
-            return switch (report.state()) {
+            return wanted[0] = switch (report.state()) {
                 case SUBMITTED -> null;
                 case PROGRESSING -> progressed(base, report.percent());
                 case COMPLETE -> base.complete(report.outputs(), now());
                 case WARNING -> base.warning(report.reason(), report.outputs(), now());
                 case ERROR -> base.error(report.reason(), null, now());
             };
-        });
+        }, false);
+        if (events != null && stored.isPresent() && stored.get() == wanted[0]) {
+            // a record this report made: its stream starts with Submitted too, as every job's does
+            if (created[0] != null) {
+                events.publish(created[0]);
+            }
+            events.publish(stored.get());
+        }
     }
 
     private JobRecord progressed(JobRecord base, Double percent) {
