@@ -78,8 +78,10 @@ public final class JobTracker {
      * write failed). A report of another job of the same upload (an earlier attempt) changes nothing, nor does a
      * percent lower than the one recorded (reports may arrive out of order); the ETA is the elapsed time since the
      * record was started, scaled by what is left.
+     *
+     * @return false if the record could not be written (S3 failed): the caller may report the job another way
      */
-    public void reported(BackendReport report) {
+    public boolean reported(BackendReport report) {
         JobRecord[] created = new JobRecord[1];
         JobRecord[] wanted = new JobRecord[1];
         Optional<JobRecord> stored = change(report.source().key(), current -> {
@@ -107,6 +109,7 @@ public final class JobTracker {
             }
             events.publish(stored.get());
         }
+        return stored.isPresent();
     }
 
     private JobRecord progressed(JobRecord base, Double percent) {

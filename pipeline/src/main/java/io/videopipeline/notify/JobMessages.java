@@ -11,8 +11,9 @@ import java.util.Optional;
  * upload ({@link JobTracker#reported}), which publishes the change on the stream; it comes back to this route as a
  * stream event, and only stream events are mailed — so a failure is mailed once, in one shape, for every backend.
  *
- * <p>With job records off there is no stream to go round: the service's message is read as it is
- * ({@link JobStateIntake}), as before there were records.
+ * <p>With job records off, or a record that cannot be written (S3 failing), there is no stream to go round: the
+ * service's message is read as it is ({@link JobStateIntake}), as before there were records, so a failure is still
+ * mailed.
  */
 public final class JobMessages {
 
@@ -37,8 +38,7 @@ public final class JobMessages {
             } catch (IllegalArgumentException e) {
                 report = Optional.empty(); // not JSON: the intake says why, as a poison message
             }
-            if (report.isPresent()) {
-                tracker.reported(report.get());
+            if (report.isPresent() && tracker.reported(report.get())) {
                 return null;
             }
         }
