@@ -1,6 +1,14 @@
 package io.videopipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.videopipeline.app.JobConfig;
+import io.videopipeline.jobs.JobRecord;
+import io.videopipeline.jobs.JobRecordStore;
+import io.videopipeline.jobs.JobState;
 import jakarta.mail.internet.MimeMessage;
+import java.util.ArrayList;
+import software.amazon.awssdk.services.sqs.model.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,10 +39,21 @@ class ElasticTranscoderPipelineTest {
     @TempDir
     static Path work;
     private static PipelineTestApp app;
+    private static JobRecordStore records;
+    private static String events;
+    private static final List<JsonNode> SEEN = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         app = PipelineTestApp.start(work.resolve("app"), Map.of("pipeline.transcoder", "elastictranscoder"));
+        records = JobConfig.tracker(app.config(), app.clients()).store();
+        // a watcher of the job event stream, beside report-job-state's queue
+        events = app.sqs().createQueue(b -> b.queueName("job-event-watch")).queueUrl();
+        String queueArn = app.sqs().getQueueAttributes(b -> b.queueUrl(events).attributeNamesWithStrings("QueueArn"))
+                .attributesAsStrings().get("QueueArn");
+        String topicArn = app.clients().sns().listTopics().topics().stream().map(t -> t.topicArn())
+                .filter(arn -> arn.endsWith(":transcode-job-events")).findFirst().orElseThrow();
+        app.clients().sns().subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
     }
 
     @AfterAll
@@ -66,6 +85,22 @@ class ElasticTranscoderPipelineTest {
                             "1351620000001-200010", "1351620000001-200020", "1351620000001-200030",
                             "1351620000001-200040", "1351620000001-200050");
         });
+
+        // the job's record: Submitted by the backend, Progressing and Complete from ET's notifications
+        JobRecord record = await().atMost(Duration.ofSeconds(30)).until(() -> records.read("et/clip.mov")
+                .orElse(null), r -> r != null && r.state() == JobState.COMPLETE);
+        assertThat(record).extracting(JobRecord::backend, JobRecord::jobId, JobRecord::pipelineId, JobRecord::attempts)
+                .containsExactly("elastictranscoder", jobs.get(0).id(), pipelineId, 1);
+        assertThat(record.outputs()).extracting(JobRecord.Output::key).containsExactlyInAnyOrder(
+                "et/clip/clip-1080p.mp4", "et/clip/clip-720p.mp4", "et/clip/clip-web-720p.mp4");
+        assertThat(record.outputs()).allSatisfy(o -> assertThat(o.width()).isPositive());
+        List<JsonNode> stream = awaitEvents("et/clip.mov", 3);
+        assertThat(stream).extracting(e -> e.get("state").asText())
+                .containsExactlyInAnyOrder("SUBMITTED", "PROGRESSING", "COMPLETED");
+        assertThat(stream).allSatisfy(e -> {
+            assertThat(e.get("backend").asText()).isEqualTo("elastictranscoder");
+            assertThat(e.get("jobId").asText()).isEqualTo(jobs.get(0).id());
+        });
     }
 
     @Test
@@ -78,6 +113,38 @@ class ElasticTranscoderPipelineTest {
         String body = EndToEnd.html(mail);
         assertThat(body).contains("et/broken.mov").contains("elastictranscoder").contains("4000");
         assertThat(keys(app.s3(), "video-transcoded", "et/broken/")).isEmpty();
+
+        JobRecord record = records.read("et/broken.mov").orElseThrow();
+        assertThat(record).extracting(JobRecord::state, JobRecord::backend)
+                .containsExactly(JobState.ERROR, "elastictranscoder");
+        assertThat(record.reason()).contains("4000");
+        List<JsonNode> stream = awaitEvents("et/broken.mov", 3);
+        assertThat(stream).extracting(e -> e.get("state").asText())
+                .containsExactlyInAnyOrder("SUBMITTED", "PROGRESSING", "ERROR");
+        assertThat(stream).filteredOn(e -> e.get("state").asText().equals("ERROR")).singleElement()
+                .satisfies(e -> assertThat(e.get("messageDetails").asText()).isEqualTo(record.reason()));
+    }
+
+    /** The stream's events of one upload seen so far, once at least {@code count} have arrived. */
+    private static List<JsonNode> awaitEvents(String key, int count) {
+        ObjectMapper json = new ObjectMapper();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            for (Message m : app.sqs().receiveMessage(b -> b.queueUrl(events).maxNumberOfMessages(10)
+                    .waitTimeSeconds(1)).messages()) {
+                synchronized (SEEN) {
+                    SEEN.add(json.readTree(json.readTree(m.body()).get("Message").asText()));
+                }
+                app.sqs().deleteMessage(b -> b.queueUrl(events).receiptHandle(m.receiptHandle()));
+            }
+            return eventsOf(key).size() >= count;
+        });
+        return eventsOf(key);
+    }
+
+    private static List<JsonNode> eventsOf(String key) {
+        synchronized (SEEN) {
+            return SEEN.stream().filter(e -> e.path("input").path("key").asText().equals(key)).toList();
+        }
     }
 
     /** The bucket's keys under the prefix, without notify-email's {@code .mailed} markers. */

@@ -10,6 +10,7 @@ import io.videopipeline.metadata.MetadataExtractor;
 import io.videopipeline.metadata.MetadataSettings;
 import io.videopipeline.notify.EmailNotifier;
 import io.videopipeline.notify.JobStateIntake;
+import software.amazon.awssdk.services.mediaconvert.model.StatusUpdateInterval;
 import io.videopipeline.notify.LinkMaker;
 import io.videopipeline.notify.LinkSettings;
 import io.videopipeline.notify.MailLedger;
@@ -154,7 +155,7 @@ public final class PipelineBeans implements CamelConfiguration {
                 transcodedBucket, outputKeys.fixedPrefix(), ffmpeg.limits().maxPixels(), acl.packageMaxObjects())));
         bind(camel, "packagePartGuard", new io.videopipeline.stream.PackagePartGuard());
         bind(camel, "emailNotifier", emailNotifier(s3, presigner, acl, outputKeys, presets, transcodedBucket, aws.settings()));
-        bind(camel, "jobStateIntake", new JobStateIntake());
+        bind(camel, "jobMessages", new io.videopipeline.notify.JobMessages(jobs, new JobStateIntake()));
         bind(camel, "mailLedger", new MailLedger(s3));
         bind(camel, "fanoutEffects", new io.videopipeline.jobs.FanoutEffects(s3, jobs));
         configureSmtp(camel);
@@ -245,14 +246,17 @@ public final class PipelineBeans implements CamelConfiguration {
                             ffmpeg.streaming().enabled() ? new ElasticTranscoderStreaming(
                                     ElasticTranscoderStreaming.parse(config.require(
                                             "pipeline.elastictranscoder.hls-presets")),
-                                    LadderTiming.segmentSeconds(ffmpeg.streaming())) : null)));
+                                    LadderTiming.segmentSeconds(ffmpeg.streaming())) : null)), jobs);
             case "mediaconvert" -> new MediaConvertTranscoder(aws.mediaConvert(), s3,
                     backendSettings(backend, () -> new MediaConvertSettings(
                             config.require("pipeline.mediaconvert.role-arn"),
                             config.get("pipeline.mediaconvert.queue", ""),
                             config.get("pipeline.mediaconvert.job-template", ""),
                             ffmpeg.streaming().enabled() ? MediaConvertStreaming.of(ffmpeg.streaming(),
-                                    config.getInt("pipeline.mediaconvert.max-captures", 1000)) : null)));
+                                    config.getInt("pipeline.mediaconvert.max-captures", 1000)) : null,
+                            config.parse("pipeline.mediaconvert.status-update-interval",
+                                    MediaConvertSettings.DEFAULT_STATUS_UPDATE_INTERVAL.toString(),
+                                    StatusUpdateInterval::fromValue))), jobs);
             case "lambda" -> new LambdaTranscoder(
                     aws.lambda(Duration.ofSeconds(config.getInt("pipeline.lambda.timeout-seconds", 900))), s3,
                     backendSettings(backend, () -> LambdaSettings.of(config.require("pipeline.lambda.function"),

@@ -362,6 +362,11 @@ class CloudFormationTemplateTest {
         assertThat(rule).containsEntry("Type", "AWS::Events::Rule").containsEntry("Condition", "JobEventsByRule");
         assertThat(getAttResource(map(list(properties(rule).get("Targets")).get(0)).get("Arn"), "Arn"))
                 .isEqualTo("JobEventsQueue");
+        // every state change of this pipeline's jobs (their user metadata names the upload bucket) feeds the records
+        Map<String, Object> pattern = map(properties(rule).get("EventPattern"));
+        assertThat(pattern.get("detail-type")).isEqualTo(List.of("MediaConvert Job State Change"));
+        assertThat(refTarget(list(map(map(pattern.get("detail")).get("userMetadata")).get("source-bucket")).get(0)))
+                .isEqualTo("UploadBucketName");
         // The queue's policy lets exactly that topic or rule send.
         Map<String, Object> policy = map(resources.get(policyResourceFor("AWS::SQS::QueuePolicy", "JobEventsQueue")));
         assertThat(policy).containsEntry("Condition", "UseJobEvents");

@@ -117,6 +117,12 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
                 started, now, now, merge(outputs, written), effects, null, null);
     }
 
+    /** The attempt ended with its renditions written but a warning (Elastic Transcoder's Warning state). */
+    public JobRecord warning(String why, List<Output> written, String now) {
+        return new JobRecord(source, backend, jobId, pipelineId, JobState.WARNING, percent, null, null, attempts,
+                started, now, now, merge(outputs, written), effects, why, null);
+    }
+
     /** The attempt failed for good; {@code parkedIn} is the dead-letter queue, if the message went to one. */
     public JobRecord error(String why, String parkedIn, String now) {
         return new JobRecord(source, backend, jobId, pipelineId, JobState.ERROR, percent, null, null, attempts,

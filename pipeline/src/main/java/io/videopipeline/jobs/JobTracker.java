@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -58,6 +59,70 @@ public final class JobTracker {
                 current -> mine[0] = JobRecord.submitted(source, backend, jobId, pipelineId, current, now()));
         int attempt = stored.isPresent() && stored.get() == mine[0] ? mine[0].attempts() : 0;
         return new TrackedJob(this, source, backend, jobId, attempt, progressInterval, clock);
+    }
+
+    /**
+     * A cloud backend queued job {@code jobId} for the upload: Submitted, as a new attempt. Its service reports the rest
+     * ({@link #reported}); a report that came first (the service was quicker than this write) already made the
+     * record of this job, which stays as it is.
+     */
+    public void submitted(JobRecord.Source source, String backend, String jobId, String pipelineId) {
+        change(source.key(), current -> current != null && jobId != null && jobId.equals(current.jobId())
+                && current.isOf(source) ? null
+                : JobRecord.submitted(source, backend, jobId, pipelineId, current, now()));
+    }
+
+    /**
+     * What a cloud backend's service said about one of its jobs, on the record of the upload it names: the record of
+     * that job, or a new one if the upload has none yet (the job was submitted before records were kept, or that
+     * write failed). A report of another job of the same upload (an earlier attempt) changes nothing, nor does a
+     * percent lower than the one recorded (reports may arrive out of order); the ETA is the elapsed time since the
+     * record was started, scaled by what is left.
+     *
+     * @return false if the record could not be written (S3 failed): the caller may report the job another way
+     */
+    public boolean reported(BackendReport report) {
+        JobRecord[] created = new JobRecord[1];
+        JobRecord[] wanted = new JobRecord[1];
+        Optional<JobRecord> stored = change(report.source().key(), current -> {
+            JobRecord base = current;
+            created[0] = null;
+            if (base == null || (!report.jobId().equals(base.jobId()) && !base.isOf(report.source()))) {
+                base = JobRecord.submitted(report.source(), report.backend(), report.jobId(), report.pipelineId(),
+                        current, now());
+                created[0] = base;
+            } else if (!report.jobId().equals(base.jobId())) {
+                return null;
+            }
+            return wanted[0] = switch (report.state()) {
+                case SUBMITTED -> null;
+                case PROGRESSING -> progressed(base, report.percent());
+                case COMPLETE -> base.complete(report.outputs(), now());
+                case WARNING -> base.warning(report.reason(), report.outputs(), now());
+                case ERROR -> base.error(report.reason(), null, now());
+            };
+        }, false);
+        if (events != null && stored.isPresent() && stored.get() == wanted[0]) {
+            // a record this report made: its stream starts with Submitted too, as every job's does
+            if (created[0] != null) {
+                events.publish(created[0]);
+            }
+            events.publish(stored.get());
+        }
+        return stored.isPresent();
+    }
+
+    private JobRecord progressed(JobRecord base, Double percent) {
+        if (percent == null) {
+            return base.state() == JobState.PROGRESSING ? null : base.progressing(0, null, null, now());
+        }
+        if (base.state() == JobState.PROGRESSING && base.percent() != null && percent < base.percent()) {
+            return null;
+        }
+        Duration elapsed = base.started() == null ? null
+                : Duration.between(Instant.parse(base.started()), Instant.now(clock));
+        OptionalLong eta = Eta.secondsLeft(percent, null, -1, elapsed);
+        return base.progressing(percent, eta.isPresent() ? eta.getAsLong() : null, null, now());
     }
 
     /**

@@ -3,6 +3,8 @@ package io.videopipeline.transcode.cloud;
 import io.videopipeline.media.RenditionMetadata;
 
 import io.videopipeline.failure.AwsErrors;
+import io.videopipeline.jobs.JobSources;
+import io.videopipeline.jobs.JobTracker;
 import io.videopipeline.transcode.ExistingOutputs;
 import io.videopipeline.logging.LogText;
 import io.videopipeline.transcode.TranscodeJob;
@@ -70,11 +72,22 @@ public final class ElasticTranscoderTranscoder implements Transcoder {
     private final ElasticTranscoderClient et;
     private final S3Client s3;
     private final ElasticTranscoderSettings settings;
+    private final JobTracker tracker;
 
     public ElasticTranscoderTranscoder(ElasticTranscoderClient et, S3Client s3, ElasticTranscoderSettings settings) {
+        this(et, s3, settings, null);
+    }
+
+    /**
+     * @param tracker writes each job's Submitted record (ET's notifications write the rest, {@link JobTracker#reported});
+     *                null: no records
+     */
+    public ElasticTranscoderTranscoder(ElasticTranscoderClient et, S3Client s3, ElasticTranscoderSettings settings,
+                                       JobTracker tracker) {
         this.et = Objects.requireNonNull(et, "et");
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.tracker = tracker;
     }
 
     @Override
@@ -96,6 +109,9 @@ public final class ElasticTranscoderTranscoder implements Transcoder {
         String jobId = response.job() == null ? null : response.job().id();
         LOG.info("Submitted {} to Elastic Transcoder pipeline {} as job {}: {}", object, settings.pipelineId(), jobId,
                 keys.stream().map(LogText::safe).toList());
+        if (tracker != null && jobId != null) {
+            tracker.submitted(JobSources.of(job), BACKEND, jobId, settings.pipelineId());
+        }
         // Nothing is written by this call: ET writes the outputs later (TranscodeResult.outputsWritten).
         return new TranscodeResult(BACKEND, jobId, List.of(), false);
     }

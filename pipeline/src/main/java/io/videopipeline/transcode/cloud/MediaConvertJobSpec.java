@@ -99,6 +99,7 @@ final class MediaConvertJobSpec {
                 .role(settings.roleArn())
                 .settings(jobSettings.build())
                 .userMetadata(userMetadata(job))
+                .statusUpdateInterval(settings.statusUpdateInterval())
                 .clientRequestToken(clientRequestToken(job));
         if (settings.queue() != null) {
             request.queue(settings.queue());

@@ -1,5 +1,7 @@
 package io.videopipeline.transcode.cloud;
 
+import software.amazon.awssdk.services.mediaconvert.model.StatusUpdateInterval;
+
 /**
  * Settings of the {@code mediaconvert} backend ({@code pipeline.mediaconvert.*}). The endpoint and region are the
  * client's: build the {@code MediaConvertClient} with the regional endpoint
@@ -13,8 +15,15 @@ package io.videopipeline.transcode.cloud;
  *                    outputs are built inline from the presets. With a template, the job sends only the input and
  *                    the template decides outputs and their destination.
  * @param streaming   the HLS (CMAF) group and frame captures inline jobs also get, or null when streaming is off
+ * @param statusUpdateInterval how often a running job sends its {@code STATUS_UPDATE} event with the percent done
+ *                    ({@code pipeline.mediaconvert.status-update-interval}, the API's value: {@code SECONDS_10} …
+ *                    {@code SECONDS_600})
  */
-public record MediaConvertSettings(String roleArn, String queue, String jobTemplate, MediaConvertStreaming streaming) {
+public record MediaConvertSettings(String roleArn, String queue, String jobTemplate, MediaConvertStreaming streaming,
+                                   StatusUpdateInterval statusUpdateInterval) {
+
+    /** MediaConvert's own default is a minute; a job record's percent moves a little more often than that. */
+    public static final StatusUpdateInterval DEFAULT_STATUS_UPDATE_INTERVAL = StatusUpdateInterval.SECONDS_15;
 
     public MediaConvertSettings {
         if (roleArn == null || roleArn.isBlank()) {
@@ -28,6 +37,14 @@ public record MediaConvertSettings(String roleArn, String queue, String jobTempl
         }
         queue = blankToNull(queue);
         jobTemplate = blankToNull(jobTemplate);
+        if (statusUpdateInterval == null || statusUpdateInterval == StatusUpdateInterval.UNKNOWN_TO_SDK_VERSION) {
+            throw new IllegalArgumentException("pipeline.mediaconvert.status-update-interval must be one of "
+                    + StatusUpdateInterval.knownValues());
+        }
+    }
+
+    public MediaConvertSettings(String roleArn, String queue, String jobTemplate, MediaConvertStreaming streaming) {
+        this(roleArn, queue, jobTemplate, streaming, DEFAULT_STATUS_UPDATE_INTERVAL);
     }
 
     /** Streaming off. */

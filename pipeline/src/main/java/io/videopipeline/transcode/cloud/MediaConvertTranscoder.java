@@ -1,6 +1,8 @@
 package io.videopipeline.transcode.cloud;
 
 import io.videopipeline.failure.AwsErrors;
+import io.videopipeline.jobs.JobSources;
+import io.videopipeline.jobs.JobTracker;
 import io.videopipeline.transcode.TranscodeJob;
 import io.videopipeline.transcode.TranscodeOutput;
 import io.videopipeline.transcode.TranscodeResult;
@@ -53,11 +55,22 @@ public final class MediaConvertTranscoder implements Transcoder {
     private final MediaConvertClient mediaConvert;
     private final S3Checks s3;
     private final MediaConvertSettings settings;
+    private final JobTracker tracker;
 
     public MediaConvertTranscoder(MediaConvertClient mediaConvert, S3Client s3, MediaConvertSettings settings) {
+        this(mediaConvert, s3, settings, null);
+    }
+
+    /**
+     * @param tracker writes each job's Submitted record (MediaConvert's Job State Change events write the rest,
+     *                {@link JobTracker#reported}); null: no records
+     */
+    public MediaConvertTranscoder(MediaConvertClient mediaConvert, S3Client s3, MediaConvertSettings settings,
+                                  JobTracker tracker) {
         this.mediaConvert = Objects.requireNonNull(mediaConvert, "mediaConvert");
         this.s3 = new S3Checks(s3);
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.tracker = tracker;
     }
 
     @Override
@@ -98,6 +111,9 @@ public final class MediaConvertTranscoder implements Transcoder {
         LOG.info("Submitted {} to MediaConvert as job {}{}: {}", object, jobId,
                 settings.jobTemplate() == null ? "" : " (template " + settings.jobTemplate() + ")",
                 keys.stream().map(io.videopipeline.logging.LogText::safe).toList());
+        if (tracker != null) {
+            tracker.submitted(JobSources.of(job), BACKEND, jobId, settings.queue());
+        }
         return new TranscodeResult(BACKEND, jobId, keys, false);
     }
 

@@ -10,6 +10,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.videopipeline.failure.ClassifiedFailure;
 import io.videopipeline.s3.S3ProxyFixture;
+import io.videopipeline.jobs.JobRecord;
+import io.videopipeline.jobs.JobRecordKeys;
+import io.videopipeline.jobs.JobRecordStore;
+import io.videopipeline.jobs.JobState;
+import io.videopipeline.jobs.JobTracker;
+import io.videopipeline.localcloud.LocalCloudExtension;
+import java.time.Clock;
+import java.time.Duration;
+import software.amazon.awssdk.services.mediaconvert.model.StatusUpdateInterval;
 import io.videopipeline.transcode.OutputKeys;
 import io.videopipeline.media.Preset;
 import io.videopipeline.media.PresetCatalog;
@@ -39,6 +48,9 @@ class MediaConvertTranscoderTest {
 
     @RegisterExtension
     static final S3ProxyFixture S3 = new S3ProxyFixture();
+    /** Job records need S3's conditional writes: the local cloud's. */
+    @RegisterExtension
+    static final LocalCloudExtension RECORDS = new LocalCloudExtension();
 
     static final String IN = "video-upload";
     static final String OUT = "video-transcoded";
@@ -350,6 +362,30 @@ class MediaConvertTranscoderTest {
                 .isEqualTo("s3://video-transcoded/transcoded/p/clip");
         assertThat(group.path("outputs")).extracting(o -> o.path("nameModifier").asText())
                 .containsExactly("-1080p", "-720p", "-web-720p");
+    }
+
+    @Test
+    void aJobAsksForStatusUpdatesAndStartsItsRecordAsSubmitted() throws Exception {
+        TranscodeJob job = job("uploads/a/rec.mov", "etag-7");
+        upload(job.inputKey());
+        RECORDS.s3().createBucket(b -> b.bucket(OUT));
+        JobTracker tracker = new JobTracker(new JobRecordStore(RECORDS.s3(), OUT,
+                new JobRecordKeys(JobRecordKeys.DEFAULT_PATTERN)), null, Duration.ZERO, Clock.systemUTC());
+
+        new MediaConvertTranscoder(client, S3.client(), new MediaConvertSettings(ROLE, QUEUE, null, null,
+                StatusUpdateInterval.SECONDS_60), tracker).submit(job);
+        upload("uploads/a/b.mov");
+        new MediaConvertTranscoder(client, S3.client(), MediaConvertSettings.of(ROLE)).submit(job("uploads/a/b.mov",
+                "etag-8"));
+
+        // STATUS_UPDATE events (percent done) come this often; by default every 15 s, not MediaConvert's minute
+        assertThat(endpoint.requests()).extracting(r -> JSON.readTree(r.body()).path("statusUpdateInterval").asText())
+                .containsExactly("SECONDS_60", "SECONDS_15");
+        JobRecord record = tracker.store().read(job.inputKey()).orElseThrow();
+        assertThat(record).extracting(JobRecord::state, JobRecord::backend, JobRecord::jobId, JobRecord::pipelineId,
+                JobRecord::attempts).containsExactly(JobState.SUBMITTED, "mediaconvert", JOB_ID, QUEUE, 1);
+        assertThat(record.source()).extracting(JobRecord.Source::bucket, JobRecord.Source::key,
+                JobRecord.Source::eTag).containsExactly(IN, "uploads/a/rec.mov", "etag-7");
     }
 
     private MediaConvertTranscoder transcoder(MediaConvertSettings settings) {
