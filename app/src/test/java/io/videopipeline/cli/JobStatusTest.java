@@ -112,7 +112,7 @@ class JobStatusTest {
         assertThat(json).hasSize(1);
         assertThat(json.get(0).get("state").asText()).isEqualTo("Complete");
         assertThat(json.get(0).get("source").get("key").asText()).isEqualTo("good/clip.mp4");
-        assertThat(json.get(0).get("outputs")).hasSize(3);
+        assertThat(json.get(0).get("outputs")).hasSize(5);
 
         assertThat(status(List.of()).lines()).anyMatch(l -> l.startsWith("Complete 100%  good/clip.mp4  ffmpeg"));
     }
