@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,6 +27,10 @@ import static org.awaitility.Awaitility.await;
  * appearing under data/. Only ports (and the x264 speed) differ, so it can run beside anything.
  */
 class QuickStartIT {
+
+    /** An object being written by the local cloud's file store: {@code {name}-{uuid}} until it is renamed. */
+    private static final Pattern IN_FLIGHT =
+            Pattern.compile(".+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     @TempDir
     Path work;
@@ -103,10 +108,11 @@ class QuickStartIT {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            // notify-email's "mailed" markers sit beside the renditions (while one is written, the local cloud's
-            // file store holds it as "{name}.mailed-{uuid}"); the user-facing files are the rest
+            // notify-email's "mailed" markers sit beside the renditions, and while an object is written (a marker,
+            // the job record updated by the fan-out) the local cloud's file store holds it as "{name}-{uuid}"; the
+            // user-facing files are the rest
             return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
-                    .filter(n -> !n.endsWith(".mailed") && !n.contains(".mailed-")).toList();
+                    .filter(n -> !n.endsWith(".mailed") && !IN_FLIGHT.matcher(n).matches()).toList();
         } catch (IOException e) {
             return List.of();
         }

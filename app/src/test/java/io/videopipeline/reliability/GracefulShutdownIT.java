@@ -103,7 +103,13 @@ class GracefulShutdownIT {
             assertThat(seconds).as("exit within grace + JVM shutdown").isLessThan(GRACE_SECONDS + 20);
             assertThat(ffmpeg).noneMatch(ProcessHandle::isAlive);
             assertThat(rig.strayFfmpeg()).isEmpty();
-            assertThat(rig.transcodedKeys()).as("nothing partial under final keys").isEmpty();
+            // nothing partial under final keys: only the job record, which says the job did not complete
+            assertThat(rig.transcodedKeys()).as("nothing partial under final keys")
+                    .containsExactly("term/long/long.job.json");
+            String record = rig.s3().getObjectAsBytes(b -> b.bucket(PipelineRig.TRANSCODED).key("term/long/long.job.json"))
+                    .asUtf8String();
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(record).path("state").asText())
+                    .as("the interrupted job's record").isIn("Submitted", "Progressing");
             assertThat(rig.queueDepths().get("video-upload-events")).as("the message was not deleted").isEqualTo(1);
 
             // Next start (fast preset): the message comes back after its visibility timeout and completes.
