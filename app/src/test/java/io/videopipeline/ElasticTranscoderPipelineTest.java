@@ -48,12 +48,7 @@ class ElasticTranscoderPipelineTest {
         app = PipelineTestApp.start(work.resolve("app"), Map.of("pipeline.transcoder", "elastictranscoder"));
         records = JobConfig.tracker(app.config(), app.clients()).store();
         // a watcher of the job event stream, beside report-job-state's queue
-        events = app.sqs().createQueue(b -> b.queueName("job-event-watch")).queueUrl();
-        String queueArn = app.sqs().getQueueAttributes(b -> b.queueUrl(events).attributeNamesWithStrings("QueueArn"))
-                .attributesAsStrings().get("QueueArn");
-        String topicArn = app.clients().sns().listTopics().topics().stream().map(t -> t.topicArn())
-                .filter(arn -> arn.endsWith(":transcode-job-events")).findFirst().orElseThrow();
-        app.clients().sns().subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+        events = app.watch("transcode-job-events", "job-event-watch");
     }
 
     @AfterAll

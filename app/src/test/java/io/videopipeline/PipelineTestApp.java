@@ -105,6 +105,21 @@ public final class PipelineTestApp implements AutoCloseable {
         return clients.sqs().getQueueUrl(b -> b.queueName(name)).queueUrl();
     }
 
+    /**
+     * A new queue subscribed to one of the provisioned topics (raw SNS envelopes): a test's watcher of what the
+     * topic carries, beside the pipeline's own subscribers.
+     *
+     * @return the queue's URL
+     */
+    public String watch(String topic, String queueName) {
+        String url = clients.sqs().createQueue(b -> b.queueName(queueName)).queueUrl();
+        String queueArn = clients.sqs().getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("QueueArn"))
+                .attributesAsStrings().get("QueueArn");
+        String topicArn = clients.sns().createTopic(b -> b.name(topic)).topicArn(); // idempotent: the existing one
+        clients.sns().subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+        return url;
+    }
+
     @Override
     public void close() throws Exception {
         try {

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,11 +70,7 @@ class StreamingFanOutTest {
                 "pipeline.mail.mode", "per-source"));
         s3 = app.s3();
         // a probe queue subscribed to the topic the fan-out queues are: it sees exactly what they see
-        probeUrl = app.sqs().createQueue(b -> b.queueName(PROBE)).queueUrl();
-        String probeArn = app.sqs().getQueueAttributes(b -> b.queueUrl(probeUrl)
-                .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
-        String topicArn = app.clients().sns().createTopic(b -> b.name(TOPIC)).topicArn();
-        app.clients().sns().subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(probeArn));
+        probeUrl = app.watch(TOPIC, PROBE);
     }
 
     @AfterAll

@@ -46,12 +46,7 @@ class JobStatusTest {
         app = PipelineTestApp.start(work, Map.of("pipeline.routes.enabled", "transcode-video"));
         records = JobConfig.tracker(app.config(), app.clients()).store();
         // a watcher of the job event stream (provisioning at start created the topic)
-        events = app.sqs().createQueue(b -> b.queueName("job-event-watch")).queueUrl();
-        String queueArn = app.sqs().getQueueAttributes(b -> b.queueUrl(events).attributeNamesWithStrings("QueueArn"))
-                .attributesAsStrings().get("QueueArn");
-        String topicArn = app.clients().sns().listTopics().topics().stream().map(t -> t.topicArn())
-                .filter(arn -> arn.endsWith(":transcode-job-events")).findFirst().orElseThrow();
-        app.clients().sns().subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+        events = app.watch("transcode-job-events", "job-event-watch");
     }
 
     @AfterAll
