@@ -6,7 +6,7 @@
 # usage:  docker/smoke-test.sh            (from anywhere; run as root, like CI)
 #
 # Asserts: healthy within SMOKE_HEALTH_TIMEOUT; 3 renditions + 3 .json in video-transcoded within
-# SMOKE_PIPELINE_TIMEOUT; the process is not root; the mounted routes dir replaced the baked one;
+# SMOKE_PIPELINE_TIMEOUT, and the HLS master playable by its public URL (anonymous ffprobe); the process is not root; the mounted routes dir replaced the baked one;
 # `podman stop -t 30` ends the JVM within the grace period (no SIGKILL). Prints timings; exits
 # non-zero on any failure; removes its container, volume and temp files on exit.
 #
@@ -193,6 +193,22 @@ else
     log "all 3 renditions and 3 metadata files after $upload_to_last s"
     s3 s3 cp --only-show-errors s3://video-transcoded/smoke-clip/smoke-clip-720p.json "$work/meta.json"
     grep -q '"codec_name" *: *"h264"' "$work/meta.json" || fail "smoke-clip-720p.json does not describe an h264 stream"
+    # the stream: its master is uploaded last and made public by set-permissions; no credentials here
+    master="http://127.0.0.1:$s3_port/video-transcoded/smoke-clip/smoke-clip.m3u8"
+    playable=0
+    while :; do
+      if ffprobe -v error -protocol_whitelist http,tcp -show_entries stream=codec_type -of csv=p=0 "$master" \
+           2>/dev/null | grep -qx video; then
+        playable=1; break
+      fi
+      [ "$(date +%s)" -ge "$deadline" ] && break
+      sleep 1
+    done
+    if [ "$playable" = 1 ]; then
+      log "HLS master playable by its public URL after $(secs "$t_upload" "$(now)") s"
+    else
+      fail "the HLS master is not playable anonymously at $master"
+    fi
   else
     fail "after $pipeline_timeout s still missing in video-transcoded: ${missing[*]}"
   fi
