@@ -1,14 +1,11 @@
 package io.videopipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.videopipeline.app.JobConfig;
 import io.videopipeline.jobs.JobRecord;
 import io.videopipeline.jobs.JobRecordStore;
 import io.videopipeline.jobs.JobState;
 import jakarta.mail.internet.MimeMessage;
-import java.util.ArrayList;
-import software.amazon.awssdk.services.sqs.model.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,15 +37,14 @@ class ElasticTranscoderPipelineTest {
     static Path work;
     private static PipelineTestApp app;
     private static JobRecordStore records;
-    private static String events;
-    private static final List<JsonNode> SEEN = new ArrayList<>();
+    private static JobEventWatch events;
 
     @BeforeAll
     static void start() throws Exception {
         app = PipelineTestApp.start(work.resolve("app"), Map.of("pipeline.transcoder", "elastictranscoder"));
         records = JobConfig.tracker(app.config(), app.clients()).store();
         // a watcher of the job event stream, beside report-job-state's queue
-        events = app.watch("transcode-job-events", "job-event-watch");
+        events = new JobEventWatch(app);
     }
 
     @AfterAll
@@ -94,7 +90,7 @@ class ElasticTranscoderPipelineTest {
         assertThat(mp4s).allSatisfy(o -> assertThat(o.width()).isPositive());
         assertThat(record.outputs()).extracting(JobRecord.Output::key).contains("et/clip/clip.m3u8")
                 .hasSize(3 + 1 + 5);
-        List<JsonNode> stream = awaitEvents("et/clip.mov", 3);
+        List<JsonNode> stream = events.await("et/clip.mov", 3);
         assertThat(stream).extracting(e -> e.get("state").asText())
                 .containsExactlyInAnyOrder("SUBMITTED", "PROGRESSING", "COMPLETED");
         assertThat(stream).allSatisfy(e -> {
@@ -118,36 +114,13 @@ class ElasticTranscoderPipelineTest {
         assertThat(record).extracting(JobRecord::state, JobRecord::backend)
                 .containsExactly(JobState.ERROR, "elastictranscoder");
         assertThat(record.reason()).contains("4000");
-        List<JsonNode> stream = awaitEvents("et/broken.mov", 3);
+        List<JsonNode> stream = events.await("et/broken.mov", 3);
         assertThat(stream).extracting(e -> e.get("state").asText())
                 .containsExactlyInAnyOrder("SUBMITTED", "PROGRESSING", "ERROR");
         assertThat(stream).filteredOn(e -> e.get("state").asText().equals("ERROR")).singleElement()
                 .satisfies(e -> assertThat(e.get("messageDetails").asText()).isEqualTo(record.reason()));
     }
 
-    /** The stream's events of one upload seen so far, once at least {@code count} have arrived. */
-    private static List<JsonNode> awaitEvents(String key, int count) {
-        ObjectMapper json = new ObjectMapper();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            for (Message m : app.sqs().receiveMessage(b -> b.queueUrl(events).maxNumberOfMessages(10)
-                    .waitTimeSeconds(1)).messages()) {
-                synchronized (SEEN) {
-                    SEEN.add(json.readTree(json.readTree(m.body()).get("Message").asText()));
-                }
-                app.sqs().deleteMessage(b -> b.queueUrl(events).receiptHandle(m.receiptHandle()));
-            }
-            return eventsOf(key).size() >= count;
-        });
-        return eventsOf(key);
-    }
-
-    private static List<JsonNode> eventsOf(String key) {
-        synchronized (SEEN) {
-            return SEEN.stream().filter(e -> e.path("input").path("key").asText().equals(key)).toList();
-        }
-    }
-
-    /** The bucket's keys under the prefix, without notify-email's {@code .mailed} markers. */
     /** The MP4 renditions and their metadata (the HLS package is ElasticTranscoderHlsPipelineTest's). */
     private static List<String> renditionsAndMetadata(String prefix) {
         return keys(app.s3(), "video-transcoded", prefix).stream()

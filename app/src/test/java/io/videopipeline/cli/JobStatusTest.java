@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.videopipeline.EndToEnd;
+import io.videopipeline.JobEventWatch;
 import io.videopipeline.PipelineTestApp;
 import io.videopipeline.app.JobConfig;
 import io.videopipeline.event.S3EventIntake;
@@ -17,7 +18,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Job records through the shipped routes on the local cloud: a corrupt upload ends Error with the reason and the
@@ -39,14 +38,14 @@ class JobStatusTest {
 
     static PipelineTestApp app;
     static JobRecordStore records;
-    static String events;
+    static JobEventWatch events;
 
     @BeforeAll
     static void start() throws Exception {
         app = PipelineTestApp.start(work, Map.of("pipeline.routes.enabled", "transcode-video"));
         records = JobConfig.tracker(app.config(), app.clients()).store();
         // a watcher of the job event stream (provisioning at start created the topic)
-        events = app.watch("transcode-job-events", "job-event-watch");
+        events = new JobEventWatch(app);
     }
 
     @AfterAll
@@ -65,7 +64,7 @@ class JobStatusTest {
         assertThat(error.reason()).isNotBlank();
         assertThat(error.parkedIn()).isEqualTo("video-upload-events-dlq");
         assertThat(error.finished()).isNotNull();
-        List<JsonNode> stream = awaitEvents("broken/clip.mp4", 2);
+        List<JsonNode> stream = events.await("broken/clip.mp4", 2);
         assertThat(stream).extracting(e -> e.get("state").asText()).containsExactlyInAnyOrder("SUBMITTED", "ERROR");
         JsonNode failed = stream.stream().filter(e -> e.get("state").asText().equals("ERROR")).findFirst()
                 .orElseThrow();
@@ -81,7 +80,7 @@ class JobStatusTest {
         assertThat(dlq.redrive("video-upload-events")).isEqualTo(1);
 
         // the redrive's own change: Submitted in the same attempt; the route then starts attempt 2 and fails it
-        List<JsonNode> after = awaitEvents("broken/clip.mp4", stream.size() + 3);
+        List<JsonNode> after = events.await("broken/clip.mp4", stream.size() + 3);
         assertThat(after.subList(stream.size(), after.size()))
                 .extracting(e -> e.get("state").asText() + " " + e.get("attempts").asInt())
                 .containsExactlyInAnyOrder("SUBMITTED 1", "SUBMITTED 2", "ERROR 2"); // SNS does not promise order
@@ -121,25 +120,5 @@ class JobStatusTest {
     private static JobRecord awaitRecord(String key, JobState state) {
         return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
                 .until(() -> records.read(key).orElse(null), r -> r != null && r.state() == state);
-    }
-
-    /** The events of one upload seen so far, once at least {@code count} have arrived. */
-    private static final List<JsonNode> SEEN = new ArrayList<>();
-
-    private static List<JsonNode> awaitEvents(String key, int count) {
-        ObjectMapper json = new ObjectMapper();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            for (Message m : app.sqs().receiveMessage(b -> b.queueUrl(events).maxNumberOfMessages(10)
-                    .waitTimeSeconds(1)).messages()) {
-                SEEN.add(json.readTree(json.readTree(m.body()).get("Message").asText()));
-                app.sqs().deleteMessage(b -> b.queueUrl(events).receiptHandle(m.receiptHandle()));
-            }
-            return of(key).size() >= count;
-        });
-        return of(key);
-    }
-
-    private static List<JsonNode> of(String key) {
-        return SEEN.stream().filter(e -> e.get("input").get("key").asText().equals(key)).toList();
     }
 }
