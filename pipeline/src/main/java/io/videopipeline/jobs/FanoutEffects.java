@@ -16,9 +16,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * called at the end of set-permissions, extract-metadata and notify-email, after their work succeeded.
  *
  * <p>The upload is found from the output's {@code source-key} user metadata, which every backend's encoder writes
- * (one HEAD per effect): the output key alone does not name its source's extension, and its {@code source-etag} tells
- * an output of an earlier upload under the same key, which is not recorded in the newer upload's record. A record is the job's story, not
- * the job: an output without a source or a record, or a write that fails, is logged and the route goes on.
+ * (one HEAD per effect): the output key alone does not name its source's extension, and its {@code source-etag}
+ * tells an output of an earlier upload under the same key, which is not recorded in the newer upload's record. A
+ * record is the job's story, not the job: an output without a source or a record, or a write that fails, is logged
+ * and the route goes on.
  */
 public final class FanoutEffects {
 

@@ -1,7 +1,12 @@
 package io.videopipeline.transcode;
 
-import io.videopipeline.logging.LogText;
 import io.videopipeline.failure.AwsErrors;
+import io.videopipeline.jobs.JobRecord;
+import io.videopipeline.jobs.JobSources;
+import io.videopipeline.jobs.JobTracker;
+import io.videopipeline.jobs.TrackedJob;
+import io.videopipeline.logging.LogText;
+import io.videopipeline.media.FfmpegProbe;
 import io.videopipeline.media.FfmpegSettings;
 import io.videopipeline.media.FfmpegTools;
 import io.videopipeline.media.MediaEncoder;
@@ -9,26 +14,22 @@ import io.videopipeline.media.ProgressListener;
 import io.videopipeline.media.RenditionMetadata;
 import io.videopipeline.media.SourceMetadata;
 import io.videopipeline.media.SourceMissingException;
-import io.videopipeline.jobs.JobRecord;
-import io.videopipeline.jobs.JobTracker;
-import io.videopipeline.jobs.TrackedJob;
 import io.videopipeline.stream.StreamKeys;
-import java.util.concurrent.ConcurrentHashMap;
-import io.videopipeline.media.FfmpegProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,9 +128,7 @@ public final class FfmpegTranscoder implements Transcoder {
         }
         List<MediaEncoder.Output> outputs = job.outputs().stream()
                 .map(o -> new MediaEncoder.Output(o.key(), o.preset(), source)).toList();
-        TrackedJob tracked = tracker == null ? null : tracker.start(new JobRecord.Source(job.inputBucket(),
-                job.inputKey(), job.inputETag(), job.inputSize(), job.uploaded() == null ? null
-                : job.uploaded().toString()), BACKEND, jobId, null);
+        TrackedJob tracked = tracker == null ? null : tracker.start(JobSources.of(job), BACKEND, jobId, null);
         PipelineSteps steps = new PipelineSteps(job, tracked);
         ProgressListener progress = tracked == null ? listener : p -> {
             listener.onProgress(p);
@@ -172,11 +171,7 @@ public final class FfmpegTranscoder implements Transcoder {
         public void encoded(List<Path> files) {
             checkCollisions(job); // another upload may have taken the keys while this one was encoding
             for (Path file : files) {
-                try {
-                    sizes.add(Files.size(file));
-                } catch (IOException e) {
-                    sizes.add(null); // only the record's figure is missing; the upload will say if the file is
-                }
+                sizes.add(size(file));
             }
         }
 
@@ -225,7 +220,7 @@ public final class FfmpegTranscoder implements Transcoder {
             try {
                 return Files.size(file);
             } catch (IOException e) {
-                return null; // only the record's figure is missing
+                return null; // only the record's figure is missing; the upload will say if the file is
             }
         }
 
