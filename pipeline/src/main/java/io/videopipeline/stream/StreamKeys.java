@@ -18,6 +18,7 @@ import java.util.Locale;
 public final class StreamKeys {
 
     public static final String MASTER_SUFFIX = ".m3u8";
+    public static final String POSTER_SUFFIX = "-poster.jpg";
     private static final String MP4_SUFFIX = ".mp4";
 
     private StreamKeys() {
@@ -70,7 +71,7 @@ public final class StreamKeys {
 
     /** The poster beside a master: {@code {p}{n}/{n}-poster.jpg}. */
     public static String posterKey(String masterKey) {
-        return packagePrefix(masterKey) + name(masterKey) + "-poster.jpg";
+        return packagePrefix(masterKey) + name(masterKey) + POSTER_SUFFIX;
     }
 
     /**

@@ -106,7 +106,6 @@ public final class FfmpegTranscoder implements Transcoder {
     /** The record's {@code preset} of a streaming package's master playlist and of its poster. */
     static final String PACKAGE_MASTER = "hls";
     static final String PACKAGE_POSTER = "poster";
-    private static final String POSTER_SUFFIX = "-poster.jpg";
 
     @Override
     public TranscodeResult submit(TranscodeJob job) {
@@ -191,7 +190,7 @@ public final class FfmpegTranscoder implements Transcoder {
                         info == null || info.height() <= 0 ? null : info.height());
             } else if (StreamKeys.isMaster(key)) {
                 listed = new JobRecord.Output(key, PACKAGE_MASTER, size(file), seconds(inputDuration), null, null);
-            } else if (key.endsWith(POSTER_SUFFIX)) {
+            } else if (key.endsWith(StreamKeys.POSTER_SUFFIX)) {
                 listed = new JobRecord.Output(key, PACKAGE_POSTER, size(file), null, null, null);
             } else {
                 return; // a variant playlist, segment or other picture: the master stands for the package
