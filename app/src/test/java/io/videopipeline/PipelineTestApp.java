@@ -43,6 +43,7 @@ public final class PipelineTestApp implements AutoCloseable {
         s.put("pipeline.routes.live-reload", "false");
         s.put("pipeline.inbox.enabled", "false");
         s.put("camel.management.enabled", "false");
+        s.put("pipeline.console.port", "0");
         s.put("pipeline.ffmpeg.x264-preset", "ultrafast");
         s.put("pipeline.ffmpeg.work-dir", workDir.resolve("work").toString());
         s.put("pipeline.retry.delay-ms", "100");
@@ -56,10 +57,19 @@ public final class PipelineTestApp implements AutoCloseable {
     }
 
     public static PipelineTestApp start(Path workDir, Map<String, String> overrides) throws Exception {
+        return start(workDir, overrides, Path.of("config"), "local", Map.of());
+    }
+
+    /**
+     * The same with another config dir and profile (a copy of config/ whose profile file has the local profile's
+     * settings under another name, say) and an environment (the console's token).
+     */
+    public static PipelineTestApp start(Path workDir, Map<String, String> overrides, Path configDir, String profile,
+                                        Map<String, String> env) throws Exception {
         Map<String, String> settings = testSettings(workDir);
         settings.putAll(overrides);
-        PipelineConfig config = PipelineConfig.load(Path.of("config"), "local", Map.of(), settings);
-        PipelineRunner runner = new PipelineRunner(config, Path.of("routes"));
+        PipelineConfig config = PipelineConfig.load(configDir, profile, Map.of(), settings);
+        PipelineRunner runner = new PipelineRunner(config, Path.of("routes"), env);
         try {
             PipelineConfig prepared = runner.prepare();
             Main main = runner.createMain(System.nanoTime());
@@ -77,6 +87,13 @@ public final class PipelineTestApp implements AutoCloseable {
 
     public CamelContext camel() {
         return main.getCamelContext();
+    }
+
+    /** The web console's address, {@code http://127.0.0.1:PORT} (the port the test's server bound). */
+    public String consoleUrl() {
+        io.videopipeline.console.ConsoleApi api = camel().getRegistry()
+                .lookupByNameAndType("consoleApi", io.videopipeline.console.ConsoleApi.class);
+        return "http://127.0.0.1:" + api.guard().port();
     }
 
     public S3Client s3() {
