@@ -205,8 +205,9 @@ function update(card, job) {
   card.querySelector('.attempts').textContent = job.attempts > 1 ? 'attempt ' + job.attempts : '';
   card.querySelector('.retry').hidden = state !== 'failed';
   card.querySelector('.watch').hidden = state !== 'ready';
-  if (state === 'ready' || state === 'failed') {
-    // the moment this page showed the outcome: compared with the record's own times by the browser test
+  const shown = timings.shown[job.key];
+  if ((state === 'ready' || state === 'failed') && (!shown || shown.state !== state)) {
+    // the moment this page first showed the outcome: compared with the record's own times by the browser test
     timings.shown[job.key] = { state, at: Date.now(), updated: job.updated, finished: job.finished };
   }
 }
