@@ -1,6 +1,7 @@
 package io.videopipeline.browser;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -59,6 +60,13 @@ final class ConsolePage {
         this.url = url;
         browser.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", RECORDER));
         browser.driver().manage().window().setSize(new Dimension(1280, 1100));
+    }
+
+    /** A port free now, for a console whose origin the buckets' CORS rules must name before the runner starts. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     ConsolePage open() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,7 +65,7 @@ class ConsolePageTest {
 
     @BeforeAll
     static void startRunnerWithConsole() throws Exception {
-        int port = freePort();
+        int port = ConsolePage.freePort();
         origin = "http://127.0.0.1:" + port;
         app = PipelineTestApp.start(work.resolve("app"), Map.of(
                 "pipeline.console.enabled", "true",
@@ -323,11 +322,5 @@ class ConsolePageTest {
 
     private static String transcoded() {
         return app.config().get("pipeline.buckets.transcoded");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
