@@ -56,10 +56,19 @@ public final class PipelineTestApp implements AutoCloseable {
     }
 
     public static PipelineTestApp start(Path workDir, Map<String, String> overrides) throws Exception {
+        return start(workDir, Path.of("config"), "local", System.getenv(), overrides);
+    }
+
+    /**
+     * The same from another config dir and profile, with the environment the runner reads its secrets from (the
+     * console's token): e.g. a copy of the shipped config with a non-local profile that still runs the local cloud.
+     */
+    public static PipelineTestApp start(Path workDir, Path configDir, String profile, Map<String, String> env,
+                                        Map<String, String> overrides) throws Exception {
         Map<String, String> settings = testSettings(workDir);
         settings.putAll(overrides);
-        PipelineConfig config = PipelineConfig.load(Path.of("config"), "local", Map.of(), settings);
-        PipelineRunner runner = new PipelineRunner(config, Path.of("routes"));
+        PipelineConfig config = PipelineConfig.load(configDir, profile, Map.of(), settings);
+        PipelineRunner runner = new PipelineRunner(config, Path.of("routes"), env);
         try {
             PipelineConfig prepared = runner.prepare();
             Main main = runner.createMain(System.nanoTime());

@@ -284,9 +284,9 @@ class ConsolePageTest {
                 "return [...document.querySelectorAll('#library li.job')].map(e => e.getAttribute('data-key'))"));
     }
 
-    /** The DLQ count the page shows for a queue (its URL or name), or -1. */
+    /** The DLQ count the page shows for a dead-letter queue (its URL or name; listed by its source queue), or -1. */
     private static int deadLetters(String dlq) {
-        String name = dlq.substring(dlq.lastIndexOf('/') + 1);
+        String name = dlq.substring(dlq.lastIndexOf('/') + 1).replaceFirst("-dlq$", "");
         Object n = BROWSER.script("""
                 const li = [...document.querySelectorAll('#dlq li')].find(e => e.getAttribute('data-queue') === arguments[0]);
                 return li ? Number(li.querySelector('.count').textContent) : -1;

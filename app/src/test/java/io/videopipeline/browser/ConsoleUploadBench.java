@@ -38,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsoleUploadBench {
     private static final int MB = Integer.getInteger("bench.console.mb", 500);
     private static final int REPS = Integer.getInteger("bench.console.reps", 3);
+    /** Debian's AWS CLI (scripts/setup.sh): another {@code aws} on PATH may be a Python CLI v1 of any vintage. */
+    private static final String AWS_CLI = "/usr/bin/aws";
 
     @RegisterExtension
     static final HeadlessChromium BROWSER = new HeadlessChromium();
@@ -106,7 +108,7 @@ class ConsoleUploadBench {
     private double awsCp(String endpoint, Path config, Path file, String bucket, String key, long size,
                          PipelineTestApp app) throws Exception {
         Path log = work.resolve("aws.log");
-        ProcessBuilder aws = new ProcessBuilder("aws", "--endpoint-url", endpoint, "--only-show-errors", "s3", "cp",
+        ProcessBuilder aws = new ProcessBuilder(AWS_CLI, "--endpoint-url", endpoint, "--only-show-errors", "s3", "cp",
                 file.toString(), "s3://" + bucket + "/" + key).redirectErrorStream(true).redirectOutput(log.toFile());
         aws.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", app.config().get("pipeline.aws.access-key"),
                 "AWS_SECRET_ACCESS_KEY", app.config().get("pipeline.aws.secret-key"),
