@@ -24,7 +24,8 @@ class ArchitectureTest {
     private static final String[] PIPELINE = {"io.videopipeline.event..", "io.videopipeline.transcode..",
             "io.videopipeline.notify..", "io.videopipeline.metadata..", "io.videopipeline.permissions..",
             "io.videopipeline.aws..", "io.videopipeline.provision..", "io.videopipeline.config..",
-            "io.videopipeline.routing..", "io.videopipeline.stream..", "io.videopipeline.jobs.."};
+            "io.videopipeline.routing..", "io.videopipeline.stream..", "io.videopipeline.jobs..",
+            "io.videopipeline.console.."};
     private static final String[] LOCALCLOUD = {"io.videopipeline.localcloud.."};
     private static final String[] APP = {"io.videopipeline", "io.videopipeline.cli..", "io.videopipeline.app.."};
 

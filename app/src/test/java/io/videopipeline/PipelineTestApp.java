@@ -43,6 +43,7 @@ public final class PipelineTestApp implements AutoCloseable {
         s.put("pipeline.routes.live-reload", "false");
         s.put("pipeline.inbox.enabled", "false");
         s.put("camel.management.enabled", "false");
+        s.put("pipeline.console.port", "0");
         s.put("pipeline.ffmpeg.x264-preset", "ultrafast");
         s.put("pipeline.ffmpeg.work-dir", workDir.resolve("work").toString());
         s.put("pipeline.retry.delay-ms", "100");
@@ -56,15 +57,15 @@ public final class PipelineTestApp implements AutoCloseable {
     }
 
     public static PipelineTestApp start(Path workDir, Map<String, String> overrides) throws Exception {
-        return start(workDir, Path.of("config"), "local", System.getenv(), overrides);
+        return start(workDir, overrides, Path.of("config"), "local", Map.of());
     }
 
     /**
-     * The same from another config dir and profile, with the environment the runner reads its secrets from (the
-     * console's token): e.g. a copy of the shipped config with a non-local profile that still runs the local cloud.
+     * The same with another config dir and profile (a copy of config/ whose profile file has the local profile's
+     * settings under another name, say) and an environment (the console's token).
      */
-    public static PipelineTestApp start(Path workDir, Path configDir, String profile, Map<String, String> env,
-                                        Map<String, String> overrides) throws Exception {
+    public static PipelineTestApp start(Path workDir, Map<String, String> overrides, Path configDir, String profile,
+                                        Map<String, String> env) throws Exception {
         Map<String, String> settings = testSettings(workDir);
         settings.putAll(overrides);
         PipelineConfig config = PipelineConfig.load(configDir, profile, Map.of(), settings);
@@ -86,6 +87,13 @@ public final class PipelineTestApp implements AutoCloseable {
 
     public CamelContext camel() {
         return main.getCamelContext();
+    }
+
+    /** The web console's address, {@code http://127.0.0.1:PORT} (the port the test's server bound). */
+    public String consoleUrl() {
+        io.videopipeline.console.ConsoleApi api = camel().getRegistry()
+                .lookupByNameAndType("consoleApi", io.videopipeline.console.ConsoleApi.class);
+        return "http://127.0.0.1:" + api.guard().port();
     }
 
     public S3Client s3() {

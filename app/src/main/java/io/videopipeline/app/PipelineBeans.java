@@ -43,6 +43,10 @@ import io.videopipeline.transcode.cloud.MediaConvertSettings;
 import io.videopipeline.transcode.cloud.MediaConvertTranscoder;
 import io.videopipeline.transcode.Transcoder;
 import io.videopipeline.transcode.TranscoderProvider;
+import io.videopipeline.console.ConsoleApi;
+import io.videopipeline.console.ConsoleEvents;
+import io.videopipeline.console.ConsoleSettings;
+import io.videopipeline.console.ConsoleStatic;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.mail.MailComponent;
@@ -69,6 +73,7 @@ public final class PipelineBeans implements CamelConfiguration {
     private final io.videopipeline.media.ProgressListener progress;
     /** presets.yaml, read once; null until then. */
     private PresetCatalog catalog;
+    private final ConsoleSettings console;
 
     public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources) {
         this(config, resources, io.videopipeline.media.ProgressListener.NONE);
@@ -83,10 +88,18 @@ public final class PipelineBeans implements CamelConfiguration {
     /** @param presets presets.yaml as already read (by the local cloud's start), or null to read it here */
     public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources,
                          io.videopipeline.media.ProgressListener progress, PresetCatalog presets) {
+        this(config, resources, progress, presets, ConsoleConfig.settings(config, System.getenv()));
+    }
+
+    /** @param console the web console's settings (on or off, its token from the environment) */
+    public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources,
+                         io.videopipeline.media.ProgressListener progress, PresetCatalog presets,
+                         ConsoleSettings console) {
         this.config = config;
         this.resources = resources;
         this.progress = progress;
         this.catalog = presets;
+        this.console = console;
     }
 
     /**
@@ -143,7 +156,8 @@ public final class PipelineBeans implements CamelConfiguration {
                 jobMetrics.register(registry);
             }
         });
-        bind(camel, "parkedJobs", JobConfig.parkedJobs(config, jobs, intake));
+        io.videopipeline.jobs.ParkedJobs parked = JobConfig.parkedJobs(config, jobs, intake);
+        bind(camel, "parkedJobs", parked);
         bind(camel, "transcoder", transcoder(camel, aws, s3, ffmpeg, transcodedBucket, region, jobs));
 
         S3Presigner presigner = aws.s3Presigner();
@@ -159,6 +173,38 @@ public final class PipelineBeans implements CamelConfiguration {
         bind(camel, "mailLedger", new MailLedger(s3));
         bind(camel, "fanoutEffects", new io.videopipeline.jobs.FanoutEffects(s3, jobs));
         configureSmtp(camel);
+        if (console.enabled()) {
+            console(camel, aws, jobs, parked, intake, acl);
+        }
+    }
+
+    /**
+     * The web console: its API bean (routes/console-api.yaml), and once the HTTP server runs, the page, the event
+     * stream and the queue feeding it (removed again when Camel stops).
+     */
+    private void console(CamelContext camel, AwsClients aws, JobTracker jobs, io.videopipeline.jobs.ParkedJobs parked,
+                         S3EventIntake intake, AclSettings acl) {
+        ConsoleApi api = ConsoleConfig.api(config, console, aws, jobs, parked, intake, acl);
+        bind(camel, "consoleApi", api);
+        ConsoleEvents events = new ConsoleEvents(aws.sqs(), aws.sns(), JobConfig.settings(config).topic(),
+                console.eventsQueue(), console.heartbeat(), api.library()::view);
+        camel.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStarted(CamelContext context) {
+                ConsoleHttp.install(context, api, events, new ConsoleStatic(console.staticDir()));
+                try {
+                    events.start();
+                } catch (RuntimeException e) { // the console works without live updates; the page says so
+                    LOG.warn("Web console: no live updates, the job event queue could not be set up: {}",
+                            io.videopipeline.logging.LogText.safe(e.toString()));
+                }
+            }
+
+            @Override
+            public void onContextStopping(CamelContext context) {
+                events.close();
+            }
+        });
     }
 
     /**

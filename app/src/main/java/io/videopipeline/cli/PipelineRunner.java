@@ -1,6 +1,8 @@
 package io.videopipeline.cli;
 
+import io.videopipeline.app.ConsoleConfig;
 import io.videopipeline.app.PipelineBeans;
+import io.videopipeline.console.ConsoleSettings;
 import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.config.SettingsCheck;
@@ -22,9 +24,12 @@ import java.util.stream.Stream;
  */
 public final class PipelineRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+    /** The console's route file (id = file name), loaded only when the console is on. */
+    static final String CONSOLE_ROUTE = "console-api";
 
     private PipelineConfig config;
     private final Path routesDir;
+    private final java.util.Map<String, String> env;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Main main;
     private EmulatedCloud localCloud;
@@ -32,8 +37,14 @@ public final class PipelineRunner {
     private io.videopipeline.media.PresetCatalog presets;
 
     public PipelineRunner(PipelineConfig config, Path routesDir) {
+        this(config, routesDir, System.getenv());
+    }
+
+    /** @param env the environment the console's token is read from ({@code PIPELINE_CONSOLE_TOKEN}) */
+    public PipelineRunner(PipelineConfig config, Path routesDir, java.util.Map<String, String> env) {
         this.config = config;
         this.routesDir = routesDir.toAbsolutePath().normalize();
+        this.env = java.util.Map.copyOf(env);
     }
 
     /** Starts everything and blocks until the JVM is asked to stop. */
@@ -104,8 +115,35 @@ public final class PipelineRunner {
         m.addMainListener(metrics);
         m.addMainListener(new io.videopipeline.routing.QueueMetrics(
                 java.time.Duration.ofSeconds(config.getInt("pipeline.metrics.queue-depth-interval-seconds", 15))));
-        m.configure().addConfiguration(new PipelineBeans(config, resources, metrics, presets));
+        ConsoleSettings console = ConsoleConfig.settings(config, env);
+        serveConsole(m, console);
+        m.configure().addConfiguration(new PipelineBeans(config, resources, metrics, presets, console));
         return m;
+    }
+
+    /**
+     * The console on Camel Main's HTTP server ({@code camel.server.*}, apart from management's); when it is off, its
+     * route file is not loaded at all, so its REST endpoints cannot land on another server (management's).
+     */
+    private void serveConsole(Main m, ConsoleSettings console) {
+        if (!console.enabled()) {
+            m.configure().withRoutesExcludePattern("file:" + routesDir.resolve(CONSOLE_ROUTE + ".yaml"));
+            if (!"local".equals(config.profile()) && config.getBoolean("pipeline.console.enabled", true)) {
+                LOG.info("Web console off: profile '{}' needs {} in the environment", config.profile(),
+                        ConsoleConfig.TOKEN_ENV);
+            }
+            return;
+        }
+        m.addOverrideProperty("camel.server.enabled", "true");
+        m.addOverrideProperty("camel.server.host", console.host());
+        m.addOverrideProperty("camel.server.port", String.valueOf(console.port()));
+        // the API takes small JSON documents; videos go from the browser to S3, never through here
+        m.addOverrideProperty("camel.server.maxBodySize", String.valueOf(64 * 1024));
+        m.addOverrideProperty("camel.server.fileUploadEnabled", "false");
+        m.addOverrideProperty("camel.server.staticEnabled", "false");
+        // every REST service of console-api.yaml hands over to its one route (the guard, then the endpoint's bean):
+        // Camel's inlining would need a direct endpoint per service
+        m.addOverrideProperty("camel.rest.inlineRoutes", "false");
     }
 
     /** One file per route; {@code pipeline.routes.enabled} picks which (route id = file name). */
@@ -141,7 +179,9 @@ public final class PipelineRunner {
         try (Stream<Path> files = Files.list(routesDir)) {
             for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 String yaml = Files.readString(file);
-                boolean support = !yaml.contains("- route:") || yaml.matches("(?s).*\\bfrom:\\s*\\n\\s*uri:\\s*\"?direct:.*");
+                // a file declaring REST services is an entry point of its own, not a helper of the chosen routes
+                boolean support = !yaml.contains("- rest:") && (!yaml.contains("- route:")
+                        || yaml.matches("(?s).*\\bfrom:\\s*\\n\\s*uri:\\s*\"?direct:.*"));
                 if (support && !patterns.contains("file:" + file)) {
                     patterns.add("file:" + file);
                 }

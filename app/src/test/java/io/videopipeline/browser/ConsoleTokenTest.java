@@ -49,8 +49,9 @@ class ConsoleTokenTest {
         Files.copy(config.resolve("application-local.properties"), config.resolve("application-shared.properties"));
         int port = ConsolePage.freePort();
         origin = "http://127.0.0.1:" + port;
-        app = PipelineTestApp.start(work.resolve("app"), config, "shared", Map.of("PIPELINE_CONSOLE_TOKEN", TOKEN),
-                Map.of("pipeline.console.port", Integer.toString(port), "pipeline.cors.allowed-origins", origin));
+        app = PipelineTestApp.start(work.resolve("app"),
+                Map.of("pipeline.console.port", Integer.toString(port), "pipeline.cors.allowed-origins", origin),
+                config, "shared", Map.of("PIPELINE_CONSOLE_TOKEN", TOKEN));
     }
 
     @AfterAll

@@ -27,13 +27,22 @@ class ShippedRoutesTest {
     @Test
     void everyShippedRouteLoadsWithTheShippedConfigAndItsIdIsItsFileName() throws Exception {
         try (PipelineTestApp app = PipelineTestApp.start(work, Map.of())) {
-            // the routes the files define (each sqs-source kamelet adds its own route, located in the kamelet file)
-            List<Route> routes = app.camel().getRoutes().stream().filter(r -> !r.isCreatedByKamelet()).toList();
+            // the routes the files define (each sqs-source kamelet adds its own route, located in the kamelet file;
+            // each REST service of console-api.yaml is a route handing over to the file's route)
+            List<Route> routes = app.camel().getRoutes().stream()
+                    .filter(r -> !r.isCreatedByKamelet() && !r.isCreatedByRestDsl()).toList();
             assertThat(routes.stream().map(Route::getRouteId).sorted().toList())
                     .containsExactlyElementsOf(routeFilesWithARoute());
             for (Route route : routes) {
                 assertThat(route.getSourceLocation()).as("route id = file name")
                         .contains("/" + route.getRouteId() + ".yaml");
+            }
+            List<Route> rest = app.camel().getRoutes().stream().filter(Route::isCreatedByRestDsl).toList();
+            assertThat(rest).hasSize(8);
+            for (Route service : rest) {
+                assertThat(service.getRouteId()).as("a REST service's route id: its file's, and what it does")
+                        .startsWith("console-api-");
+                assertThat(service.getEndpoint().getEndpointUri()).startsWith("rest://");
             }
         }
     }

@@ -92,6 +92,36 @@ class LocalCloudCorsTest {
         }
     }
 
+    /** The web console's upload: a preflight for the presigned part URL, then the PUT, whose ETag the page reads. */
+    @Test
+    void aPresignedUploadPartFromAnAllowedOriginPassesItsPreflightAndExposesTheETag() throws Exception {
+        CORSRule upload = CORSRule.builder().id("upload").allowedOrigins(PAGE).allowedMethods("PUT", "POST")
+                .allowedHeaders("*").exposeHeaders("ETag").maxAgeSeconds(3000).build();
+        s3.putBucketCors(b -> b.bucket(BUCKET).corsConfiguration(c -> c.corsRules(upload)));
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("in/clip.mp4")).uploadId();
+        URI part = CLOUD.presigner().presignUploadPart(p -> p.signatureDuration(java.time.Duration.ofMinutes(5))
+                .uploadPartRequest(u -> u.bucket(BUCKET).key("in/clip.mp4").uploadId(uploadId).partNumber(1))).url().toURI();
+
+        HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(part).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", PAGE).header("Access-Control-Request-Method", "PUT")
+                .header("Access-Control-Request-Headers", "content-type").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(preflight.statusCode()).as(preflight.body()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(PAGE);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValue("PUT, POST");
+
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(part).header("Origin", PAGE)
+                .PUT(HttpRequest.BodyPublishers.ofString("part one")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(put.headers().firstValue("ETag")).isPresent();
+        assertThat(put.headers().firstValue("Access-Control-Expose-Headers")).hasValue("ETag");
+        assertThat(put.headers().firstValue("Access-Control-Allow-Origin")).hasValue(PAGE);
+        // the signature still decides who may PUT: a preflight is no way around it
+        HttpResponse<String> unsigned = http.send(HttpRequest.newBuilder(URI.create(part.toString().replaceAll("\\?.*", "")
+                        + "?partNumber=1&uploadId=" + uploadId)).header("Origin", PAGE)
+                .PUT(HttpRequest.BodyPublishers.ofString("forged")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unsigned.statusCode()).isEqualTo(403);
+    }
+
     @Test
     void aBucketWithoutCorsRefusesPreflights() throws Exception {
         HttpResponse<String> response = preflight("k.mp4", PAGE, "GET", null);

@@ -35,7 +35,8 @@ public final class SettingsCheck {
     private static final List<String> BOOLEANS = List.of(
             "pipeline.routes.live-reload", "pipeline.localcloud.enabled", "pipeline.localcloud.transient",
             "pipeline.provision.on-start", "pipeline.inbox.enabled", "pipeline.job-events.enabled",
-            "pipeline.hls.enabled", "pipeline.aws.force-path-style", "pipeline.mail.starttls", "pipeline.jobs.enabled");
+            "pipeline.hls.enabled", "pipeline.aws.force-path-style", "pipeline.mail.starttls", "pipeline.jobs.enabled",
+            "pipeline.console.enabled");
 
     private static final List<String> ALWAYS_REQUIRED = List.of(
             "pipeline.aws.region", "pipeline.buckets.upload", "pipeline.buckets.transcoded",
@@ -102,6 +103,10 @@ public final class SettingsCheck {
         c.number("pipeline.localcloud.smtp-port", 0, 65_535);
         c.number("pipeline.metrics.queue-depth-interval-seconds", 0, Integer.MAX_VALUE);
         c.number("camel.management.port", 0, 65_535);
+        c.number("pipeline.console.port", 0, 65_535);
+        c.number("pipeline.console.presign-seconds", 1, 604_800); // SigV4: 7 days
+        c.number("pipeline.console.part-size-mib", 5, 5 * 1024); // S3: parts of 5 MiB to 5 GiB
+        c.number("pipeline.console.heartbeat-seconds", 1, 3600);
 
         ALWAYS_REQUIRED.forEach(key -> c.required(key, null));
         c.url("pipeline.aws.endpoint-url");

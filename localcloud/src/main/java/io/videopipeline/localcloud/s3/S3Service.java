@@ -54,7 +54,9 @@ public final class S3Service implements StreamingService {
                 || HttpRequests.hasQueryParam(uri, "AWSAccessKeyId");
         String method = request.getMethod();
         String anyBucket = bucketOfAnyPath(uri.getPath());
-        if (anyBucket != null && "OPTIONS".equals(method) && !signed) {
+        // S3 has no OPTIONS operation but the preflight, answered from the CORS rules whatever the URL's query: a
+        // browser's preflight for a presigned PUT (an upload part from the page) carries the URL's X-Amz-* signature
+        if (anyBucket != null && "OPTIONS".equals(method)) {
             cors.preflight(request, response, callback, anyBucket);
             return;
         }
