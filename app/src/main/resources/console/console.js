@@ -9,6 +9,8 @@ const PARALLEL_PARTS = 4;
 /** Tries per part before the upload gives up (the first try included). */
 const PART_TRIES = 4;
 const DLQ_REFRESH_MS = 30000;
+/** Unicode's explicit direction controls (embeddings, overrides, isolates, marks). */
+const BIDI_CONTROLS = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 
 const $ = (id) => document.getElementById(id);
 
@@ -178,6 +180,10 @@ function newCard(key) {
   card.setAttribute('data-key', key);
   card.querySelector('.key').textContent = key;
   card.querySelector('.key').setAttribute('title', key);
+  if (BIDI_CONTROLS.test(key)) {
+    // shown as it is (isolated by the stylesheet), with a warning: such a key can read differently from what it is
+    card.querySelector('.key-warning').textContent = 'this key holds text-direction control characters';
+  }
   card.querySelector('.watch').addEventListener('click', () => watch(key).catch(failed));
   card.querySelector('.retry').addEventListener('click', () => retry(key, card).catch(failed));
   card.querySelector('.delete').addEventListener('click', () => remove(key).catch(failed));
@@ -653,7 +659,9 @@ function closeWatch() {
   delete $('watch').dataset.key;
 }
 
-function showSummary(summary, job) {
+function showSummary(document, job) {
+  // the package's metadata document ({"summary": {...}}) or its summary itself
+  const summary = document && document.summary && typeof document.summary === 'object' ? document.summary : document;
   const dl = $('summary');
   dl.replaceChildren();
   const add = (term, value) => {
@@ -666,7 +674,9 @@ function showSummary(summary, job) {
   add('finished', job.finished && new Date(job.finished).toLocaleString());
   if (summary) {
     add('duration', duration(summary.durationSeconds));
-    add('package', bytes(summary.sizeBytes) + ' in ' + summary.objects + ' objects');
+    if (summary.sizeBytes != null) {
+      add('package', bytes(summary.sizeBytes) + ' in ' + summary.objects + ' objects');
+    }
     for (const rung of summary.rungs || []) {
       add('rung ' + rung.resolution, [
         rung.bandwidth && Math.round(rung.bandwidth / 1000) + ' kb/s',

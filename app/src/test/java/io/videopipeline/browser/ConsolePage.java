@@ -83,7 +83,7 @@ final class ConsolePage {
         driver.findElement(By.id("upload-start")).click();
     }
 
-    /** The card of a key as the page shows it, or null: key text, state, percent, ETA, reason. */
+    /** The card of a key as the page shows it, or null: key text, its warning, state, percent, ETA, reason. */
     @SuppressWarnings("unchecked")
     Map<String, Object> card(String key) {
         return (Map<String, Object>) browser.script("""
@@ -91,7 +91,7 @@ final class ConsolePage {
                     .find(e => e.getAttribute('data-key') === arguments[0]);
                 if (!li) return null;
                 const t = (s) => li.querySelector(s).textContent;
-                return {key: t('.key'), state: t('.state'), percent: t('.percent'), eta: t('.eta'),
+                return {key: t('.key'), warning: t('.key-warning'), state: t('.state'), percent: t('.percent'), eta: t('.eta'),
                         reason: t('.reason'), retryShown: !li.querySelector('.retry').hidden};
                 """, key);
     }

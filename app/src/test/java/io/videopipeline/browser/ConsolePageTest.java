@@ -123,7 +123,10 @@ class ConsolePageTest {
                 .distinct().filter(p -> !"".equals(p)).count()).as("percents shown: %s", shown).isGreaterThan(1);
         measureWhatThePageAdds(shown);
 
+        // the fan-out has opened the package (the master is the last object made public) and summarised it
         awaitPublic(CLIP.replace(".mov", "") + "/" + CLIP.replace(".mov", ".m3u8"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !app.s3().listObjectsV2(b -> b.bucket(transcoded())
+                .prefix(CLIP.replace(".mov", "") + "/" + CLIP.replace(".mov", ".json"))).contents().isEmpty());
         page.click(CLIP, ".watch");
         Map<String, Object> playing = BROWSER.await(Duration.ofSeconds(30))
                 .withMessage(() -> "playing past 1.5 s; " + page.player() + " " + BROWSER.console())
@@ -141,10 +144,22 @@ class ConsolePageTest {
         List<String> downloads = driver.findElements(By.cssSelector("#downloads a")).stream()
                 .map(a -> a.getAttribute("href")).toList();
         assertThat(downloads).hasSize(3).allMatch(u -> u.contains("X-Amz-Signature="));
-        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(downloads.get(0))).method("HEAD",
-                HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
-                .as("a presigned download").isEqualTo(200);
-        assertThat(page.text("#summary")).contains("rung ");
+        // presigned for GET (the method is signed): its first bytes
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(downloads.get(0))).header("Range", "bytes=0-99")
+                .build(), HttpResponse.BodyHandlers.discarding()).statusCode()).as("a presigned download")
+                .isEqualTo(206);
+        assertThat(page.text("#summary")).contains("rung ").contains("duration0:20");
+        // the storyboard as scrub preview: a tile of the sprite for the time under the pointer
+        BROWSER.await(Duration.ofSeconds(10)).withMessage(() -> "the storyboard's scrub bar; " + BROWSER.console())
+                .until(d -> Boolean.FALSE.equals(BROWSER.script("return document.getElementById('scrub').hidden")));
+        Object tile = BROWSER.script("""
+                const bar = document.getElementById('scrub-bar');
+                bar.value = '12';
+                bar.dispatchEvent(new Event('input'));
+                const p = document.getElementById('scrub-preview');
+                return p.hidden ? null : p.style.backgroundImage + ' ' + p.style.backgroundPosition;
+                """);
+        assertThat((String) tile).contains("console-clip-storyboard.jpg");
         page.show("#watch");
         page.screenshot("3-watch");
 
@@ -225,7 +240,7 @@ class ConsolePageTest {
         return List.of(
                 "<script>alert(1)</script>.mov",
                 "\"quoted' & <img src=x onerror=alert(2)>.mov",
-                "invoice \u202Evom.exe.mov",
+                "invoice \u202Egnp.exe.mov", // reads "invoice vom.exe.png"
                 "k".repeat(994) + "/x.mov");
     }
 
@@ -244,6 +259,8 @@ class ConsolePageTest {
             BROWSER.await(Duration.ofSeconds(90)).withMessage(() -> "failed card for " + key)
                     .until(d -> "failed".equals(page.state(key)));
             assertThat(page.card(key).get("key")).isEqualTo(key);
+            assertThat((String) page.card(key).get("warning")).as("a warning for direction controls only")
+                    .matches(key.contains("\u202E") ? ".*direction control.*" : "");
             assertThat(app.s3().headObject(b -> b.bucket(upload()).key(key)).contentLength()).isEqualTo(10_000);
         }
         assertThat(page.alerts()).as("alerts run").isEmpty();
