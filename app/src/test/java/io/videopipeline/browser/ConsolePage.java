@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -152,6 +153,16 @@ final class ConsolePage {
         Path target = SCREENSHOTS.resolve(name + ".png");
         Files.copy(browser.driver().getScreenshotAs(OutputType.FILE).toPath(), target,
                 StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+
+    /** The whole page, beyond the window's height (Chromium's own capture), under {@link #SCREENSHOTS}. */
+    Path fullPageScreenshot(String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        Map<String, Object> shot = browser.driver().executeCdpCommand("Page.captureScreenshot",
+                Map.of("format", "png", "captureBeyondViewport", true));
+        Path target = SCREENSHOTS.resolve(name + ".png");
+        Files.write(target, Base64.getDecoder().decode((String) shot.get("data")));
         return target;
     }
 

@@ -233,6 +233,12 @@ class ConsolePageTest {
         assertThat(page.card(key).get("reason")).isEqualTo(records.read(key).orElseThrow().reason());
         assertThat(page.alerts()).isEmpty();
         BROWSER.await(Duration.ofSeconds(40)).until(d -> deadLetters(dlq) == 1);
+
+        // the whole console as it looks now, one upload ready and playing, one failed (docs/console.png is one)
+        page.click(CLIP, ".watch");
+        BROWSER.await(Duration.ofSeconds(30)).withMessage(() -> "playing; " + page.player())
+                .until(d -> ((Number) page.player().get("currentTime")).doubleValue() > 2);
+        page.fullPageScreenshot("0-console");
     }
 
     /** Keys people should never see as markup: script, quotes and an event handler, bidi override, 1,000 bytes. */
@@ -293,6 +299,33 @@ class ConsolePageTest {
                 && !keysShown().contains(CLIP));
         BROWSER.driver().findElement(By.id("search")).sendKeys("script>");
         BROWSER.await(Duration.ofSeconds(10)).until(d -> keysShown().equals(List.of(hostileKeys().get(0))));
+    }
+
+    @Test
+    @Order(5)
+    void cancelStopsTheUploadAndAbortsIt() throws Exception {
+        String key = "cancelled.mov";
+        page.open();
+        var driver = BROWSER.driver();
+        // the browser's own throttle (DevTools network emulation), so the upload is still under way when cancelled
+        driver.executeCdpCommand("Network.enable", Map.of());
+        driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
+                "downloadThroughput", -1, "uploadThroughput", 2_000_000));
+        try {
+            page.upload(work.resolve(CLIP), key);
+            BROWSER.await(Duration.ofSeconds(30)).withMessage(() -> "under way; " + page.text("#upload-status"))
+                    .until(d -> page.progressValues().stream().anyMatch(v -> v.doubleValue() > 0));
+            driver.findElement(By.id("upload-cancel")).click();
+            BROWSER.await(Duration.ofSeconds(20)).withMessage(() -> "cancelled; " + page.text("#upload-status")
+                    + " " + page.text("#message")).until(d -> "cancelled".equals(page.text("#upload-status")));
+        } finally {
+            driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
+                    "downloadThroughput", -1, "uploadThroughput", -1));
+        }
+        assertThat(page.timings().get("completedKey")).isNull();
+        assertThat(app.s3().listObjectsV2(b -> b.bucket(upload()).prefix(key)).contents()).isEmpty();
+        assertThat(app.s3().listMultipartUploads(b -> b.bucket(upload()).prefix(key)).uploads())
+                .as("the multipart upload aborted").isEmpty();
     }
 
     @SuppressWarnings("unchecked")
