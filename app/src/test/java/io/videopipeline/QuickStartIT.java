@@ -50,6 +50,7 @@ class QuickStartIT {
                 "--routes", project.resolve("routes").toString(), "--config", project.resolve("config").toString(),
                 "--set", "pipeline.localcloud.port=" + cloudPort, "--set", "pipeline.localcloud.smtp-port=" + smtpPort,
                 "--set", "camel.management.port=" + managementPort,
+                "--set", "pipeline.console.port=0",
                 "--set", "pipeline.ffmpeg.x264-preset=ultrafast")) {
             awaitShowingOutput(app, Duration.ofSeconds(90), () -> ready(managementPort));
 

@@ -6,6 +6,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Route;
 import org.apache.camel.component.platform.http.HttpEndpointModel;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.BaseMainSupport;
@@ -35,7 +36,8 @@ final class StartupSummary extends MainListenerSupport {
     public void afterStart(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         String files = config.filesRead().stream().map(Path::toString).collect(Collectors.joining(", "));
-        String routes = context.getRoutes().stream().filter(r -> !r.isCreatedByKamelet())
+        // a REST service's route is part of its file's (console-api): its endpoints list it
+        String routes = context.getRoutes().stream().filter(r -> !r.isCreatedByKamelet() && !r.isCreatedByRestDsl())
                 .sorted(Comparator.comparing(Route::getRouteId))
                 .map(r -> r.getRouteId() + " (" + shortSource(r.getSourceLocation()) + ")")
                 .collect(Collectors.joining(", "));
@@ -45,7 +47,7 @@ final class StartupSummary extends MainListenerSupport {
                 .collect(Collectors.joining(", "));
         LOG.info("video-pipeline {} started in {} ms | profile {} | config {} | routes [{}] | endpoints [{}]{}",
                 Version.current(), (System.nanoTime() - startedNanos) / 1_000_000, config.profile(),
-                files, routes, endpoints, management(context));
+                files, routes, endpoints, management(context) + console(context));
         LOG.info("Routes started");
     }
 
@@ -55,19 +57,27 @@ final class StartupSummary extends MainListenerSupport {
      * http://0.0.0.0:PORT whatever the host, so logback.xml mutes it and this line says it instead.
      */
     static String management(CamelContext context) {
-        if (context.hasService(ManagementHttpServer.class) == null) {
+        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+        if (management == null) {
             return "";
         }
-        List<String> bases = context.hasServices(VertxPlatformHttpServer.class).stream()
-                .map(s -> "http://" + hostForUrl(s.getHost()) + ":" + s.getPort()).sorted().toList();
-        if (bases.isEmpty()) {
+        // its own server: with the console on, Camel Main's HTTP server (camel.server.*) is a second one
+        VertxPlatformHttpServer server = management.getRouter() == null ? null : management.getRouter().getServer();
+        if (server == null) {
             return " | management not listening";
         }
+        String base = "http://" + hostForUrl(server.getHost()) + ":" + server.getPort();
         List<String> paths = context.getComponent("platform-http", PlatformHttpComponent.class)
                 .getHttpManagementEndpoints().stream().map(HttpEndpointModel::getUri).sorted().toList();
-        return " | management " + bases.stream()
-                .flatMap(base -> paths.isEmpty() ? java.util.stream.Stream.of(base) : paths.stream().map(p -> base + p))
-                .collect(Collectors.joining(", "));
+        return " | management " + (paths.isEmpty() ? base
+                : paths.stream().map(p -> base + p).collect(Collectors.joining(", ")));
+    }
+
+    /** Where the web console is (pipeline.console.*), if it runs. */
+    static String console(CamelContext context) {
+        MainHttpServer main = context.hasService(MainHttpServer.class);
+        VertxPlatformHttpServer server = main == null || main.getRouter() == null ? null : main.getRouter().getServer();
+        return server == null ? "" : " | console http://" + hostForUrl(server.getHost()) + ":" + server.getPort() + "/";
     }
 
     private static String hostForUrl(String host) {

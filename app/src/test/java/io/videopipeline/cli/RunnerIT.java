@@ -43,6 +43,7 @@ class RunnerIT {
 
                 pipeline.greeting=from-file
                 camel.management.enabled=false
+                pipeline.console.enabled=false
                 """, java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(config.resolve("application-local.properties"), """
                 pipeline.routes.live-reload=true

@@ -50,6 +50,9 @@ class ConsoleApiTest {
     static void start() throws Exception {
         app = PipelineTestApp.start(work.resolve("app"), Map.of(
                 "pipeline.console.part-size-mib", "5",
+                "camel.management.enabled", "true",
+                // a port of its own: two servers asked for port 0 are taken for one by Camel (one router per port)
+                "camel.management.port", String.valueOf(freePort()),
                 "pipeline.jobs.progress-interval-seconds", "1"));
         console = new ConsoleClient(app.consoleUrl());
     }
@@ -265,6 +268,17 @@ class ConsoleApiTest {
                 .put("uploadId", allowed.json().get("uploadId").asText()));
     }
 
+    @Test
+    void managementStaysOnItsOwnServerAndTheApiOnTheConsoles() throws Exception {
+        int management = app.camel().hasService(org.apache.camel.component.platform.http.main.ManagementHttpServer.class)
+                .getRouter().getServer().getPort();
+        assertThat("http://127.0.0.1:" + management).isNotEqualTo(app.consoleUrl());
+        assertThat(status("http://127.0.0.1:" + management + "/observe/health")).isEqualTo(200);
+        assertThat(status("http://127.0.0.1:" + management + "/api/uploads")).isEqualTo(404);
+        assertThat(status(app.consoleUrl() + "/observe/health")).isEqualTo(404);
+        assertThat(status(app.consoleUrl() + "/api/uploads")).isEqualTo(200);
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private static JsonNode startUpload(String key, long size, String type) throws Exception {
@@ -317,6 +331,12 @@ class ConsoleApiTest {
     private static int status(String url) throws Exception {
         return console.http().send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     static byte[] garbage(int size, long seed) {

@@ -134,6 +134,13 @@ public final class SettingsCheck {
         if (config.getBoolean("pipeline.job-events.enabled", false)) {
             c.required("pipeline.queues.job-events", "pipeline.job-events.enabled=true");
         }
+        // one port, one server: Camel would put the console's API on the management server (and its host)
+        String consolePort = config.get("pipeline.console.port", "8000").trim();
+        if (config.getBoolean("pipeline.console.enabled", true) && config.getBoolean("camel.management.enabled", true)
+                && !consolePort.equals("0") && consolePort.equals(config.get("camel.management.port", "8080").trim())) {
+            out.add("properties 'pipeline.console.port' and 'camel.management.port' are both " + consolePort
+                    + ": give the console a port of its own" + where(config, "pipeline.console.port"));
+        }
         return out;
     }
 
