@@ -17,7 +17,7 @@ import org.openqa.selenium.OutputType;
  * The web console (issue 18) in a {@link HeadlessChromium}, through the stable hooks of the console contract
  * ({@code #upload-file}, {@code li.job[data-key]} with {@code .state}, {@code .percent}, ...). Before any page
  * script runs, a recorder is installed in every document: each change of a card's state or percent (with the time),
- * each value of the upload progress bar, and every {@code alert()} a page would have shown — so a test asserts what
+ * each value of the upload progress bar and text of its status line, and every {@code alert()} a page would have shown — so a test asserts what
  * the page showed over time without sampling it.
  */
 final class ConsolePage {
@@ -29,6 +29,7 @@ final class ConsolePage {
             window.alert = (m) => { window.__alerts.push(String(m)); };
             window.__cards = [];
             window.__progress = [];
+            window.__statuses = [];
             document.addEventListener('DOMContentLoaded', () => {
               const library = document.getElementById('library');
               const progress = document.getElementById('upload-progress');
@@ -48,8 +49,11 @@ final class ConsolePage {
               };
               new MutationObserver(cards).observe(library,
                   {subtree: true, childList: true, characterData: true, attributes: true});
-              new MutationObserver(() => window.__progress.push(progress.value)).observe(
-                  document.getElementById('upload-status'), {subtree: true, childList: true, characterData: true});
+              const status = document.getElementById('upload-status');
+              new MutationObserver(() => {
+                window.__progress.push(progress.value);
+                window.__statuses.push(status.textContent);
+              }).observe(status, {subtree: true, childList: true, characterData: true});
             });
             """;
 
@@ -120,6 +124,12 @@ final class ConsolePage {
     @SuppressWarnings("unchecked")
     List<Number> progressValues() {
         return (List<Number>) browser.script("return window.__progress");
+    }
+
+    /** Every text the upload's status line showed, in order. */
+    @SuppressWarnings("unchecked")
+    List<String> statuses() {
+        return (List<String>) browser.script("return window.__statuses");
     }
 
     @SuppressWarnings("unchecked")

@@ -328,6 +328,36 @@ class ConsolePageTest {
                 .as("the multipart upload aborted").isEmpty();
     }
 
+    @Test
+    @Order(6)
+    void aPartThatFailsIsSentAgainAndTheUploadCompletesWhole() throws Exception {
+        String key = "interrupted.mov";
+        Path file = work.resolve(CLIP);
+        page.open();
+        var driver = BROWSER.driver();
+        driver.executeCdpCommand("Network.enable", Map.of());
+        driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
+                "downloadThroughput", -1, "uploadThroughput", 4_000_000));
+        try {
+            page.upload(file, key);
+            BROWSER.await(Duration.ofSeconds(30)).withMessage(() -> "under way; " + page.text("#upload-status"))
+                    .until(d -> page.progressValues().stream().anyMatch(v -> v.doubleValue() > 0));
+            // the network drops: the parts in flight fail, and the page says it tries them again
+            driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", true, "latency", 0,
+                    "downloadThroughput", -1, "uploadThroughput", -1));
+            BROWSER.await(Duration.ofSeconds(20)).withMessage(() -> "a retry; " + page.statuses())
+                    .until(d -> page.statuses().stream().anyMatch(t -> t.contains("trying again")));
+        } finally {
+            driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
+                    "downloadThroughput", -1, "uploadThroughput", -1));
+        }
+
+        BROWSER.await(Duration.ofSeconds(60)).withMessage(() -> "completed; " + page.text("#upload-status") + " "
+                + page.text("#message")).until(d -> key.equals(page.timings().get("completedKey")));
+        assertThat(app.s3().getObjectAsBytes(b -> b.bucket(upload()).key(key)).asByteArray())
+                .as("the object, byte for byte").isEqualTo(Files.readAllBytes(file));
+    }
+
     @SuppressWarnings("unchecked")
     private static List<String> keysShown() {
         return new ArrayList<>((List<String>) BROWSER.script(
