@@ -3,7 +3,8 @@
 // DOM through textContent or setAttribute only: keys may hold "<script>", quotes, bidi controls and 1 KB of text.
 
 const TOKEN_KEY = 'video-pipeline.console.token';
-const PAGE_SIZE = 20;
+/** Cards per page: 20, or ?size=N in the page's address (1..100). */
+const PAGE_SIZE = Math.min(100, Math.max(1, Math.floor(Number(new URLSearchParams(location.search).get('size'))) || 20));
 /** Parts in flight at once: enough to fill a link, few enough not to starve the rest of the page. */
 const PARALLEL_PARTS = 4;
 /** Tries per part before the upload gives up (the first try included). */
@@ -151,7 +152,11 @@ function matchesView(job) {
   return (!view.state || job.consoleState === view.state) && (!view.q || String(job.key).includes(view.q));
 }
 
+/** Loads started: an answer to an older one (pages clicked fast, a search typed on) is dropped. */
+let loads = 0;
+
 async function loadLibrary() {
+  const mine = ++loads;
   const params = new URLSearchParams({ page: String(view.page), size: String(PAGE_SIZE) });
   if (view.state) {
     params.set('state', view.state);
@@ -160,6 +165,9 @@ async function loadLibrary() {
     params.set('q', view.q);
   }
   const answer = await api('GET', '/api/uploads?' + params);
+  if (mine !== loads) {
+    return;
+  }
   view.total = answer.total || 0;
   const list = $('library');
   list.replaceChildren();

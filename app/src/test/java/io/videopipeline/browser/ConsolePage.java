@@ -75,7 +75,12 @@ final class ConsolePage {
     }
 
     ConsolePage open() {
-        browser.driver().get(url);
+        return open("");
+    }
+
+    /** The page with a query string, e.g. {@code ?size=2}. */
+    ConsolePage open(String query) {
+        browser.driver().get(url + query);
         return this;
     }
 

@@ -303,6 +303,31 @@ class ConsolePageTest {
 
     @Test
     @Order(5)
+    void theListPages() {
+        page.open("?size=2");
+        var driver = BROWSER.driver();
+        BROWSER.await(Duration.ofSeconds(20)).until(d -> keysShown().size() == 2);
+        List<String> first = keysShown();
+        // a clip, a corrupt upload and four hostile keys less the deleted one: three pages of two
+        assertThat(page.text("#page-info")).startsWith("page 1 of 3");
+        assertThat(driver.findElement(By.id("page-prev")).isEnabled()).isFalse();
+
+        driver.findElement(By.id("page-next")).click();
+        BROWSER.await(Duration.ofSeconds(10)).until(d -> page.text("#page-info").startsWith("page 2 of 3"));
+        List<String> second = keysShown();
+        assertThat(second).hasSize(2).doesNotContainAnyElementsOf(first);
+        driver.findElement(By.id("page-next")).click();
+        BROWSER.await(Duration.ofSeconds(10)).until(d -> page.text("#page-info").startsWith("page 3 of 3"));
+        assertThat(driver.findElement(By.id("page-next")).isEnabled()).isFalse();
+        assertThat(keysShown()).hasSize(1).doesNotContainAnyElementsOf(first).doesNotContainAnyElementsOf(second);
+
+        driver.findElement(By.id("page-prev")).click();
+        driver.findElement(By.id("page-prev")).click();
+        BROWSER.await(Duration.ofSeconds(10)).until(d -> keysShown().equals(first));
+    }
+
+    @Test
+    @Order(6)
     void cancelStopsTheUploadAndAbortsIt() throws Exception {
         String key = "cancelled.mov";
         page.open();
@@ -329,7 +354,7 @@ class ConsolePageTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aPartThatFailsIsSentAgainAndTheUploadCompletesWhole() throws Exception {
         String key = "interrupted.mov";
         Path file = work.resolve(CLIP);
