@@ -107,6 +107,11 @@ class ConsoleApiTest {
         assertThat(ready.get("outputs").size()).isGreaterThanOrEqualTo(3);
         // the stream told the page: the job's state changes arrived as Job documents, the last one ready
         List<JsonNode> seen = events.awaitJob(key, "ready");
+        // what the stream adds: from the record's Complete write to the event's arrival here
+        long lagMs = events.arrivalOf(key, "ready").toEpochMilli()
+                - java.time.Instant.parse(ready.get("finished").asText()).toEpochMilli();
+        System.out.println("console: Complete event arrived " + lagMs + " ms after the record was written");
+        assertThat(lagMs).isLessThan(2000);
         assertThat(seen).extracting(j -> j.get("consoleState").asText()).contains("ready");
         assertThat(seen).extracting(j -> j.get("consoleState").asText()).containsAnyOf("uploaded", "transcoding");
         events.close();
@@ -191,7 +196,8 @@ class ConsoleApiTest {
         List<String> updated = new ArrayList<>();
         first.get("items").forEach(j -> updated.add(j.get("updated").asText()));
         second.get("items").forEach(j -> updated.add(j.get("updated").asText()));
-        assertThat(updated).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(updated.stream().map(java.time.Instant::parse).toList())
+                .isSortedAccordingTo(java.util.Comparator.reverseOrder());
         assertThat(console.get("/api/uploads?q=paging/&state=failed").json().get("total").asInt()).isEqualTo(3);
         assertThat(console.get("/api/uploads?q=paging/&state=Error").json().get("total").asInt()).isEqualTo(3);
         assertThat(console.get("/api/uploads?q=paging/&state=ready").json().get("total").asInt()).isZero();
@@ -359,6 +365,7 @@ class ConsoleApiTest {
     /** The page's event stream: {@code GET /api/events}, each {@code event: job} collected as it arrives. */
     static final class Events implements AutoCloseable {
         private final BlockingQueue<JsonNode> jobs = new LinkedBlockingQueue<>();
+        private final Map<String, java.time.Instant> arrivals = new java.util.concurrent.ConcurrentHashMap<>();
         private final List<JsonNode> seen = new ArrayList<>();
         private final CompletableFuture<?> stream;
 
@@ -382,7 +389,10 @@ class ConsoleApiTest {
                         if (line.startsWith("event: ")) {
                             event = line.substring(7);
                         } else if (line.startsWith("data: ") && "job".equals(event)) {
-                            events.jobs.add(JSON.readTree(line.substring(6)));
+                            JsonNode job = JSON.readTree(line.substring(6));
+                            events.arrivals.putIfAbsent(job.get("key").asText() + "|" + job.get("consoleState").asText(),
+                                    java.time.Instant.now());
+                            events.jobs.add(job);
                         }
                     }
                 } catch (Exception e) {
@@ -405,6 +415,11 @@ class ConsoleApiTest {
                         && s.get("consoleState").asText().equals(state));
             });
             return seen.stream().filter(s -> s.get("key").asText().equals(key)).toList();
+        }
+
+        /** When the first event of {@code key} in {@code state} arrived. */
+        java.time.Instant arrivalOf(String key, String state) {
+            return arrivals.get(key + "|" + state);
         }
 
         @Override

@@ -106,8 +106,7 @@ public final class ConsoleGuard {
     }
 
     private boolean loopback() {
-        String h = settings.host();
-        return h.equals("127.0.0.1") || h.equals("localhost") || h.equals("::1") || h.equals("[::1]");
+        return ConsoleSettings.isLoopback(settings.host());
     }
 
     private static String lower(String s) {

@@ -34,6 +34,15 @@ public record ConsoleSettings(boolean enabled, String host, int port, Path stati
         if (token != null && token.isBlank()) {
             token = null;
         }
+        if (enabled && token == null && !isLoopback(host)) {
+            throw new IllegalArgumentException("pipeline.console.host=" + host + " without " + "PIPELINE_CONSOLE_TOKEN"
+                    + " would open the console to the network without auth: bind 127.0.0.1 or set the token");
+        }
+    }
+
+    /** 127.0.0.1, ::1 or localhost: reachable from this machine only. */
+    public static boolean isLoopback(String host) {
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1") || host.equals("[::1]");
     }
 
     /**

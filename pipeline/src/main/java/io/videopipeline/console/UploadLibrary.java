@@ -51,7 +51,7 @@ public final class UploadLibrary {
         List<JobRecord> all = records == null ? List.of() : records.list("").stream()
                 .filter(r -> JobView.inState(r, state))
                 .filter(r -> needle.isEmpty() || r.source().key().toLowerCase(Locale.ROOT).contains(needle))
-                .sorted(Comparator.comparing((JobRecord r) -> r.updated() == null ? "" : r.updated()).reversed()
+                .sorted(Comparator.comparing((JobRecord r) -> instant(r.updated())).reversed()
                         .thenComparing(r -> r.source().key()))
                 .toList();
         ObjectNode answer = JobView.JSON.createObjectNode();
@@ -64,6 +64,15 @@ public final class UploadLibrary {
         answer.put("size", size);
         answer.put("total", all.size());
         return answer;
+    }
+
+    /** A record's time as an instant: as text, {@code …:05Z} would sort before {@code …:05.120Z}. */
+    private static java.time.Instant instant(String time) {
+        try {
+            return time == null ? java.time.Instant.EPOCH : java.time.Instant.parse(time);
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.time.Instant.EPOCH;
+        }
     }
 
     /** The record of {@code key}, or 404. */

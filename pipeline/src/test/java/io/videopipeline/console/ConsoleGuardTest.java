@@ -35,6 +35,9 @@ class ConsoleGuardTest {
         assertThat(ConsoleSettings.decide(true, "aws", "t")).isTrue();
         assertThat(ConsoleSettings.decide(false, "local", "t")).isFalse();
         assertThat(settings("127.0.0.1", "secret").toString()).doesNotContain("secret");
+        // on every address only with a token: never an open console on the network
+        assertThatThrownBy(() -> settings("0.0.0.0", null)).hasMessageContaining("without PIPELINE_CONSOLE_TOKEN");
+        assertThat(settings("0.0.0.0", "t").host()).isEqualTo("0.0.0.0");
     }
 
     @Test
