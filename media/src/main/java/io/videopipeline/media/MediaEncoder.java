@@ -99,6 +99,14 @@ public final class MediaEncoder {
         default void probed(Path input, FfmpegProbe.MediaInfo info) {
         }
 
+        /**
+         * After {@link #probed}: true if the caller has this job encoded elsewhere (split-and-stitch across workers,
+         * {@link ChunkEncoder}); {@link #encode} then returns with nothing written.
+         */
+        default boolean distributed(Path input, FfmpegProbe.MediaInfo info) {
+            return false;
+        }
+
         /** After ffmpeg wrote every output ({@code files}, in the order of the outputs), before the first upload. */
         default void encoded(List<Path> files) {
         }
@@ -196,6 +204,9 @@ public final class MediaEncoder {
                     request.jobId(), info.formatName(), info.width(), info.height(), info.duration(),
                     info.hasAudio() ? info.audioCodec() : "none", request.outputs().size());
             steps.probed(input, info);
+            if (steps.distributed(input, info)) {
+                return new Result(info, List.of());
+            }
             List<FfmpegCommand.Output> files = outputFiles(request, dir.path(), steps);
             StreamingJob streaming = streaming(request, files, dir.path(), info, steps);
             if (!files.isEmpty()) { // none: the caller's steps do all the work (ET jobs with HLS outputs only)
