@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -347,13 +346,14 @@ public final class ChunkedJobs {
                 != null;
     }
 
+    /** One DeleteObject per key: a job has a few hundred parts at most, and every S3 we meet supports it. */
     private void removeWork(String bucket, String work) {
-        List<ObjectIdentifier> keys = s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(work)).contents()
-                .stream().map(S3Object::key).map(k -> ObjectIdentifier.builder().key(k).build()).toList();
-        for (int i = 0; i < keys.size(); i += 1000) {
-            List<ObjectIdentifier> batch = keys.subList(i, Math.min(keys.size(), i + 1000));
-            s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
+        List<String> keys = s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(work)).contents().stream()
+                .map(S3Object::key).toList();
+        for (String key : keys) {
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
         }
+        LOG.info("Removed the {} work objects of {}", keys.size(), LogText.safe(work));
     }
 
     private void send(String body, String task) {
