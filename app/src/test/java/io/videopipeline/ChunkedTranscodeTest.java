@@ -153,6 +153,29 @@ class ChunkedTranscodeTest {
         }
     }
 
+    @Test
+    void aTaskNoWorkerCanDoIsDeadLetteredAtOnceAndFailsItsUploadsJob() throws Exception {
+        app.camel().getRouteController().startRoute("transcode-chunk");
+        String body = io.videopipeline.s3.S3EventRecord.of(UPLOAD, "poison/tone.mov").eventName("ObjectCreated:Put")
+                .size(1).eTag("0123456789abcdef0123456789abcdef").toJson();
+        app.sqs().sendMessage(b -> b.queueUrl(chunkQueue).messageBody(body).messageAttributes(Map.of(ChunkedJobs.TASK,
+                MessageAttributeValue.builder().dataType("String").stringValue("chunk:-1").build())));
+
+        JobRecord failed = awaitRecord("poison/tone.mov", JobState.ERROR);
+        assertThat(failed.reason()).contains("not a chunk task");
+        assertThat(failed.parkedIn()).isEqualTo("transcode-chunks-dlq");
+        List<Message> letters = new ArrayList<>();
+        await().atMost(PATIENCE).until(() -> {
+            letters.addAll(EndToEnd.take(app.sqs(), app.queueUrl("transcode-chunks-dlq"), m -> true));
+            return !letters.isEmpty();
+        });
+        assertThat(letters).singleElement().satisfies(m -> {
+            assertThat(m.body()).isEqualTo(body); // the original, to redrive once the cause is fixed
+            assertThat(task(m)).isEqualTo("chunk:-1");
+            assertThat(EndToEnd.reason(m)).contains("not a chunk task");
+        });
+    }
+
     private static void run(ChunkedJobs jobs, Message m) {
         List<ObjectEvent> events = intake.parse(m.body());
         assertThat(events).hasSize(1);

@@ -175,12 +175,12 @@ public final class ChunkedJobs {
      */
     public void handle(ObjectEvent event, Map<String, MessageAttributeValue> attributes, String messageId) {
         if (unavailable != null) {
-            throw new IllegalStateException(unavailable);
+            throw new ChunkTaskException(unavailable);
         }
         MessageAttributeValue value = attributes == null ? null : attributes.get(TASK);
         String task = value == null ? null : value.stringValue();
         if (task == null || !(task.equals(AUDIO) || task.equals(STITCH) || task.matches("chunk:\\d{1,5}"))) {
-            throw new IllegalArgumentException("not a chunk task: attribute " + TASK + " is "
+            throw new ChunkTaskException("not a chunk task: attribute " + TASK + " is "
                     + (task == null ? "missing" : "'" + LogText.safe(task) + "'"));
         }
         if (!planner.wanted(event)) {
@@ -219,7 +219,7 @@ public final class ChunkedJobs {
         } else {
             int k = Integer.parseInt(task.substring(CHUNK.length()));
             if (k >= plan.count()) {
-                throw new IllegalArgumentException("chunk " + k + " is not in the plan of job " + jobId + " ("
+                throw new ChunkTaskException("chunk " + k + " is not in the plan of job " + jobId + " ("
                         + plan.count() + " chunks)");
             }
             double done = doneShare(job, work, plan);
