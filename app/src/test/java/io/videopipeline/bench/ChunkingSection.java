@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 final class ChunkingSection {
     private static final String SECTION = "9 chunking";
-    private static final Pattern STITCHED = Pattern.compile("\\((\\d+) chunks\\) in (\\d+) ms");
+    private static final Pattern STITCHED = Pattern.compile(", (\\d+) chunks\\) in (\\d+) ms");
 
     private final BenchEnv env;
     private final BenchReport report;
