@@ -41,7 +41,8 @@ public final class JobConfig {
 
     /** What a dead letter of the transcode route does to its upload's record (parked, redriven). */
     public static ParkedJobs parkedJobs(PipelineConfig config, JobTracker tracker, S3EventIntake intake) {
-        return new ParkedJobs(tracker, intake, "transcode-video", config.require("pipeline.buckets.upload"));
+        return new ParkedJobs(tracker, intake, java.util.List.of("transcode-video", "transcode-chunk"),
+                config.require("pipeline.buckets.upload"));
     }
 
     public static JobSettings settings(PipelineConfig config) {

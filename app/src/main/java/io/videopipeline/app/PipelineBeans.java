@@ -26,6 +26,7 @@ import io.videopipeline.routing.KameletSourceFollowsItsRoute;
 import io.videopipeline.routing.ReceivedMessage;
 import io.videopipeline.media.FfmpegSettings;
 import io.videopipeline.media.Preset;
+import io.videopipeline.transcode.ChunkedJobs;
 import io.videopipeline.transcode.FfmpegTranscoder;
 import io.videopipeline.media.StaleUploadSweeper;
 import io.videopipeline.transcode.KeyFilter;
@@ -158,7 +159,11 @@ public final class PipelineBeans implements CamelConfiguration {
         });
         io.videopipeline.jobs.ParkedJobs parked = JobConfig.parkedJobs(config, jobs, intake);
         bind(camel, "parkedJobs", parked);
-        bind(camel, "transcoder", transcoder(camel, aws, s3, ffmpeg, transcodedBucket, region, jobs));
+        Transcoder transcoder = transcoder(camel, aws, s3, ffmpeg, transcodedBucket, region, jobs);
+        bind(camel, "transcoder", transcoder);
+        bind(camel, "chunkedJobs", transcoder instanceof FfmpegTranscoder ffmpegTranscoder
+                ? chunkedJobs(aws, s3, ffmpegTranscoder, outputKeys, presets, transcodedBucket, jobs)
+                : ChunkedJobs.unavailable(config.get("pipeline.transcoder", "ffmpeg")));
 
         S3Presigner presigner = aws.s3Presigner();
         bind(camel, "aclUpdater", new AclUpdater(s3, acl));
@@ -256,6 +261,24 @@ public final class PipelineBeans implements CamelConfiguration {
     private boolean streams() {
         return config.getBoolean("pipeline.hls.enabled", true)
                 && !"lambda".equals(config.get("pipeline.transcoder", "ffmpeg"));
+    }
+
+    /** Split-and-stitch for the ffmpeg backend (off unless pipeline.transcode.chunking-min-seconds is set). */
+    private ChunkedJobs chunkedJobs(AwsClients aws, S3Client s3, FfmpegTranscoder transcoder, OutputKeys keys,
+                                    List<Preset> presets, String transcodedBucket, JobTracker jobs) {
+        ChunkedJobs.Settings settings;
+        try {
+            settings = new ChunkedJobs.Settings(
+                    Double.parseDouble(config.get("pipeline.transcode.chunking-min-seconds", "0")),
+                    Double.parseDouble(config.get("pipeline.transcode.chunk-seconds", "60")),
+                    config.get("pipeline.transcode.chunk-prefix", "_chunks/"),
+                    config.require("pipeline.queues.chunks"),
+                    JobConfig.settings(config).progressInterval());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError(e.getMessage(), e);
+        }
+        return new ChunkedJobs(s3, aws.sqs(), transcoder, transcodePlanner(s3, keys, presets, transcodedBucket),
+                jobs, settings, java.time.Clock.systemUTC());
     }
 
     private TranscodePlanner transcodePlanner(S3Client s3, OutputKeys keys, List<Preset> presets,

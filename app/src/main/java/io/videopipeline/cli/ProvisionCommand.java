@@ -47,7 +47,9 @@ public final class ProvisionCommand {
                                 && !"mediaconvert".equals(config.get("pipeline.transcoder", "ffmpeg"))
                                 ? config.require("pipeline.topic.job-events") : "")
                 // pages from these origins may play renditions and upload (empty: no CORS rules)
-                .withCorsAllowedOrigins(config.getList("pipeline.cors.allowed-origins"));
+                .withCorsAllowedOrigins(config.getList("pipeline.cors.allowed-origins"))
+                // split-and-stitch tasks (routes/transcode-chunk.yaml runs whether chunking is on or not)
+                .withChunksQueue(config.get("pipeline.queues.chunks", ""));
     }
 
     /** The job event stream's topic when job records are kept (pipeline.jobs.*), else empty. */

@@ -12,7 +12,7 @@ record BenchEnv(Path projectDir, Path jar, Path routesDir, Path configDir, Path 
                 boolean quick, Set<String> only) {
 
     static final List<String> SECTIONS = List.of("startup", "routing", "metadata", "transcode", "memory", "load",
-            "streaming", "eta");
+            "streaming", "eta", "chunking");
 
     static BenchEnv fromSystemProperties() {
         Path project = Path.of(System.getProperty("pipeline.project.dir", ".")).toAbsolutePath().normalize();

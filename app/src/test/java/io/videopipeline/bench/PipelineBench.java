@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * mvn -B -Pbench verify -Dbench.quick=true       # each measurement once, small sizes, a few minutes
  * mvn -B -Pbench verify -Dbench.only=routing,transcode   # some sections only
  * mvn -B -Pbench verify -Dbench.only=streaming           # MP4 + HLS + pictures vs MP4 only, 60 s 1080p
+ * mvn -B -Pbench verify -Dbench.only=chunking            # split-and-stitch: 1 vs 2 workers, 300 s 1080p
  * </pre>
  *
  * Results: {@code target/bench/results.md} (table) and {@code results.json}; the sections' processes log under
@@ -111,6 +112,12 @@ class PipelineBench {
     @Order(8)
     void eta() throws Exception {
         section("eta", () -> new EtaSection(env, report, cloud, dir("eta")).run());
+    }
+
+    @Test
+    @Order(9)
+    void chunking() throws Exception {
+        section("chunking", () -> new ChunkingSection(env, report, cloud, dir("chunking")).run());
     }
 
     private interface Body {

@@ -226,7 +226,9 @@ class CloudFormationTemplateTest {
             assertThat(props.get("MaximumMessageSize")).as("%s MaximumMessageSize", name)
                     .isEqualTo(DEFAULTS.maximumMessageSize());
         });
-        assertThat(work).containsExactlyInAnyOrderElementsOf(DEFAULTS.workQueues());
+        // the work queues of S3 and SNS events, and the split-and-stitch task queue the workers send to
+        assertThat(work).containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(DEFAULTS.workQueues()
+                .stream(), java.util.stream.Stream.of("transcode-chunks")).toList());
     }
 
     @Test

@@ -41,7 +41,7 @@ class SqsConsumerSettingsTest {
                 }
             }
             assertThat(consumers).containsOnlyKeys("extract-metadata", "notify-email", "report-job-state",
-                    "set-permissions", "transcode-video");
+                    "set-permissions", "transcode-chunk", "transcode-video");
             assertThat(consumers).allSatisfy((route, sqs) -> {
                 Sqs2Configuration c = sqs.getConfiguration();
                 assertThat(sqs.isGreedy()).as(route + " greedy").isTrue();
@@ -55,15 +55,20 @@ class SqsConsumerSettingsTest {
                     Map.entry("notify-email", "transcoded-video-email"),
                     Map.entry("report-job-state", "transcode-job-events"),
                     Map.entry("set-permissions", "transcoded-video-acl"),
+                    Map.entry("transcode-chunk", "transcode-chunks"),
                     Map.entry("transcode-video", "video-upload-events"));
 
             // transcode-video's long jobs: one message per poll, kept invisible while it runs
             assertThat(parameters(consumers.get("transcode-video"))).containsEntry("maxMessagesPerPoll", "1")
                     .containsEntry("visibilityTimeout", "10").containsEntry("extendMessageVisibility", "true")
                     .containsEntry("concurrentConsumers", "1");
+            // split-and-stitch tasks are long work too
+            assertThat(parameters(consumers.get("transcode-chunk"))).containsEntry("maxMessagesPerPoll", "1")
+                    .containsEntry("visibilityTimeout", "10").containsEntry("extendMessageVisibility", "true")
+                    .containsEntry("concurrentConsumers", "1");
             // the others: the kamelet's defaults, SQS's own for what it leaves unset
             consumers.forEach((route, sqs) -> {
-                if (!route.equals("transcode-video")) {
+                if (!route.startsWith("transcode-")) {
                     assertThat(parameters(sqs)).as(route).doesNotContainKeys("maxMessagesPerPoll", "visibilityTimeout")
                             .containsEntry("extendMessageVisibility", "false").containsEntry("concurrentConsumers", "1");
                 }

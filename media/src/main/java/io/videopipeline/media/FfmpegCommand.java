@@ -177,10 +177,13 @@ public final class FfmpegCommand {
             cmd.addAll(segmentKeyframes(extras.segmentFrames()));
             cmd.addAll(List.of("-map_metadata", "-1", "-sn", "-dn", "-f", "mp4", fileUrl(rung.file())));
         }
-        Pictures pictures = extras.pictures();
-        if (pictures == null) {
-            return;
+        if (extras.pictures() != null) {
+            pictureOutputs(cmd, label, extras.pictures());
         }
+    }
+
+    /** The four picture outputs, from the filter outputs {@code [o{label}]} to {@code [o{label+3}]}. */
+    private static void pictureOutputs(List<String> cmd, int label, Pictures pictures) {
         for (Path poster : List.of(pictures.poster(), pictures.anyPoster())) {
             cmd.addAll(List.of("-map", "[o" + label++ + "]", "-frames:v", "1", "-update", "1", "-q:v", "3",
                     "-map_metadata", "-1", "-f", "image2", fileUrl(poster)));
@@ -219,7 +222,14 @@ public final class FfmpegCommand {
                     .append(",format=yuv420p[o").append(i).append(']');
         }
         if (pictures != null) {
-            int i = encodes.size();
+            pictureChains(graph, encodes.size(), pictures);
+        }
+        return graph.toString();
+    }
+
+    /** The poster, thumbnail and storyboard chains, from the split outputs {@code [v{i}]..[v{i+2}]}. */
+    private static void pictureChains(StringBuilder graph, int i, Pictures pictures) {
+        {
             int window = 2 * pictures.posterWindowSeconds();
             // the poster: the most representative (thumbnail filter) of two small frames a second from the start,
             // leaving out the dark ones (mean luma of 8-bit frames, so 10-bit sources compare alike): a video
@@ -240,7 +250,6 @@ public final class FfmpegCommand {
                     .append(",setsar=1,tile=").append(pictures.columns()).append('x').append(pictures.rows())
                     .append(",format=yuvj420p[o").append(i + 3).append(']');
         }
-        return graph.toString();
     }
 
     /**
@@ -315,6 +324,151 @@ public final class FfmpegCommand {
         int slash = rational.indexOf('/');
         return slash < 0 ? Double.parseDouble(rational)
                 : Double.parseDouble(rational.substring(0, slash)) / Double.parseDouble(rational.substring(slash + 1));
+    }
+
+    /**
+     * The video-only encode of chunk {@code k} of {@code plan} (split-and-stitch): every MP4 output and, with
+     * {@code rungs} (its pictures unused; null: none), every rung-only encode, each with exactly the frames of its
+     * own rate's grid that the chunk covers ({@link ChunkPlan#firstFrame}).
+     *
+     * <ul>
+     *   <li>{@code -copyts -start_at_zero}: the source's timestamps as the unchunked encode sees them (the file's start
+     *       at 0), so its {@code fps} filter puts frames on the very same grid; {@code -noaccurate_seek} with
+     *       {@code -ss} just under the chunk start begins decoding at the source keyframe before it;
+     *       {@code trim=start_pts:end_pts} (in frames of the fps filter's time base) then keeps this chunk's frames
+     *       exactly, and {@code setpts} makes them start at 0. The concat demuxer puts the chunks back end to end.</li>
+     *   <li>The encoder options are the unchunked encode's ({@link #build}), with {@code -an} and
+     *       {@code -flags +cgop} (x264's default already, written down because the stitch depends on it): an
+     *       encode begins with an IDR frame, so each chunk starts with a keyframe whose GOP is closed.</li>
+     *   <li>The plan's chunk length is a multiple of the GOP (or of the HLS segment), so the keyframe cadence and the
+     *       segment keyframes ({@code mod(n, segmentFrames)}, n counted from the chunk start) are those of the
+     *       unchunked encode.</li>
+     * </ul>
+     */
+    public List<String> buildChunk(Path input, String formatName, List<Output> outputs, StreamingOutputs rungs,
+                                   ChunkPlan plan, int k) {
+        if (outputs.isEmpty()) {
+            throw new IllegalArgumentException("no outputs");
+        }
+        List<String> cmd = new ArrayList<>(List.of(ffmpegPath, "-hide_banner", "-nostdin", "-y",
+                "-loglevel", "warning", "-nostats", "-progress", "pipe:1", "-copyts", "-start_at_zero"));
+        cmd.addAll(MediaGuard.inputOptions(MediaGuard.LOCAL_FILE, MediaGuard.VIDEO_DEMUXERS, maxPixels));
+        if (formatName != null) {
+            if (!MediaGuard.allowed(formatName, MediaGuard.VIDEO_DEMUXERS)) {
+                throw new IllegalArgumentException("format '" + formatName + "' is not an allowed video container");
+            }
+            cmd.addAll(List.of("-f", MediaGuard.forcedFormat(formatName)));
+        }
+        double seek = Math.max(0, plan.startSeconds(k) - SEEK_MARGIN_SECONDS);
+        if (seek > 0) {
+            cmd.addAll(List.of("-noaccurate_seek", "-ss", String.format(java.util.Locale.ROOT, "%.6f", seek)));
+        }
+        List<Output> encodes = new ArrayList<>(outputs);
+        if (rungs != null) {
+            encodes.addAll(rungs.rungs());
+        }
+        StringBuilder graph = new StringBuilder("[0:v:0]split=").append(encodes.size());
+        for (int i = 0; i < encodes.size(); i++) {
+            graph.append("[v").append(i).append(']');
+        }
+        for (int i = 0; i < encodes.size(); i++) {
+            Preset p = encodes.get(i).preset();
+            long end = plan.endFrame(k, p.fps());
+            graph.append(";[v").append(i).append("]fps=").append(frameRate(p.fps()))
+                    .append(",trim=start_pts=").append(plan.firstFrame(k, p.fps()))
+                    .append(end < 0 ? "" : ":end_pts=" + end)
+                    .append(",setpts=PTS-STARTPTS,").append(scaleFilter(p.maxWidth(), p.maxHeight()))
+                    .append(",format=yuv420p[o").append(i).append(']');
+        }
+        cmd.addAll(List.of("-i", fileUrl(input), "-filter_complex", graph.toString()));
+        for (int i = 0; i < encodes.size(); i++) {
+            encode(cmd, "[o" + i + "]", encodes.get(i).preset(), false);
+            cmd.addAll(List.of("-flags", "+cgop"));
+            if (i >= outputs.size()) {
+                cmd.addAll(List.of("-keyint_min", String.valueOf(encodes.get(i).preset().gop()), "-sc_threshold", "0"));
+            }
+            if (rungs != null && (i >= outputs.size() || rungs.reusedOutputs().contains(i))) {
+                cmd.addAll(segmentKeyframes(rungs.segmentFrames()));
+            }
+            cmd.addAll(List.of("-map_metadata", "-1", "-sn", "-dn", "-f", "mp4", fileUrl(encodes.get(i).file())));
+        }
+        return cmd;
+    }
+
+    /** Seek this far before a chunk's start: the decode starts at the source keyframe before that. */
+    static final double SEEK_MARGIN_SECONDS = 0.1;
+
+    /**
+     * The audio of the whole source, once, with {@code preset}'s audio settings (split-and-stitch: a per-chunk AAC
+     * encode would add its priming samples at every join).
+     */
+    public List<String> buildAudio(Path input, String formatName, Preset preset, Path output) {
+        List<String> cmd = new ArrayList<>(List.of(ffmpegPath, "-hide_banner", "-nostdin", "-y",
+                "-loglevel", "warning", "-nostats", "-progress", "pipe:1"));
+        cmd.addAll(MediaGuard.inputOptions(MediaGuard.LOCAL_FILE, MediaGuard.VIDEO_DEMUXERS, maxPixels));
+        if (formatName != null) {
+            if (!MediaGuard.allowed(formatName, MediaGuard.VIDEO_DEMUXERS)) {
+                throw new IllegalArgumentException("format '" + formatName + "' is not an allowed video container");
+            }
+            cmd.addAll(List.of("-f", MediaGuard.forcedFormat(formatName)));
+        }
+        cmd.addAll(List.of("-i", fileUrl(input), "-map", "0:a:0", "-vn", "-c:a", "aac",
+                "-b:a", preset.audioBitrateKbps() + "k", "-ar", String.valueOf(preset.sampleRate()),
+                "-ac", String.valueOf(preset.channels()), "-map_metadata", "-1", "-sn", "-dn", "-f", "mp4",
+                fileUrl(output)));
+        return cmd;
+    }
+
+    /** The name of an audio encode's settings: outputs with the same name share one audio encode. */
+    public static String audioName(Preset p) {
+        return "aac-" + p.audioBitrateKbps() + "k-" + p.sampleRate() + "-" + p.channels();
+    }
+
+    /**
+     * The stitch of one output: the chunks' video, end to end by the concat demuxer ({@code list}, lines
+     * {@code file 'file:/abs/path'}), no re-encode; the audio of the whole source (null: none) muxed beside it;
+     * faststart as every rendition.
+     */
+    public List<String> buildStitch(Path list, Path audio, Path output, boolean faststart) {
+        List<String> cmd = new ArrayList<>(List.of(ffmpegPath, "-hide_banner", "-nostdin", "-y",
+                "-loglevel", "warning", "-nostats", "-progress", "pipe:1",
+                // the chunks are our own encodes, yet read as strictly as anything: local files, MP4 only
+                "-protocol_whitelist", "file", "-format_whitelist", "concat," + MediaGuard.MP4_DEMUXER,
+                "-f", "concat", "-safe", "0", "-i", fileUrl(list)));
+        if (audio != null) {
+            cmd.addAll(List.of("-protocol_whitelist", "file", "-f", "mp4", "-i", fileUrl(audio),
+                    "-map", "0:v:0", "-map", "1:a:0"));
+        } else {
+            cmd.addAll(List.of("-map", "0:v:0"));
+        }
+        cmd.addAll(List.of("-c", "copy", "-map_metadata", "-1"));
+        if (faststart) {
+            cmd.addAll(List.of("-movflags", "+faststart"));
+        }
+        cmd.addAll(List.of("-f", "mp4", fileUrl(output)));
+        return cmd;
+    }
+
+    /** The poster, thumbnails and storyboard sprite from one decode of {@code video} (a stitched rendition). */
+    public List<String> buildPictures(Path video, Pictures pictures) {
+        List<String> cmd = new ArrayList<>(List.of(ffmpegPath, "-hide_banner", "-nostdin", "-y",
+                "-loglevel", "warning", "-nostats", "-progress", "pipe:1",
+                "-protocol_whitelist", "file", "-f", "mp4", "-i", fileUrl(video)));
+        StringBuilder graph = new StringBuilder("[0:v:0]split=3[v0][v1][v2]");
+        pictureChains(graph, 0, pictures);
+        cmd.addAll(List.of("-filter_complex", graph.toString()));
+        pictureOutputs(cmd, 0, pictures);
+        return cmd;
+    }
+
+    /** A concat demuxer list of local files. */
+    public static String concatList(List<Path> files) {
+        StringBuilder list = new StringBuilder("ffconcat version 1.0\n");
+        for (Path file : files) {
+            // our own file names (no quote in them): the user's name never reaches a path
+            list.append("file '").append(fileUrl(file)).append("'\n");
+        }
+        return list.toString();
     }
 
     private static String fileUrl(Path path) {

@@ -99,6 +99,14 @@ public final class MediaEncoder {
         default void probed(Path input, FfmpegProbe.MediaInfo info) {
         }
 
+        /**
+         * After {@link #probed}: true if the caller has this job encoded elsewhere (split-and-stitch across workers,
+         * {@link ChunkEncoder}); {@link #encode} then returns with nothing written.
+         */
+        default boolean distributed(Path input, FfmpegProbe.MediaInfo info) {
+            return false;
+        }
+
         /** After ffmpeg wrote every output ({@code files}, in the order of the outputs), before the first upload. */
         default void encoded(List<Path> files) {
         }
@@ -137,13 +145,14 @@ public final class MediaEncoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(MediaEncoder.class);
 
-    private final S3Client s3;
-    private final FfmpegSettings settings;
-    private final String kind;
+    // package-private: the ChunkEncoder does its parts of a job with the same tools
+    final S3Client s3;
+    final FfmpegSettings settings;
+    final String kind;
     private final FfmpegProcess process;
-    private final FfmpegProbe probe;
-    private final FfmpegCommand command;
-    private final S3FileUpload uploader;
+    final FfmpegProbe probe;
+    final FfmpegCommand command;
+    final S3FileUpload uploader;
 
     /**
      * Removes the temp dirs of this kind's jobs that died with an earlier process.
@@ -195,6 +204,9 @@ public final class MediaEncoder {
                     request.jobId(), info.formatName(), info.width(), info.height(), info.duration(),
                     info.hasAudio() ? info.audioCodec() : "none", request.outputs().size());
             steps.probed(input, info);
+            if (steps.distributed(input, info)) {
+                return new Result(info, List.of());
+            }
             List<FfmpegCommand.Output> files = outputFiles(request, dir.path(), steps);
             StreamingJob streaming = streaming(request, files, dir.path(), info, steps);
             if (!files.isEmpty()) { // none: the caller's steps do all the work (ET jobs with HLS outputs only)
@@ -251,7 +263,7 @@ public final class MediaEncoder {
     }
 
     /** The package after the MP4s, the master playlist last; each file carries the first output's user metadata. */
-    private List<String> uploadPackage(Request request, StreamingJob streaming, Steps steps) {
+    List<String> uploadPackage(Request request, StreamingJob streaming, Steps steps) {
         Map<String, String> metadata = request.outputs().get(0).metadata();
         List<String> written = new ArrayList<>();
         List<StreamingPackage.Upload> uploads;
@@ -275,7 +287,7 @@ public final class MediaEncoder {
         return written;
     }
 
-    private List<FfmpegCommand.Output> outputFiles(Request request, Path dir, Steps steps) {
+    List<FfmpegCommand.Output> outputFiles(Request request, Path dir, Steps steps) {
         Path outDir;
         try {
             outDir = Files.createDirectory(dir.resolve("out"));
@@ -290,7 +302,7 @@ public final class MediaEncoder {
         return files;
     }
 
-    private static boolean isWritten(Path file, Request request, Steps steps) {
+    static boolean isWritten(Path file, Request request, Steps steps) {
         try {
             return Files.isRegularFile(file) && Files.size(file) > 0;
         } catch (IOException e) {
@@ -298,7 +310,7 @@ public final class MediaEncoder {
         }
     }
 
-    private static RuntimeException localFileError(Request request, IOException e, Steps steps) {
+    static RuntimeException localFileError(Request request, IOException e, Steps steps) {
         return steps.failed(Step.LOCAL_FILES, null, new TranscodeFailedException("local file error while transcoding "
                 + request.object() + ": " + e, request.inputBucket(), request.inputKey(), e));
     }
@@ -307,7 +319,7 @@ public final class MediaEncoder {
      * Streams the object to {@code input}, never more than {@link InputLimits#maxBytes()}: the declared length is
      * checked before the first byte is written, and the copy stops if the body runs past the limit anyway.
      */
-    private void download(Request request, Path input) {
+    void download(Request request, Path input) {
         String bucket = request.inputBucket();
         String key = request.inputKey();
         long max = settings.limits().maxBytes();
@@ -342,7 +354,7 @@ public final class MediaEncoder {
         }
     }
 
-    private List<String> upload(Request request, List<FfmpegCommand.Output> files, Duration inputDuration,
+    List<String> upload(Request request, List<FfmpegCommand.Output> files, Duration inputDuration,
                                 Steps steps) {
         List<String> written = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
@@ -383,14 +395,14 @@ public final class MediaEncoder {
         }
     }
 
-    private static void run(Step step, Steps steps, Runnable work) {
+    static void run(Step step, Steps steps, Runnable work) {
         call(step, steps, () -> {
             work.run();
             return null;
         });
     }
 
-    private static <T> T call(Step step, Steps steps, java.util.function.Supplier<T> work) {
+    static <T> T call(Step step, Steps steps, java.util.function.Supplier<T> work) {
         try {
             return work.get();
         } catch (RuntimeException e) {

@@ -25,14 +25,22 @@ public final class ParkedJobs {
 
     private final JobTracker tracker;
     private final S3EventIntake intake;
-    private final String transcodeRoute;
+    private final List<String> transcodeRoutes;
     private final String uploadBucket;
 
     /** @param tracker null: job records are off, nothing to do */
     public ParkedJobs(JobTracker tracker, S3EventIntake intake, String transcodeRoute, String uploadBucket) {
+        this(tracker, intake, List.of(transcodeRoute), uploadBucket);
+    }
+
+    /**
+     * @param transcodeRoutes the routes whose letters are an upload's S3 event and fail its job: transcode-video, and
+     *                        transcode-chunk (split-and-stitch tasks carry the upload's event)
+     */
+    public ParkedJobs(JobTracker tracker, S3EventIntake intake, List<String> transcodeRoutes, String uploadBucket) {
         this.tracker = tracker;
         this.intake = intake;
-        this.transcodeRoute = transcodeRoute;
+        this.transcodeRoutes = List.copyOf(transcodeRoutes);
         this.uploadBucket = uploadBucket;
     }
 
@@ -57,7 +65,7 @@ public final class ParkedJobs {
     /** The uploads a transcode route's letter is about; none for another route's letter or a poison message. */
     private List<ObjectEvent> uploads(String body, Map<String, MessageAttributeValue> attributes) {
         MessageAttributeValue route = attributes.get(DeadLetters.ROUTE);
-        if (tracker == null || route == null || !transcodeRoute.equals(route.stringValue())) {
+        if (tracker == null || route == null || !transcodeRoutes.contains(route.stringValue())) {
             return List.of();
         }
         try {

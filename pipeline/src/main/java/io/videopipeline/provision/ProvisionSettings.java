@@ -33,6 +33,8 @@ import java.util.Objects;
  * @param corsAllowedOrigins       origins (e.g. {@code http://localhost:8000}) whose pages may read renditions (GET/HEAD
  *                                 on the transcoded bucket) and upload (PUT/POST on the upload bucket); empty: no CORS
  *                                 rules ({@code pipeline.cors.allowed-origins})
+ * @param chunksQueue              queue of the transcode-chunk route's split-and-stitch tasks, with a dead-letter queue;
+ *                                 written to by the workers only (no S3 or SNS sender); empty: none
  */
 public record ProvisionSettings(
         String uploadBucket,
@@ -52,7 +54,8 @@ public record ProvisionSettings(
         String mailTopic,
         String jobEventsQueue,
         String jobEventsTopic,
-        List<String> corsAllowedOrigins) {
+        List<String> corsAllowedOrigins,
+        String chunksQueue) {
 
     /** The renditions and the streams' master playlists: nothing else of a package reaches the fan-out. */
     public static final List<String> DEFAULT_TRANSCODED_SUFFIXES = List.of(".mp4", ".m3u8");
@@ -92,6 +95,7 @@ public record ProvisionSettings(
             throw new IllegalArgumentException("ProvisionSettings.jobEventsTopic needs a jobEventsQueue to deliver to");
         }
         corsAllowedOrigins = List.copyOf(Objects.requireNonNullElse(corsAllowedOrigins, List.of()));
+        chunksQueue = chunksQueue == null ? "" : chunksQueue.trim();
     }
 
     /** The settings without a mail topic or job events (the pipeline of DESIGN.md §1 alone). */
@@ -101,7 +105,7 @@ public record ProvisionSettings(
                              List<String> transcodedSuffixes, List<String> emailSubscriptions, boolean bucketNotifications) {
         this(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue, topic, deadLetterSuffix,
                 maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds, transcodedSuffixes, emailSubscriptions,
-                bucketNotifications, "", "", "", List.of());
+                bucketNotifications, "", "", "", List.of(), "");
     }
 
     /**
@@ -146,40 +150,52 @@ public record ProvisionSettings(
     public ProvisionSettings withEmailSubscriptions(List<String> addresses) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffixes, addresses, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
+                transcodedSuffixes, addresses, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic, corsAllowedOrigins, chunksQueue);
     }
 
     public ProvisionSettings withBucketNotifications(boolean enabled) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffixes, emailSubscriptions, enabled, mailTopic, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
+                transcodedSuffixes, emailSubscriptions, enabled, mailTopic, jobEventsQueue, jobEventsTopic, corsAllowedOrigins, chunksQueue);
     }
 
     public ProvisionSettings withVisibilityTimeoutSeconds(int seconds) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, seconds, transcodedSuffixes,
-                emailSubscriptions, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
+                emailSubscriptions, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic, corsAllowedOrigins, chunksQueue);
     }
 
     /** With the topic mails are published to ({@code pipeline.mail.transport=sns}); empty for none. */
     public ProvisionSettings withMailTopic(String nameOrArn) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffixes, emailSubscriptions, bucketNotifications, nameOrArn, jobEventsQueue, jobEventsTopic, corsAllowedOrigins);
+                transcodedSuffixes, emailSubscriptions, bucketNotifications, nameOrArn, jobEventsQueue, jobEventsTopic, corsAllowedOrigins, chunksQueue);
     }
 
     /** With the report-job-state queue and (empty for none) the topic feeding it. */
     public ProvisionSettings withJobEvents(String queue, String topicName) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffixes, emailSubscriptions, bucketNotifications, mailTopic, queue, topicName, corsAllowedOrigins);
+                transcodedSuffixes, emailSubscriptions, bucketNotifications, mailTopic, queue, topicName, corsAllowedOrigins, chunksQueue);
     }
 
     /** With the origins whose pages may play and upload (CORS rules on both buckets); empty for none. */
     public ProvisionSettings withCorsAllowedOrigins(List<String> origins) {
         return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
                 topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
-                transcodedSuffixes, emailSubscriptions, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic, origins);
+                transcodedSuffixes, emailSubscriptions, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic, origins, chunksQueue);
+    }
+
+    /** With the split-and-stitch task queue (empty for none). */
+    public ProvisionSettings withChunksQueue(String queue) {
+        return new ProvisionSettings(uploadBucket, transcodedBucket, uploadQueue, emailQueue, aclQueue, metadataQueue,
+                topic, deadLetterSuffix, maxReceiveCount, maximumMessageSize, visibilityTimeoutSeconds,
+                transcodedSuffixes, emailSubscriptions, bucketNotifications, mailTopic, jobEventsQueue, jobEventsTopic,
+                corsAllowedOrigins, queue);
+    }
+
+    public boolean hasChunksQueue() {
+        return !chunksQueue.isEmpty();
     }
 
     public boolean hasMailTopic() {

@@ -118,6 +118,10 @@ public final class Provisioner {
                 deadLetterQueue(queue + settings.deadLetterSuffix());
                 workQueue(queue);
             }
+            if (settings.hasChunksQueue()) {
+                deadLetterQueue(settings.chunksQueue() + settings.deadLetterSuffix());
+                chunksQueue();
+            }
             if (settings.hasJobEvents()) {
                 deadLetterQueue(settings.jobEventsQueue() + settings.deadLetterSuffix());
                 jobEventsQueue(jobEventsTopicArn);
@@ -488,6 +492,19 @@ public final class Provisioner {
                     + settings.jobEventsTopic(), "sns.amazonaws.com", "sqs:SendMessage", null, jobEventsTopicArn,
                     "ArnEquals");
             ensureQueue(name, wanted, statement);
+        }
+
+        /**
+         * The split-and-stitch task queue: redrive and visibility as a work queue's, 64 KB (a task is one S3 event
+         * record); no policy statement, for only the workers send to it (their IAM policy allows it).
+         */
+        private void chunksQueue() {
+            String name = settings.chunksQueue();
+            Map<QueueAttributeName, String> wanted = new LinkedHashMap<>();
+            wanted.put(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(settings.visibilityTimeoutSeconds()));
+            wanted.put(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, String.valueOf(settings.maximumMessageSize()));
+            wanted.put(QueueAttributeName.REDRIVE_POLICY, redrivePolicy(name));
+            ensureQueue(name, wanted, null);
         }
 
         private String redrivePolicy(String queue) {

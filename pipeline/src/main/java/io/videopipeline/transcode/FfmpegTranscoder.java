@@ -71,6 +71,8 @@ public final class FfmpegTranscoder implements Transcoder {
     private final MediaEncoder encoder;
     private final KeyCollision onCollision;
     private final JobTracker tracker;
+    /** Split-and-stitch across the fleet for long sources; null: every job is encoded here, whole. */
+    private volatile ChunkedJobs chunked;
 
     public FfmpegTranscoder(S3Client s3, FfmpegSettings settings) {
         this(s3, settings, ProgressListener.NONE);
@@ -103,6 +105,15 @@ public final class FfmpegTranscoder implements Transcoder {
         this.encoder = new MediaEncoder(s3, settings, BACKEND);
     }
 
+    MediaEncoder encoder() {
+        return encoder;
+    }
+
+    /** Long sources are split and stitched by {@code jobs} from now on (set once, when the beans are wired). */
+    void chunkWith(ChunkedJobs jobs) {
+        this.chunked = jobs;
+    }
+
     /** The record's {@code preset} of a streaming package's master playlist and of its poster. */
     static final String PACKAGE_MASTER = "hls";
     static final String PACKAGE_POSTER = "poster";
@@ -119,22 +130,21 @@ public final class FfmpegTranscoder implements Transcoder {
             return new TranscodeResult(BACKEND, jobId, List.of(), true);
         }
         long started = System.nanoTime();
-        Map<String, String> source = new LinkedHashMap<>();
-        source.put(RenditionMetadata.SOURCE_BUCKET, job.inputBucket());
-        source.put(RenditionMetadata.SOURCE_KEY, SourceMetadata.encodeKey(job.inputKey()));
-        if (job.inputETag() != null) {
-            source.put(RenditionMetadata.SOURCE_ETAG, job.inputETag());
-        }
+        Map<String, String> source = sourceMetadata(job);
         List<MediaEncoder.Output> outputs = job.outputs().stream()
                 .map(o -> new MediaEncoder.Output(o.key(), o.preset(), source)).toList();
         TrackedJob tracked = tracker == null ? null : tracker.start(JobSources.of(job), BACKEND, jobId, null);
-        PipelineSteps steps = new PipelineSteps(job, tracked);
+        PipelineSteps steps = new PipelineSteps(job, tracked, jobId, tracked != null);
         ProgressListener progress = tracked == null ? listener : p -> {
             listener.onProgress(p);
             tracked.onProgress(p);
         };
         MediaEncoder.Result result = encoder.encode(new MediaEncoder.Request(jobId, job.inputBucket(),
                 job.inputKey(), job.inputSize(), job.outputBucket(), outputs, progress), steps);
+        if (steps.distributed) {
+            // the record stays Progressing: the chunks report progress, the stitch Complete (ChunkedJobs)
+            return new TranscodeResult(BACKEND, jobId, List.of(), false);
+        }
         List<String> written = result.written();
         if (tracked != null) {
             tracked.complete(steps.outputs(result.input().duration()));
@@ -152,10 +162,30 @@ public final class FfmpegTranscoder implements Transcoder {
         private final List<Long> sizes = new ArrayList<>();
         private final Map<String, JobRecord.Output> stored = new ConcurrentHashMap<>();
         private volatile Duration inputDuration;
+        private final String jobId;
+        private final boolean probes;
+        private volatile boolean distributed;
 
         PipelineSteps(TranscodeJob job, TrackedJob tracked) {
+            this(job, tracked, null, tracked != null);
+        }
+
+        PipelineSteps(TranscodeJob job, TrackedJob tracked, String jobId, boolean probes) {
             this.job = job;
             this.tracked = tracked;
+            this.jobId = jobId;
+            this.probes = probes;
+        }
+
+        @Override
+        public boolean distributed(Path input, FfmpegProbe.MediaInfo info) {
+            ChunkedJobs jobs = chunked;
+            if (jobId == null || jobs == null || !jobs.wants(info)) {
+                return false;
+            }
+            jobs.distribute(job, jobId, info);
+            distributed = true;
+            return true;
         }
 
         @Override
@@ -176,7 +206,7 @@ public final class FfmpegTranscoder implements Transcoder {
 
         @Override
         public boolean probesRenditions() {
-            return tracked != null;
+            return probes;
         }
 
         /** Renditions with their probed figures; of the streaming package, the master and the poster. */
@@ -250,6 +280,41 @@ public final class FfmpegTranscoder implements Transcoder {
             }
             return failure;
         }
+    }
+
+    /**
+     * The last step of a split-and-stitch job ({@link ChunkedJobs}): the outputs uploaded exactly as {@link #submit}
+     * uploads them (same keys, metadata, collision check and kept renditions), then Complete on the job record.
+     */
+    void stitch(TranscodeJob job, String jobId, io.videopipeline.media.ChunkEncoder chunks,
+                io.videopipeline.media.ChunkPlan plan, String work, FfmpegProbe.MediaInfo info) {
+        checkCollisions(job);
+        long started = System.nanoTime();
+        List<MediaEncoder.Output> outputs = job.outputs().stream()
+                .map(o -> new MediaEncoder.Output(o.key(), o.preset(), sourceMetadata(job))).toList();
+        PipelineSteps steps = new PipelineSteps(job, null, null, tracker != null);
+        steps.inputDuration = info.duration();
+        MediaEncoder.Result result = chunks.stitch(new MediaEncoder.Request(jobId + "-stitch", job.inputBucket(),
+                job.inputKey(), job.inputSize(), job.outputBucket(), outputs, null), plan, work, info, steps);
+        if (tracker != null) {
+            tracker.reported(new io.videopipeline.jobs.BackendReport(BACKEND, jobId, null,
+                    io.videopipeline.jobs.JobState.COMPLETE, 100.0, JobSources.of(job),
+                    steps.outputs(info.duration()), null));
+        }
+        LOG.info("Stitched s3://{}/{} (job {}, {} chunks) in {} ms: {}", job.inputBucket(),
+                LogText.safe(job.inputKey()), jobId, plan.count(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                result.written().stream().map(LogText::safe).toList());
+    }
+
+    private static Map<String, String> sourceMetadata(TranscodeJob job) {
+        Map<String, String> source = new LinkedHashMap<>();
+        source.put(RenditionMetadata.SOURCE_BUCKET, job.inputBucket());
+        source.put(RenditionMetadata.SOURCE_KEY, SourceMetadata.encodeKey(job.inputKey()));
+        if (job.inputETag() != null) {
+            source.put(RenditionMetadata.SOURCE_ETAG, job.inputETag());
+        }
+        return source;
     }
 
     private boolean alreadyTranscoded(TranscodeJob job) {

@@ -1,0 +1,163 @@
+package io.videopipeline.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * 9. Split-and-stitch (issue 19): one upload, each worker process limited to one encoding thread
+ * ({@code pipeline.ffmpeg.threads=1}), from the finished PUT to the last rendition stored:
+ *
+ * <ul>
+ *   <li>unchunked on 1 worker (chunking off): what an upload gets today;</li>
+ *   <li>chunked on 1 worker, then on 2 worker processes: the speedup of the second worker (goal ≥ 1.8×) and the
+ *       CPU of the chunked job (both processes and their ffmpeg) against the unchunked one (goal ≤ 1.10×);</li>
+ *   <li>the per-chunk overhead: (CPU chunked on 1 worker − CPU unchunked) / chunks, and the stitch's own time (its
+ *       log line).</li>
+ * </ul>
+ *
+ * <p>Full: the 300 s 1080p test pattern, chunks of 30 s ({@code -Dbench.chunking.seconds}, {@code
+ * -Dbench.chunking.chunk-seconds}). Quick: 24 s of 720p in chunks of 6 s. The 2-worker figure only means something on
+ * an idle machine with at least 2 free cores: the report carries the load average before each run.
+ */
+final class ChunkingSection {
+    private static final String SECTION = "9 chunking";
+    private static final Pattern STITCHED = Pattern.compile(", (\\d+) chunks\\) in (\\d+) ms");
+
+    private final BenchEnv env;
+    private final BenchReport report;
+    private final Deployment.Cloud cloud;
+    private final Path dir;
+
+    ChunkingSection(BenchEnv env, BenchReport report, Deployment.Cloud cloud, Path dir) {
+        this.env = env;
+        this.report = report;
+        this.cloud = cloud;
+        this.dir = dir;
+    }
+
+    void run() throws Exception {
+        int seconds = env.pick("chunking.seconds", 24, 300);
+        int chunkSeconds = env.pick("chunking.chunk-seconds", 6, 30);
+        Path clip = env.quick() ? Media.testPattern(env.mediaDir(), seconds, 1280, 720)
+                : Media.testPattern(env.mediaDir(), seconds, 1920, 1080);
+        String what = String.format("testsrc2 %s %d s (%.1f MB), 1 encoding thread per worker",
+                env.quick() ? "720p" : "1080p", seconds, Media.sizeMb(clip));
+        Map<String, String> one = Map.of("pipeline.routes.enabled", "transcode-video,transcode-chunk",
+                "pipeline.ffmpeg.threads", "1");
+
+        Run whole = measure("unchunked", clip, List.of(with(one, "0", chunkSeconds)));
+        Run chunked1 = measure("chunked-1", clip, List.of(with(one, String.valueOf(chunkSeconds), chunkSeconds)));
+        Run chunked2 = measure("chunked-2", clip, List.of(with(one, String.valueOf(chunkSeconds), chunkSeconds),
+                with(one, String.valueOf(chunkSeconds), chunkSeconds)));
+
+        report.add(SECTION, "wall: chunked on 2 workers vs 1 worker, " + what, "s", Stats.of(chunked2.wall),
+                "chunked on 1 worker", Stats.of(chunked1.wall), BenchReport.Target.INFO,
+                String.format("speedup %.2fx (goal >= 1.8x); load before: %s / %s", chunked1.wall / chunked2.wall,
+                        chunked1.load, chunked2.load));
+        report.add(SECTION, "wall: chunked on 2 workers vs unchunked, " + what, "s", Stats.of(chunked2.wall),
+                "unchunked on 1 worker", Stats.of(whole.wall), BenchReport.Target.INFO,
+                String.format("speedup %.2fx for the user; load before: %s", whole.wall / chunked2.wall, whole.load));
+        report.add(SECTION, "CPU: chunked on 2 workers (both JVMs + ffmpeg), " + what, "s", Stats.of(chunked2.cpu),
+                "unchunked", Stats.of(whole.cpu), BenchReport.Target.AT_MOST_1_10, "goal <= 1.10x");
+        report.add(SECTION, "CPU: chunked on 1 worker, " + what, "s", Stats.of(chunked1.cpu), "unchunked",
+                Stats.of(whole.cpu), BenchReport.Target.AT_MOST_1_10, chunked1.chunks + " chunks of ~" + chunkSeconds
+                        + " s");
+        double perChunkCpu = (chunked1.cpu - whole.cpu) / Math.max(1, chunked1.chunks);
+        double perChunkWall = (chunked1.wall - whole.wall) / Math.max(1, chunked1.chunks);
+        report.add(SECTION, "overhead per chunk (1 worker, chunked - unchunked) / chunks", "s CPU",
+                Stats.of(perChunkCpu), null, null, BenchReport.Target.INFO,
+                String.format("wall %.2f s per chunk; the stitch (download parts, concat, mux, package, upload)"
+                        + " %.2f s of it once per job", perChunkWall, chunked1.stitchSeconds));
+        report.fact("chunking per-chunk overhead", String.format("cpu %.3f s, wall %.3f s, stitch %.2f s,"
+                + " chunks %d, unchunked wall %.1f s for %d s of video", perChunkCpu, perChunkWall,
+                chunked1.stitchSeconds, chunked1.chunks, whole.wall, seconds));
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String minSeconds, int chunkSeconds) {
+        Map<String, String> s = new java.util.LinkedHashMap<>(base);
+        s.put("pipeline.transcode.chunking-min-seconds", minSeconds);
+        s.put("pipeline.transcode.chunk-seconds", String.valueOf(chunkSeconds));
+        return s;
+    }
+
+    private record Run(double wall, double cpu, int chunks, double stitchSeconds, String load) {
+    }
+
+    /** One upload on as many runners as settings given; wall from the PUT to the outputs' log line. */
+    private Run measure(String name, Path clip, List<Map<String, String>> runners) throws Exception {
+        List<Deployment.Runner> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < runners.size(); i++) {
+                started.add(Deployment.Runner.start(env, cloud, dir, name + "-" + i, List.of(), runners.get(i)));
+            }
+            String load = Files.readString(Path.of("/proc/loadavg")).trim();
+            String key = "bench-chunking/" + name + "-" + System.currentTimeMillis() + ".mov";
+            String base = key.substring(0, key.length() - 4);
+            String firstOutput = base + "/" + base.substring(base.lastIndexOf('/') + 1) + "-1080p.mp4";
+            double cpu0 = 0;
+            for (Deployment.Runner r : started) {
+                cpu0 += Procs.cpuMsWithChildren(r.pid());
+            }
+            cloud.s3.putObject(b -> b.bucket("video-upload").key(key), RequestBody.fromFile(clip));
+            LocalTime put = LocalTime.now();
+            long deadline = System.nanoTime() + Duration.ofMinutes(60).toNanos();
+            LocalTime end = null;
+            String stitchLine = null;
+            while (end == null) {
+                for (Deployment.Runner r : started) {
+                    List<LocalTime> whole = r.process.lineTimes("job ", "outputs written now [", firstOutput);
+                    List<LocalTime> stitched = r.process.lineTimes("Stitched s3://video-upload/" + key);
+                    if (!stitched.isEmpty()) {
+                        end = stitched.get(0);
+                        stitchLine = r.process.output().lines().filter(l -> l.contains("Stitched s3://video-upload/"
+                                + key)).findFirst().orElse(null);
+                    } else if (!whole.isEmpty() && !r.process.output().contains("Split s3://video-upload/" + key)) {
+                        end = whole.get(0);
+                    }
+                    if (!r.process.process.isAlive() || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("no outputs of " + key + ":\n" + r.process.tail());
+                    }
+                }
+                if (end == null) {
+                    Thread.sleep(250);
+                }
+            }
+            double cpu = 0;
+            for (Deployment.Runner r : started) {
+                cpu += Procs.cpuMsWithChildren(r.pid());
+            }
+            int chunks = 0;
+            double stitch = 0;
+            if (stitchLine != null) {
+                Matcher m = STITCHED.matcher(stitchLine);
+                if (m.find()) {
+                    chunks = Integer.parseInt(m.group(1));
+                    stitch = Integer.parseInt(m.group(2)) / 1000.0;
+                }
+            }
+            cleanUp(key, base);
+            return new Run(Duration.between(put, end).toNanos() / 1e9, (cpu - cpu0) / 1000, chunks, stitch, load);
+        } finally {
+            for (Deployment.Runner r : started) {
+                r.close();
+            }
+        }
+    }
+
+    private void cleanUp(String key, String base) {
+        cloud.s3.deleteObject(b -> b.bucket("video-upload").key(key));
+        for (S3Object o : cloud.s3.listObjectsV2Paginator(b -> b.bucket("video-transcoded").prefix(base + "/"))
+                .contents()) {
+            cloud.s3.deleteObject(b -> b.bucket("video-transcoded").key(o.key()));
+        }
+    }
+}
