@@ -144,6 +144,7 @@ public final class MediaEncoder {
     private final FfmpegProbe probe;
     private final FfmpegCommand command;
     private final S3FileUpload uploader;
+    private final EncodeSlots slots;
 
     /**
      * Removes the temp dirs of this kind's jobs that died with an earlier process.
@@ -152,6 +153,12 @@ public final class MediaEncoder {
      *             share a work dir, and each sweeps only its own
      */
     public MediaEncoder(S3Client s3, FfmpegSettings settings, String kind) {
+        this(s3, settings, kind, EncodeSlots.unlimited());
+    }
+
+    /** @param slots how many of this encoder's jobs run ffmpeg at once; the rest of each job is not limited */
+    public MediaEncoder(S3Client s3, FfmpegSettings settings, String kind, EncodeSlots slots) {
+        this.slots = Objects.requireNonNull(slots, "slots");
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.kind = Objects.requireNonNull(kind, "kind") + "-";
@@ -198,9 +205,10 @@ public final class MediaEncoder {
             List<FfmpegCommand.Output> files = outputFiles(request, dir.path(), steps);
             StreamingJob streaming = streaming(request, files, dir.path(), info, steps);
             if (!files.isEmpty()) { // none: the caller's steps do all the work (ET jobs with HLS outputs only)
-                run(Step.ENCODE, steps, () -> process.transcode(command.build(input, info.formatName(), files,
-                        info.hasAudio(), streaming == null ? null : streaming.outputs()), bucket, key,
-                        request.jobId(), info.duration(), request.listener()));
+                // only the encode waits for a slot: download, probe, packaging and upload overlap other encodes
+                run(Step.ENCODE, steps, () -> slots.run(() -> process.transcode(command.build(input,
+                        info.formatName(), files, info.hasAudio(), streaming == null ? null : streaming.outputs()),
+                        bucket, key, request.jobId(), info.duration(), request.listener()), bucket, key));
             }
             for (FfmpegCommand.Output file : files) {
                 if (!isWritten(file.file(), request, steps)) {
