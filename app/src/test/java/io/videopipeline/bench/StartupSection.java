@@ -52,6 +52,21 @@ final class StartupSection {
                 awsOther.add(runner.readySeconds);
             }
         }
+        // what the container runs (docker/Dockerfile, entrypoint.sh): an AppCDS archive trained by a start of the
+        // local profile, and C1 only; the floor gets the same treatment (its own archive) for the second ratio
+        List<Double> flagged = new ArrayList<>();
+        List<Double> floorFlagged = new ArrayList<>();
+        if (env.pick("startup.container-flags", 1, 1) > 0) {
+            Path appArchive = trainAppArchive();
+            Path floorArchive = trainFloorArchive();
+            for (int r = 0; r < reps; r++) {
+                floorFlagged.add(floorApp(r, containerFlags(floorArchive)));
+                try (Deployment.Runner runner = Deployment.Runner.start(env, cloud, dir, "startup-aws-flags-" + r,
+                        containerFlags(appArchive), Map.of())) {
+                    flagged.add(runner.readySeconds);
+                }
+            }
+        }
         Stats floorStats = Stats.of(floor);
         report.info(SECTION, "floor: bare Camel Main, one timer route, same jar", "s", floorStats,
                 "java -cp video-pipeline.jar:test-classes TimerFloorApp, until /observe/health/ready = 200");
@@ -63,20 +78,78 @@ final class StartupSection {
         report.add(SECTION, "profile aws, camel.health.initial-state=" + other, "s", Stats.of(awsOther), "floor",
                 floorStats, BenchReport.Target.INFO, "DOWN = Camel's default: not ready until every SQS consumer's"
                         + " first long poll (20 s on an empty queue) has returned");
+        if (!flagged.isEmpty()) {
+            Stats floorFlaggedStats = Stats.of(floorFlagged);
+            report.info(SECTION, "floor with the container's JVM flags (its own AppCDS archive + C1)", "s",
+                    floorFlaggedStats, "TimerFloorApp trained once with -XX:ArchiveClassesAtExit");
+            report.add(SECTION, "profile aws, the container's JVM flags (AppCDS archive + -XX:TieredStopAtLevel=1)",
+                    "s", Stats.of(flagged), "floor (plain java)", floorStats, BenchReport.Target.INFO,
+                    String.format("vs the floor with the same flags: %.2f", Stats.of(flagged).median()
+                            / floorFlaggedStats.median()));
+        }
         report.placeholder(SECTION, "container start → healthy",
                 "measured by the container work (tools/container-smoke.sh); not part of this harness");
     }
 
     private double floorApp(int rep) throws Exception {
+        return floorApp(rep, List.of());
+    }
+
+    private double floorApp(int rep, List<String> jvmArgs) throws Exception {
         int port = Procs.freePort();
-        String cp = env.jar() + ":" + Path.of(TimerFloorApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
-                TimerFloorApp.class.getName(), String.valueOf(port));
-        try (Procs.Jar p = Procs.Jar.startCommand(cmd, dir, "startup-floor-" + rep)) {
+        try (Procs.Jar p = startFloor("startup-floor-" + rep + (jvmArgs.isEmpty() ? "" : "-flags"), port, jvmArgs)) {
             double ready = p.awaitHttp200("http://127.0.0.1:" + port + "/observe/health/ready", 120);
             p.kill();
             return ready;
         }
+    }
+
+    private Procs.Jar startFloor(String name, int port, List<String> jvmArgs) throws Exception {
+        String cp = env.jar() + ":" + Path.of(TimerFloorApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-cp", cp, TimerFloorApp.class.getName(), String.valueOf(port)));
+        return Procs.Jar.startCommand(cmd, dir, name);
+    }
+
+    private static List<String> containerFlags(Path archive) {
+        return List.of("-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1");
+    }
+
+    /** As docker/Dockerfile trains it: a local-profile start on a transient local cloud, ended after 5 s. */
+    private Path trainAppArchive() throws Exception {
+        Path archive = dir.resolve("startup-app.jsa");
+        java.nio.file.Files.deleteIfExists(archive);
+        Path cwd = dir.resolve("startup-train");
+        List<String> args = List.of("run", "--routes", env.routesDir().toString(), "--config", env.configDir().toString(),
+                "--set", "pipeline.localcloud.port=0", "--set", "pipeline.localcloud.smtp-port=0",
+                "--set", "pipeline.localcloud.transient=true",
+                "--set", "pipeline.localcloud.data-dir=" + cwd.resolve("data"),
+                "--set", "pipeline.ffmpeg.work-dir=" + cwd.resolve("work"),
+                "--set", "camel.management.port=0", "--set", "camel.main.duration-max-seconds=5");
+        try (Procs.Jar p = Procs.Jar.start(env.jar(), cwd, "startup-train", List.of("-XX:ArchiveClassesAtExit=" + archive),
+                args)) {
+            if (!p.process.waitFor(300, java.util.concurrent.TimeUnit.SECONDS) || !java.nio.file.Files.isRegularFile(archive)) {
+                throw new IllegalStateException("AppCDS training made no archive:\n" + p.tail());
+            }
+        }
+        return archive;
+    }
+
+    /** The floor's own archive: started once with -XX:ArchiveClassesAtExit and stopped (SIGTERM) when ready. */
+    private Path trainFloorArchive() throws Exception {
+        Path archive = dir.resolve("startup-floor.jsa");
+        java.nio.file.Files.deleteIfExists(archive);
+        int port = Procs.freePort();
+        Procs.Jar p = startFloor("startup-floor-train", port, List.of("-XX:ArchiveClassesAtExit=" + archive));
+        try (p) {
+            p.awaitHttp200("http://127.0.0.1:" + port + "/observe/health/ready", 120);
+        } // close(): SIGTERM; the archive is written as the JVM exits
+        if (!java.nio.file.Files.isRegularFile(archive)) {
+            throw new IllegalStateException("floor AppCDS training made no archive:\n" + p.tail());
+        }
+        return archive;
     }
 
     /** {seconds to ready, seconds to the 'Routes started' line}. */
