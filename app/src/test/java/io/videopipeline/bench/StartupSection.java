@@ -105,12 +105,34 @@ final class StartupSection {
     }
 
     private Procs.Jar startFloor(String name, int port, List<String> jvmArgs) throws Exception {
-        String cp = env.jar() + ":" + Path.of(TimerFloorApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        // CDS refuses a non-empty directory on the class path: with flags, the floor's classes come from a jar
+        String cp = env.jar() + ":" + (jvmArgs.isEmpty()
+                ? Path.of(TimerFloorApp.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                : floorJar());
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", cp, TimerFloorApp.class.getName(), String.valueOf(port)));
         return Procs.Jar.startCommand(cmd, dir, name);
+    }
+
+    /** TimerFloorApp's classes as a jar of their own (made once per run). */
+    private Path floorJar() throws Exception {
+        Path jar = dir.resolve("timer-floor.jar");
+        if (java.nio.file.Files.isRegularFile(jar)) {
+            return jar;
+        }
+        Path classes = Path.of(TimerFloorApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path pkg = classes.resolve(TimerFloorApp.class.getPackageName().replace('.', '/'));
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar));
+             java.util.stream.Stream<Path> files = java.nio.file.Files.list(pkg)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("TimerFloorApp")).toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString()));
+                out.write(java.nio.file.Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+        return jar;
     }
 
     private static List<String> containerFlags(Path archive) {
