@@ -31,13 +31,20 @@ final class StartupSection {
         List<Double> local = new ArrayList<>();
         List<Double> localRoutes = new ArrayList<>();
         List<Double> aws = new ArrayList<>();
+        // CPU seconds of the process when it turned ready: far less disturbed by a busy machine than wall time
+        List<Double> floorCpu = new ArrayList<>();
+        List<Double> awsCpu = new ArrayList<>();
+        List<Double> flaggedCpu = new ArrayList<>();
+        List<Double> floorFlaggedCpu = new ArrayList<>();
         List<Double> awsOther = new ArrayList<>();
         // the readiness setting the shipped config does not use, for comparison
         boolean shippedUp = java.nio.file.Files.readString(env.configDir().resolve("application.properties"))
                 .contains("camel.health.initial-state=UP");
         String other = shippedUp ? "DOWN" : "UP";
         for (int r = 0; r < reps; r++) {
-            floor.add(floorApp(r));
+            double[] f = floorApp(r, List.of());
+            floor.add(f[0]);
+            floorCpu.add(f[1]);
             double[] l = localProfile(r);
             local.add(l[0]);
             if (!Double.isNaN(l[1])) { // the line may come after readiness and the process is killed at once
@@ -45,6 +52,7 @@ final class StartupSection {
             }
             try (Deployment.Runner runner = Deployment.Runner.start(env, cloud, dir, "startup-aws-" + r, List.of(),
                     Map.of())) {
+                awsCpu.add(Procs.cpuMsWithChildren(runner.pid()) / 1000);
                 aws.add(runner.readySeconds);
             }
             try (Deployment.Runner runner = Deployment.Runner.start(env, cloud, dir, "startup-aws-" + other + "-" + r,
@@ -60,9 +68,12 @@ final class StartupSection {
             Path appArchive = trainAppArchive();
             Path floorArchive = trainFloorArchive();
             for (int r = 0; r < reps; r++) {
-                floorFlagged.add(floorApp(r, containerFlags(floorArchive)));
+                double[] f = floorApp(r, containerFlags(floorArchive));
+                floorFlagged.add(f[0]);
+                floorFlaggedCpu.add(f[1]);
                 try (Deployment.Runner runner = Deployment.Runner.start(env, cloud, dir, "startup-aws-flags-" + r,
                         containerFlags(appArchive), Map.of())) {
+                    flaggedCpu.add(Procs.cpuMsWithChildren(runner.pid()) / 1000);
                     flagged.add(runner.readySeconds);
                 }
             }
@@ -75,6 +86,13 @@ final class StartupSection {
                 localRoutes.isEmpty() ? "" : "'Routes started' logged at " + Stats.of(localRoutes).show() + " s");
         report.add(SECTION, "profile aws (against a running local cloud, empty queues)", "s", Stats.of(aws), "floor",
                 floorStats, BenchReport.Target.INFO, "as shipped" + (shippedUp ? " (camel.health.initial-state=UP)" : ""));
+        report.add(SECTION, "CPU to ready, profile aws (plain java -jar)", "s", Stats.of(awsCpu), "floor's CPU to ready",
+                Stats.of(floorCpu), BenchReport.Target.INFO, "user + system CPU of the process when ready answered 200");
+        if (!flaggedCpu.isEmpty()) {
+            report.add(SECTION, "CPU to ready, profile aws, the container's JVM flags", "s", Stats.of(flaggedCpu),
+                    "floor's CPU to ready, same flags", Stats.of(floorFlaggedCpu), BenchReport.Target.INFO,
+                    String.format("vs the plain floor: %.2f", Stats.of(flaggedCpu).median() / Stats.of(floorCpu).median()));
+        }
         report.add(SECTION, "profile aws, camel.health.initial-state=" + other, "s", Stats.of(awsOther), "floor",
                 floorStats, BenchReport.Target.INFO, "DOWN = Camel's default: not ready until every SQS consumer's"
                         + " first long poll (20 s on an empty queue) has returned");
@@ -91,16 +109,14 @@ final class StartupSection {
                 "measured by the container work (tools/container-smoke.sh); not part of this harness");
     }
 
-    private double floorApp(int rep) throws Exception {
-        return floorApp(rep, List.of());
-    }
-
-    private double floorApp(int rep, List<String> jvmArgs) throws Exception {
+    /** {seconds to ready, CPU seconds when ready}. */
+    private double[] floorApp(int rep, List<String> jvmArgs) throws Exception {
         int port = Procs.freePort();
         try (Procs.Jar p = startFloor("startup-floor-" + rep + (jvmArgs.isEmpty() ? "" : "-flags"), port, jvmArgs)) {
             double ready = p.awaitHttp200("http://127.0.0.1:" + port + "/observe/health/ready", 120);
+            double cpu = Procs.cpuMsWithChildren(p.pid()) / 1000;
             p.kill();
-            return ready;
+            return new double[] {ready, cpu};
         }
     }
 
