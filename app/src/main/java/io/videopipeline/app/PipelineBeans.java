@@ -24,6 +24,7 @@ import io.videopipeline.routing.DeadLetters;
 import io.videopipeline.routing.FailurePolicy;
 import io.videopipeline.routing.KameletSourceFollowsItsRoute;
 import io.videopipeline.routing.ReceivedMessage;
+import io.videopipeline.media.EncodeSlots;
 import io.videopipeline.media.FfmpegSettings;
 import io.videopipeline.media.Preset;
 import io.videopipeline.transcode.ChunkedJobs;
@@ -343,7 +344,8 @@ public final class PipelineBeans implements CamelConfiguration {
         io.videopipeline.transcode.KeyCollision onCollision = config.parse("pipeline.transcode.on-key-collision",
                 "refuse", io.videopipeline.transcode.KeyCollision::parse);
         try {
-            return new FfmpegTranscoder(s3, ffmpeg, progress, onCollision, jobs);
+            return new FfmpegTranscoder(s3, ffmpeg, progress, onCollision, jobs,
+                    EncodeSlots.of(config.getInt("pipeline.transcode.parallel-encodes", 1)));
         } catch (IllegalStateException e) {
             // what the constructor checks is all settings: ffmpeg and ffprobe run, the work dir is writable
             throw new ConfigurationError("transcoder 'ffmpeg': " + e.getMessage(), e);

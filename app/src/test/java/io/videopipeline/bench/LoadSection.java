@@ -42,14 +42,26 @@ final class LoadSection {
             bare.add(transcode.bare(clip, presets)[0]);
         }
         double bareSum = bare.stream().mapToDouble(Double::doubleValue).sum();
+        String shipped = shipped("pipeline.transcode.concurrency");
         for (int concurrency : env.pickList("load.concurrency", List.of(1, 2), List.of(1, 2))) {
             double[] got = viaPipeline(clip, n, concurrency, presets.size());
-            report.add(SECTION, n + " uploads at once → last effect, transcode.concurrency=" + concurrency, "s",
+            report.add(SECTION, n + " uploads at once → last effect, transcode.concurrency=" + concurrency
+                    + (String.valueOf(concurrency).equals(shipped) ? " (shipped default, parallel-encodes="
+                    + shipped("pipeline.transcode.parallel-encodes") + ")" : ""), "s",
                     Stats.of(got[0]), "sum of " + n + " bare ffmpeg runs", Stats.of(bareSum),
                     BenchReport.Target.AT_MOST_1_10, String.format("%d renditions + %d metadata + %d mails; runner"
                             + " CPU %.0f s; bare ffmpeg per clip median %.2f s (2 s 640x360 clip)",
                             n * presets.size(), n * presets.size(), n * presets.size(), got[1], Stats.of(bare).median()));
         }
+    }
+
+    /** A setting's value in the shipped config/application.properties, or "" if it has none. */
+    private String shipped(String key) throws java.io.IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(env.configDir().resolve("application.properties"))) {
+            p.load(r);
+        }
+        return p.getProperty(key, "").trim();
     }
 
     /** {seconds to the last effect, runner CPU seconds}. */

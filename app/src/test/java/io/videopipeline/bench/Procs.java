@@ -139,6 +139,11 @@ final class Procs {
         static Jar start(Path jar, Path cwd, String name, List<String> jvmArgs, List<String> args) throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            // -Dbench.runner.jvm-args="-XX:..." : every runner of the run gets these too (e.g. the container's flags)
+            String extra = System.getProperty("bench.runner.jvm-args", "").trim();
+            if (!extra.isEmpty()) {
+                cmd.addAll(List.of(extra.split("\\s+")));
+            }
             cmd.addAll(jvmArgs);
             cmd.add("-jar");
             cmd.add(jar.toString());

@@ -79,9 +79,10 @@ public final class ChunkEncoder {
             List<FfmpegCommand.Output> files = encoder.outputFiles(request, dir.path(), none);
             StreamingJob streaming = streaming(request, files, dir.path(), info);
             FfmpegCommand.StreamingOutputs rungs = streaming == null ? null : streaming.outputs();
-            process.transcode(encoder.command.buildChunk(input, info.formatName(), files, rungs, plan, k),
+            encoder.slots().run(() -> process.transcode(
+                    encoder.command.buildChunk(input, info.formatName(), files, rungs, plan, k),
                     request.inputBucket(), request.inputKey(), request.jobId(), plan.length(k, info.duration()),
-                    request.listener());
+                    request.listener()), request.inputBucket(), request.inputKey());
             List<Path> parts = new ArrayList<>(files.stream().map(FfmpegCommand.Output::file).toList());
             if (rungs != null) {
                 rungs.rungs().forEach(r -> parts.add(r.file()));
@@ -115,9 +116,10 @@ public final class ChunkEncoder {
             }
             for (Map.Entry<String, Preset> audio : audioSettings(request).entrySet()) {
                 Path file = dir.path().resolve(audio.getKey() + ".m4a");
-                process.transcode(encoder.command.buildAudio(input, info.formatName(), audio.getValue(), file),
+                encoder.slots().run(() -> process.transcode(
+                        encoder.command.buildAudio(input, info.formatName(), audio.getValue(), file),
                         request.inputBucket(), request.inputKey(), request.jobId(), info.duration(),
-                        ProgressListener.NONE);
+                        ProgressListener.NONE), request.inputBucket(), request.inputKey());
                 put(request, file, audioKey(work, audio.getValue()));
             }
             return info;

@@ -153,6 +153,7 @@ public final class MediaEncoder {
     final FfmpegProbe probe;
     final FfmpegCommand command;
     final S3FileUpload uploader;
+    private final EncodeSlots slots;
 
     /**
      * Removes the temp dirs of this kind's jobs that died with an earlier process.
@@ -161,6 +162,12 @@ public final class MediaEncoder {
      *             share a work dir, and each sweeps only its own
      */
     public MediaEncoder(S3Client s3, FfmpegSettings settings, String kind) {
+        this(s3, settings, kind, EncodeSlots.unlimited());
+    }
+
+    /** @param slots how many of this encoder's jobs run ffmpeg at once; the rest of each job is not limited */
+    public MediaEncoder(S3Client s3, FfmpegSettings settings, String kind, EncodeSlots slots) {
+        this.slots = Objects.requireNonNull(slots, "slots");
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.kind = Objects.requireNonNull(kind, "kind") + "-";
@@ -174,6 +181,11 @@ public final class MediaEncoder {
     /** The runner this encoder's ffmpeg and ffprobe run in (its timeout and shutdown grace), for more ffprobe runs. */
     public FfmpegProcess process() {
         return process;
+    }
+
+    /** The slots this encoder's encodes share, so a chunk encode waits for a whole-file encode and vice versa. */
+    EncodeSlots slots() {
+        return slots;
     }
 
     /**
@@ -210,9 +222,10 @@ public final class MediaEncoder {
             List<FfmpegCommand.Output> files = outputFiles(request, dir.path(), steps);
             StreamingJob streaming = streaming(request, files, dir.path(), info, steps);
             if (!files.isEmpty()) { // none: the caller's steps do all the work (ET jobs with HLS outputs only)
-                run(Step.ENCODE, steps, () -> process.transcode(command.build(input, info.formatName(), files,
-                        info.hasAudio(), streaming == null ? null : streaming.outputs()), bucket, key,
-                        request.jobId(), info.duration(), request.listener()));
+                // only the encode waits for a slot: download, probe, packaging and upload overlap other encodes
+                run(Step.ENCODE, steps, () -> slots.run(() -> process.transcode(command.build(input,
+                        info.formatName(), files, info.hasAudio(), streaming == null ? null : streaming.outputs()),
+                        bucket, key, request.jobId(), info.duration(), request.listener()), bucket, key));
             }
             for (FfmpegCommand.Output file : files) {
                 if (!isWritten(file.file(), request, steps)) {

@@ -82,6 +82,7 @@ public final class SettingsCheck {
         c.number("pipeline.retry.max-receives", 1, 1000); // SQS maxReceiveCount
         c.number("pipeline.intake.max-records", 1, Integer.MAX_VALUE);
         c.number("pipeline.transcode.concurrency", 1, Integer.MAX_VALUE);
+        c.number("pipeline.transcode.parallel-encodes", 1, Integer.MAX_VALUE);
         c.number("pipeline.transcode.visibility-timeout-seconds", 0, 43_200); // SQS: at most 12 hours
         c.number("pipeline.provision.visibility-timeout-seconds", 0, 43_200);
         c.number("pipeline.transcode.multipart-threshold-mb", 5, Integer.MAX_VALUE); // S3's smallest part

@@ -6,6 +6,7 @@ import io.videopipeline.jobs.JobSources;
 import io.videopipeline.jobs.JobTracker;
 import io.videopipeline.jobs.TrackedJob;
 import io.videopipeline.logging.LogText;
+import io.videopipeline.media.EncodeSlots;
 import io.videopipeline.media.FfmpegProbe;
 import io.videopipeline.media.FfmpegSettings;
 import io.videopipeline.media.FfmpegTools;
@@ -97,12 +98,22 @@ public final class FfmpegTranscoder implements Transcoder {
      */
     public FfmpegTranscoder(S3Client s3, FfmpegSettings settings, ProgressListener listener,
                             KeyCollision onCollision, JobTracker tracker) {
+        this(s3, settings, listener, onCollision, tracker, EncodeSlots.unlimited());
+    }
+
+    /**
+     * @param slots how many jobs run ffmpeg at once ({@code pipeline.transcode.parallel-encodes}); the other jobs in
+     *              flight download, probe and upload meanwhile
+     * @throws IllegalStateException if ffmpeg or ffprobe cannot be run, or the work dir is not writable
+     */
+    public FfmpegTranscoder(S3Client s3, FfmpegSettings settings, ProgressListener listener,
+                            KeyCollision onCollision, JobTracker tracker, EncodeSlots slots) {
         this.tracker = tracker;
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.onCollision = Objects.requireNonNull(onCollision, "onCollision");
         this.listener = listener == null ? ProgressListener.NONE : listener;
         FfmpegTools.check(Objects.requireNonNull(settings, "settings"));
-        this.encoder = new MediaEncoder(s3, settings, BACKEND);
+        this.encoder = new MediaEncoder(s3, settings, BACKEND, slots);
     }
 
     MediaEncoder encoder() {

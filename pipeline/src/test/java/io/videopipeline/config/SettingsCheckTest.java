@@ -37,6 +37,7 @@ class SettingsCheckTest {
             "pipeline.lambda.invocation-type| async       | one of RequestResponse, Event",
             "pipeline.inbox.enabled         | ture        | one of true, false",
             "pipeline.transcode.concurrency | 0           | a whole number ≥ 1",
+            "pipeline.transcode.parallel-encodes | 0      | a whole number ≥ 1",
             "pipeline.retry.max-receives    | five        | a whole number from 1 to 1000",
             "pipeline.shutdown.grace-seconds| -1          | a whole number ≥ 0",
             "pipeline.mail.port             | 70000       | a whole number from 1 to 65535",
