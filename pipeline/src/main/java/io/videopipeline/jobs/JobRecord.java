@@ -59,6 +59,14 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Output(String key, String preset, Long size, Double durationSeconds, Integer width,
                          Integer height, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> effects) {
+        /**
+         * The {@code preset} of a streaming package's master playlist, which stands for the whole package (its
+         * variant playlists and segments are not listed), whichever backend wrote it.
+         */
+        public static final String PACKAGE_MASTER = "hls";
+        /** The {@code preset} of a streaming package's poster. */
+        public static final String PACKAGE_POSTER = "poster";
+
         public Output {
             Objects.requireNonNull(key, "key");
             effects = effects == null ? Map.of() : Map.copyOf(new TreeMap<>(effects));

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * most every {@code progressInterval}, then Complete (or Warning: complete, with something the user should know).
  * Progress arrives on the thread reading ffmpeg's output.
  *
- * <p>The ETA ({@link Eta}) counts the work after the encode too: its shape from this job's own download and probe
+ * <p>The ETA ({@link Eta}) takes the encode's speed over its recent past ({@link RecentSpeed}), and counts the work
+ * after the encode too: its shape from this job's own download and probe
  * ({@link #fetched}), its scale from how far that estimate was off for the jobs finished before
  * ({@link FinishCalibration}), which this job's own finish then teaches.
  */
@@ -30,6 +31,7 @@ public final class TrackedJob implements ProgressListener {
     private final Duration interval;
     private final Clock clock;
     private final FinishCalibration calibration;
+    private final RecentSpeed speed = new RecentSpeed();
     private volatile Duration mediaDuration;
     private volatile Instant encodeStarted;
     private volatile Eta.Finish finish = Eta.Finish.NONE;
@@ -80,13 +82,17 @@ public final class TrackedJob implements ProgressListener {
         if (progress.outputBytes() > 0) {
             encodedBytes = progress.outputBytes();
         }
-        if (progress.done()) {
+        if ((progress.done() || progress.percent() >= 100) && encodeEnded == null) {
+            // the media is encoded: what follows (ffmpeg's own flush and faststart rewrite included) is the work
+            // after the encode that the ETA estimates apart, and learns from
             encodeEnded = clock.instant();
         }
         if (progress.done() || progress.percent() <= 0 || progress.percent() >= 100) {
             return; // 100 % is Complete's to say, once the renditions are stored
         }
         Instant now = clock.instant();
+        double recent = encodeStarted == null || progress.encoded() == null ? -1
+                : speed.add(Duration.between(encodeStarted, now), progress.encoded());
         synchronized (this) {
             if (lastWrite != null && Duration.between(lastWrite, now).compareTo(interval) < 0) {
                 return;
@@ -94,7 +100,8 @@ public final class TrackedJob implements ProgressListener {
             lastWrite = now;
         }
         Duration elapsed = encodeStarted == null ? null : Duration.between(encodeStarted, now);
-        OptionalLong eta = Eta.secondsLeft(progress.percent(), mediaDuration, progress.speed(), elapsed,
+        OptionalLong eta = Eta.secondsLeft(progress.percent(), mediaDuration,
+                recent > 0 ? recent : progress.speed(), elapsed,
                 progress.outputBytes(), finish.times(calibration.factor()));
         write(Math.round(progress.percent() * 10) / 10.0, eta.isPresent() ? eta.getAsLong() : null,
                 progress.speed() >= 0 ? progress.speed() : null);

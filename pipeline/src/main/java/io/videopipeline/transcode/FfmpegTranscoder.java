@@ -2,7 +2,6 @@ package io.videopipeline.transcode;
 
 import io.videopipeline.failure.AwsErrors;
 import io.videopipeline.jobs.JobRecord;
-import io.videopipeline.jobs.JobSources;
 import io.videopipeline.jobs.JobTracker;
 import io.videopipeline.jobs.TrackedJob;
 import io.videopipeline.logging.LogText;
@@ -104,8 +103,8 @@ public final class FfmpegTranscoder implements Transcoder {
     }
 
     /** The record's {@code preset} of a streaming package's master playlist and of its poster. */
-    static final String PACKAGE_MASTER = "hls";
-    static final String PACKAGE_POSTER = "poster";
+    static final String PACKAGE_MASTER = JobRecord.Output.PACKAGE_MASTER;
+    static final String PACKAGE_POSTER = JobRecord.Output.PACKAGE_POSTER;
 
     @Override
     public TranscodeResult submit(TranscodeJob job) {
