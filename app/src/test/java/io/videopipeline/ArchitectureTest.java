@@ -69,6 +69,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void jobRecordsNeedNoTranscoder() {
+        // the transcoders keep job records, never the other way round (jobs <-> transcode was a package cycle)
+        noClasses().that().resideInAPackage("io.videopipeline.jobs..")
+                .should().dependOnClassesThat().resideInAPackage("io.videopipeline.transcode..")
+                .check(classes);
+    }
+
+    @Test
     void localCloudSeesMediaOnly() {
         noClasses().that().resideInAnyPackage(LOCALCLOUD)
                 .should().dependOnClassesThat().resideInAnyPackage(concat(PIPELINE, APP))

@@ -82,14 +82,22 @@ class ElasticTranscoderPipelineTest {
                 .orElse(null), r -> r != null && r.state() == JobState.COMPLETE);
         assertThat(record).extracting(JobRecord::backend, JobRecord::jobId, JobRecord::pipelineId, JobRecord::attempts)
                 .containsExactly("elastictranscoder", jobs.get(0).id(), pipelineId, 1);
-        // the MP4s, the master, and ET's HLS outputs under their ET output keys (hls/2m …: ET names the output,
-        // its playlist is the key + .m3u8)
+        // the MP4s and the HLS package's master, as the ffmpeg backend's record lists them: ET's HLS outputs
+        // (Key et/clip/hls/2m …) name no object of their own and are not listed; every key listed is an object
         List<JobRecord.Output> mp4s = record.outputs().stream().filter(o -> o.key().endsWith(".mp4")).toList();
         assertThat(mp4s).extracting(JobRecord.Output::key).containsExactlyInAnyOrder(
                 "et/clip/clip-1080p.mp4", "et/clip/clip-720p.mp4", "et/clip/clip-web-720p.mp4");
         assertThat(mp4s).allSatisfy(o -> assertThat(o.width()).isPositive());
-        assertThat(record.outputs()).extracting(JobRecord.Output::key).contains("et/clip/clip.m3u8")
-                .hasSize(3 + 1 + 5);
+        assertThat(record.outputs()).extracting(JobRecord.Output::key)
+                .containsExactlyInAnyOrder("et/clip/clip-1080p.mp4", "et/clip/clip-720p.mp4",
+                        "et/clip/clip-web-720p.mp4", "et/clip/clip.m3u8");
+        assertThat(record.outputs()).filteredOn(o -> o.key().equals("et/clip/clip.m3u8")).singleElement()
+                .satisfies(master -> {
+                    assertThat(master.preset()).isEqualTo(JobRecord.Output.PACKAGE_MASTER);
+                    assertThat(master.durationSeconds()).isPositive();
+                });
+        List<String> objects = keys(app.s3(), "video-transcoded", "et/clip/");
+        assertThat(record.outputs()).allSatisfy(o -> assertThat(objects).contains(o.key()));
         List<JsonNode> stream = events.await("et/clip.mov", 3);
         assertThat(stream).extracting(e -> e.get("state").asText())
                 .containsExactlyInAnyOrder("SUBMITTED", "PROGRESSING", "COMPLETED");

@@ -4,6 +4,7 @@ import io.videopipeline.aws.AwsClients;
 import io.videopipeline.config.ConfigurationError;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.event.S3EventIntake;
+import io.videopipeline.jobs.FinishCalibration;
 import io.videopipeline.jobs.JobEventPublisher;
 import io.videopipeline.jobs.JobRecordStore;
 import io.videopipeline.jobs.JobTracker;
@@ -36,7 +37,8 @@ public final class JobConfig {
                 settings.recordKeys());
         JobEventPublisher events = settings.topic().isEmpty() ? null
                 : new JobEventPublisher(aws.sns(), settings.topic(), store::keyFor);
-        return new JobTracker(store, events, settings.progressInterval(), Clock.systemUTC(), stored);
+        return new JobTracker(store, events, settings.progressInterval(), Clock.systemUTC(), stored,
+                new FinishCalibration(settings.etaFinishFactor()));
     }
 
     /** What a dead letter of the transcode route does to its upload's record (parked, redriven). */
@@ -50,7 +52,9 @@ public final class JobConfig {
             return new JobSettings(config.getBoolean("pipeline.jobs.enabled", true),
                     config.parse("pipeline.jobs.record-key-pattern", JobRecordKeys.DEFAULT_PATTERN, JobRecordKeys::new),
                     Duration.ofSeconds(config.getInt("pipeline.jobs.progress-interval-seconds", 5)),
-                    config.get("pipeline.jobs.topic", ""));
+                    config.get("pipeline.jobs.topic", ""),
+                    config.parse("pipeline.jobs.eta-finish-factor", String.valueOf(JobSettings.DEFAULT_ETA_FINISH_FACTOR),
+                            Double::parseDouble));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError(e.getMessage(), e);
         }

@@ -14,11 +14,17 @@ import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * 7. ETA: issue 17 wants the ETA at 50 % within 15 % of the real remaining time on the benchmark clips. A runner of
- * its own (Progressing written every second, so that one lands near 50 %; the transcode section's timings keep the
- * shipped 5 s) transcodes each clip while the job record is read every 250 ms. The Progressing record nearest 50 %
- * gives the ETA and its write time; the real remaining time runs from there to the Complete record's
- * {@code finished} (renditions uploaded), both by the runner's clock.
+ * 7. Job records (issue 17). <b>ETA</b>: the ETA at 50 % within 15 % of the real remaining time on the benchmark
+ * clips. A runner of its own (Progressing written every second, so that one lands near 50 %; the transcode section's
+ * timings keep the shipped 5 s) transcodes each clip while the job record is read every 250 ms. The Progressing
+ * record nearest 50 % gives the ETA and its write time; the real remaining time runs from there to the Complete
+ * record's {@code finished} (renditions uploaded), both by the runner's clock.
+ *
+ * <p><b>What the records cost in S3 requests</b>: a runner with every route (fan-out included) talks to the local
+ * cloud through a {@link RequestCountingRelay}; one short streaming upload is transcoded and fanned out with
+ * {@code pipeline.jobs.enabled} false, then another with it true. The S3 requests on the job's own keys (its upload,
+ * outputs and record) are counted from the upload until none came for five seconds after the fan-out's last
+ * output; the difference is what the record costs per job.
  */
 final class EtaSection {
     private static final String SECTION = "7 eta";
@@ -37,6 +43,7 @@ final class EtaSection {
     }
 
     void run() throws Exception {
+        requestsPerJob();
         List<TranscodeSection.Clip> clips = new ArrayList<>();
         if (env.quick()) {
             clips.add(new TranscodeSection.Clip("testsrc2 1080p 5 s", Media.testPattern(env.mediaDir(), 5, 1920, 1080),
@@ -67,6 +74,80 @@ final class EtaSection {
                         String.join("; ", notes));
             }
         }
+    }
+
+    private static final List<String> BUCKETS = List.of("video-upload", "video-transcoded");
+
+    /** S3 requests of one job with job records off and on, and the difference. */
+    private void requestsPerJob() throws Exception {
+        Path clip = Media.testPattern(env.mediaDir(), 4, 640, 360);
+        Map<Boolean, List<String>> seen = new java.util.LinkedHashMap<>();
+        for (boolean records : List.of(false, true)) {
+            String name = "requests-" + (records ? "records" : "none") + "-" + System.currentTimeMillis();
+            try (RequestCountingRelay relay = new RequestCountingRelay(cloud.endpoint);
+                 Deployment.Runner runner = Deployment.Runner.start(env, cloud, dir, name, List.of(), Map.of(
+                         "pipeline.aws.endpoint-url", relay.endpoint().toString(),
+                         "pipeline.jobs.enabled", String.valueOf(records)))) {
+                String key = "bench-requests/" + name + ".mov";
+                cloud.s3.putObject(b -> b.bucket("video-upload").key(key), RequestBody.fromFile(clip));
+                String base = "bench-requests/" + name + "/" + name;
+                List<String> fannedOut = List.of(base + "-1080p.json", base + "-720p.json", base + "-web-720p.json");
+                long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+                int last = -1;
+                long quietSince = System.nanoTime();
+                while (true) {
+                    List<String> mine = ofJob(relay, name);
+                    boolean done = fannedOut.stream().allMatch(k -> exists("video-transcoded", k));
+                    if (mine.size() != last) {
+                        last = mine.size();
+                        quietSince = System.nanoTime();
+                    } else if (done && System.nanoTime() - quietSince > Duration.ofSeconds(5).toNanos()) {
+                        seen.put(records, mine);
+                        break;
+                    }
+                    if (System.nanoTime() > deadline || !runner.process.process.isAlive()) {
+                        throw new IllegalStateException("requests: " + key + " was not fanned out:\n"
+                                + runner.process.tail());
+                    }
+                    Thread.sleep(250);
+                }
+            }
+        }
+        List<String> off = seen.get(false);
+        List<String> on = seen.get(true);
+        List<String> record = on.stream().filter(r -> r.endsWith(".job.json")).toList();
+        report.info(SECTION, "S3 requests per job, pipeline.jobs.enabled=false", "requests", Stats.of(off.size()),
+                "4 s 640x360 clip, streaming on, every route: " + byMethod(off));
+        report.info(SECTION, "S3 requests per job, pipeline.jobs.enabled=true", "requests", Stats.of(on.size()),
+                byMethod(on));
+        report.info(SECTION, "extra S3 requests per job for its record", "requests",
+                Stats.of(on.size() - off.size()),
+                "on the record's key: " + record.size() + " (" + byMethod(record) + "); progress writes depend on"
+                        + " the encode's length (one PUT per pipeline.jobs.progress-interval-seconds)");
+    }
+
+    /** Requests on the keys of the upload {@code name}: its own, its outputs' and its record's. */
+    private static List<String> ofJob(RequestCountingRelay relay, String name) {
+        return relay.s3Requests(BUCKETS).stream().filter(r -> r.contains("/bench-requests/" + name)).toList();
+    }
+
+    private boolean exists(String bucket, String key) {
+        try {
+            cloud.s3.headObject(b -> b.bucket(bucket).key(key));
+            return true;
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+            return false;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static String byMethod(List<String> requests) {
+        return requests.stream().collect(java.util.stream.Collectors.groupingBy(r -> r.substring(0, r.indexOf(' ')),
+                java.util.TreeMap::new, java.util.stream.Collectors.counting())).toString();
     }
 
     /** {percent, ETA s, real remaining s} of the Progressing record nearest 50 %. */

@@ -1,6 +1,7 @@
 package io.videopipeline.media;
 
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * How many ffmpeg encodes of one process run at once, whatever the number of jobs in flight. With more jobs than
@@ -43,9 +44,16 @@ public final class EncodeSlots {
      *                                  message comes back
      */
     public void run(Runnable encode, String bucket, String key) {
-        if (permits == null) {
+        call(() -> {
             encode.run();
-            return;
+            return null;
+        }, bucket, key);
+    }
+
+    /** {@link #run} for an encode that gives a result. */
+    public <T> T call(Supplier<T> encode, String bucket, String key) {
+        if (permits == null) {
+            return encode.get();
         }
         try {
             permits.acquire();
@@ -54,7 +62,7 @@ public final class EncodeSlots {
             throw new TranscodeFailedException("interrupted while waiting for an encode slot", bucket, key, e);
         }
         try {
-            encode.run();
+            return encode.get();
         } finally {
             permits.release();
         }

@@ -137,10 +137,47 @@ public final class FfmpegProcess {
      *
      * @param mediaDuration probed duration of the input, for percentages; null if unknown
      */
-    public void transcode(List<String> command, String bucket, String key, String jobId, Duration mediaDuration,
-                          ProgressListener listener) {
+    public Outcome transcode(List<String> command, String bucket, String key, String jobId, Duration mediaDuration,
+                             ProgressListener listener) {
+        return transcode(command, bucket, key, jobId, mediaDuration, listener, null);
+    }
+
+    /**
+     * As {@link #transcode(List, String, String, String, Duration, ProgressListener)}, with progress also read from
+     * {@code videoStats}, the file the command names in {@code -vstats_file} (null: none). ffmpeg prints no
+     * {@code -progress} block before every output file has been opened, and an output that waits for its first
+     * frame (a poster chosen from the first seconds, a storyboard sprite filled only at the end) keeps a short clip
+     * silent to the end; the per-frame video statistics come as the frames are encoded, with each stream's size.
+     */
+    public Outcome transcode(List<String> command, String bucket, String key, String jobId, Duration mediaDuration,
+                             ProgressListener listener, java.nio.file.Path videoStats) {
         ProgressParser parser = new ProgressParser(jobId, key, mediaDuration, listener);
-        execute(command, "ffmpeg", bucket, key, parser::line);
+        VideoStatsTail tail = videoStats == null ? null : VideoStatsTail.start(videoStats, parser);
+        try {
+            return new Outcome(execute(command, "ffmpeg", bucket, key, parser::line).errorLines());
+        } finally {
+            if (tail != null) {
+                tail.stop();
+            }
+        }
+    }
+
+    /**
+     * What a successful ffmpeg run said besides its outputs.
+     *
+     * @param errorLines the lines it logged at level error (with {@code -loglevel level+...}, which tags them
+     *                   {@code [error]}), first ones first, at most {@value #STDERR_LINES}; for a run that exited 0,
+     *                   damage in the input that the decoder concealed
+     * @param errors     how many such lines there were in all
+     */
+    public record Outcome(List<String> errorLines, int errors) {
+        public Outcome {
+            errorLines = List.copyOf(errorLines);
+        }
+
+        Outcome(ErrorLines lines) {
+            this(lines.first(), lines.count());
+        }
     }
 
     /** Runs a command (ffprobe) and returns its stdout, at most {@code maxChars} characters of it. */
@@ -155,16 +192,16 @@ public final class FfmpegProcess {
     /** Like {@link #capture}, also returning stderr's tail: ffprobe reports refused frames there and still exits 0. */
     public Captured run(List<String> command, String label, String bucket, String key, int maxChars) {
         StringBuilder out = new StringBuilder();
-        List<String> stderr = execute(command, label, bucket, key, line -> {
+        StderrRing stderr = execute(command, label, bucket, key, line -> {
             if (out.length() < maxChars) {
                 out.append(line, 0, Math.min(line.length(), maxChars - out.length())).append('\n');
             }
         });
-        return new Captured(out.toString(), stderr);
+        return new Captured(out.toString(), stderr.lines());
     }
 
-    private List<String> execute(List<String> command, String label, String bucket, String key,
-                                 Consumer<String> stdout) {
+    private StderrRing execute(List<String> command, String label, String bucket, String key,
+                               Consumer<String> stdout) {
         String object = "s3://" + bucket + "/" + LogText.safe(key);
         Process process;
         try {
@@ -193,7 +230,7 @@ public final class FfmpegProcess {
                         bucket, key, stderr, null);
                 throw new ExitCodeException(failed.getMessage(), bucket, key, failed.stderrTail());
             }
-            return stderr.lines();
+            return stderr;
         } catch (InterruptedException e) {
             killTree(process);
             Thread.currentThread().interrupt();
@@ -260,13 +297,40 @@ public final class FfmpegProcess {
         }
     }
 
-    /** The last lines of stderr; older lines fall off. */
+    /** The first lines ffmpeg tagged {@code [error]} (what follows the tag), and how many there were. */
+    record ErrorLines(List<String> first, int count) {
+        private static final String TAG = "[error] ";
+
+        /** The text after the tag, or null if the line is not at level error. */
+        static String text(String line) {
+            int at = line.startsWith(TAG) ? 0 : line.indexOf("] " + TAG);
+            if (at < 0) {
+                return null;
+            }
+            return line.substring(line.startsWith(TAG) ? TAG.length() : at + 2 + TAG.length()).trim();
+        }
+    }
+
+    /** The last lines of stderr (older lines fall off), and the lines at level error. */
     private static final class StderrRing {
         private final Deque<String> lines = new ArrayDeque<>(STDERR_LINES);
+        private final List<String> errors = new ArrayList<>();
+        private int errorCount;
+
+        synchronized ErrorLines errorLines() {
+            return new ErrorLines(List.copyOf(errors), errorCount);
+        }
 
         synchronized void add(String line) {
             if (line.isBlank()) {
                 return;
+            }
+            String error = ErrorLines.text(line);
+            if (error != null) {
+                errorCount++;
+                if (errors.size() < STDERR_LINES) {
+                    errors.add(error);
+                }
             }
             if (lines.size() == STDERR_LINES) {
                 lines.removeFirst();
@@ -285,9 +349,12 @@ public final class FfmpegProcess {
         private final String key;
         private final Duration mediaDuration;
         private final ProgressListener listener;
+        private final long startNanos = System.nanoTime();
         private long outTimeUs;
         private double speed = -1;
-        private long lastLogNanos = System.nanoTime();
+        private double statsSpeed = -1;
+        private long outputBytes = -1;
+        private long lastLogNanos = startNanos;
 
         ProgressParser(String jobId, String key, Duration mediaDuration, ProgressListener listener) {
             this.jobId = jobId;
@@ -296,7 +363,18 @@ public final class FfmpegProcess {
             this.listener = listener == null ? ProgressListener.NONE : listener;
         }
 
-        void line(String line) {
+        /** Progress from the video statistics: media time encoded and bytes of video written, if ahead of ffmpeg's. */
+        synchronized void videoStats(long timeUs, long bytes) {
+            outputBytes = Math.max(outputBytes, bytes);
+            if (timeUs > outTimeUs) {
+                outTimeUs = timeUs;
+                double wall = (System.nanoTime() - startNanos) / 1e9;
+                statsSpeed = wall > 0 ? timeUs / 1e6 / wall : -1;
+                report(false);
+            }
+        }
+
+        synchronized void line(String line) {
             int eq = line.indexOf('=');
             if (eq < 0) {
                 return;
@@ -306,7 +384,7 @@ public final class FfmpegProcess {
             switch (name) {
                 case "out_time_us", "out_time_ms" -> { // both are microseconds (out_time_ms is misnamed)
                     try {
-                        outTimeUs = Math.max(0, Long.parseLong(value));
+                        outTimeUs = Math.max(outTimeUs, Long.parseLong(value));
                     } catch (NumberFormatException e) {
                         // "N/A" before the first frame
                     }
@@ -329,8 +407,9 @@ public final class FfmpegProcess {
             if (mediaDuration != null && !mediaDuration.isZero()) {
                 percent = end ? 100 : Math.min(100, 100.0 * outTimeUs / (mediaDuration.toNanos() / 1000.0));
             }
+            double rate = speed >= 0 ? speed : statsSpeed;
             try {
-                listener.onProgress(new ProgressListener.Progress(jobId, percent, encoded, speed, end));
+                listener.onProgress(new ProgressListener.Progress(jobId, percent, encoded, rate, end, outputBytes));
             } catch (RuntimeException e) {
                 LOG.warn("Progress listener failed for job {}: {}", jobId, e.toString());
             }
@@ -339,7 +418,91 @@ public final class FfmpegProcess {
                 lastLogNanos = now;
                 LOG.info("Transcoding {} (job {}): {} encoded{}{}", LogText.safe(key), jobId, encoded,
                         percent >= 0 ? String.format(" (%.0f%%)", percent) : "",
-                        speed >= 0 ? String.format(", speed %.2fx", speed) : "");
+                        rate >= 0 ? String.format(", speed %.2fx", rate) : "");
+            }
+        }
+    }
+
+    /**
+     * Reads the {@code -vstats_file} as ffmpeg appends to it: a line per encoded video frame ({@code out= 0 st= 0
+     * frame= 12 q= 25.0 f_size= 5120 s_size= 57kB time= 0.400 br= ...}). ffmpeg writes the file through a buffer,
+     * so lines come in bursts of a few kB; the file is polled every half second, as often as ffmpeg's own progress.
+     */
+    private static final class VideoStatsTail {
+        private static final java.util.regex.Pattern LINE = java.util.regex.Pattern.compile(
+                "out=\\s*(\\d+)\\s+st=\\s*(\\d+)\\s.*s_size=\\s*(\\d+)kB\\s+time=\\s*([0-9.]+)");
+        private final java.nio.file.Path file;
+        private final ProgressParser parser;
+        private final Map<String, Long> streamBytes = new java.util.HashMap<>();
+        private final StringBuilder partial = new StringBuilder();
+        private final Thread thread;
+        private volatile boolean stopped;
+        private long position;
+        private long timeUs;
+
+        private VideoStatsTail(java.nio.file.Path file, ProgressParser parser) {
+            this.file = file;
+            this.parser = parser;
+            this.thread = new Thread(this::run, "ffmpeg-vstats");
+            thread.setDaemon(true);
+        }
+
+        static VideoStatsTail start(java.nio.file.Path file, ProgressParser parser) {
+            VideoStatsTail tail = new VideoStatsTail(file, parser);
+            tail.thread.start();
+            return tail;
+        }
+
+        void stop() {
+            stopped = true;
+            thread.interrupt();
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void run() {
+            while (!stopped) {
+                try {
+                    Thread.sleep(500); // a file has nothing to wait on: polled, as ffmpeg's stats period is 0.5 s
+                    readNew();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("Cannot read ffmpeg's video statistics {}: {}", file, e.toString());
+                }
+            }
+        }
+
+        private void readNew() throws IOException {
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                return; // ffmpeg opens it at the first encoded frame
+            }
+            try (java.nio.channels.SeekableByteChannel in = java.nio.file.Files.newByteChannel(file)) {
+                if (in.size() <= position) {
+                    return;
+                }
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(in.size() - position,
+                        1 << 20));
+                in.position(position);
+                position += in.read(buffer);
+                partial.append(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+            }
+            int end;
+            boolean changed = false;
+            while ((end = partial.indexOf("\n")) >= 0) {
+                java.util.regex.Matcher m = LINE.matcher(partial.substring(0, end));
+                partial.delete(0, end + 1);
+                if (m.find()) {
+                    streamBytes.put(m.group(1) + ":" + m.group(2), Long.parseLong(m.group(3)) * 1024);
+                    timeUs = Math.max(timeUs, Math.round(Double.parseDouble(m.group(4)) * 1e6));
+                    changed = true;
+                }
+            }
+            if (changed) {
+                parser.videoStats(timeUs, streamBytes.values().stream().mapToLong(Long::longValue).sum());
             }
         }
     }

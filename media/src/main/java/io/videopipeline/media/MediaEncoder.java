@@ -86,8 +86,18 @@ public final class MediaEncoder {
      * @param written  the keys uploaded, in order; outputs {@link Steps#alreadyStored} are not among them
      * @param streamed the HLS package and pictures uploaded ({@link StreamingPackage}), the master playlist last;
      *                 empty when streaming is off
+     * @param encoding what the encode's ffmpeg reported besides its outputs: the errors it survived
      */
-    public record Result(FfmpegProbe.MediaInfo input, List<String> written, List<String> streamed) {
+    public record Result(FfmpegProbe.MediaInfo input, List<String> written, List<String> streamed,
+                         FfmpegProcess.Outcome encoding) {
+        public Result {
+            encoding = encoding == null ? new FfmpegProcess.Outcome(List.of(), 0) : encoding;
+        }
+
+        public Result(FfmpegProbe.MediaInfo input, List<String> written, List<String> streamed) {
+            this(input, written, streamed, null);
+        }
+
         public Result(FfmpegProbe.MediaInfo input, List<String> written) {
             this(input, written, List.of());
         }
@@ -95,6 +105,14 @@ public final class MediaEncoder {
 
     /** The caller's part of a job; every method may throw to end the job (the temp dir is removed all the same). */
     public interface Steps {
+        /**
+         * The input is here: {@code bytes} downloaded in {@code download}, probed in {@code probe}. Called before
+         * {@link #probed}, also for an input the probe refuses. What moving a byte to or from S3 and starting a
+         * media tool cost on this machine now, for estimating the work after the encode.
+         */
+        default void fetched(long bytes, Duration download, Duration probe) {
+        }
+
         /** After the input passed the probe, before ffmpeg runs. */
         default void probed(Path input, FfmpegProbe.MediaInfo info) {
         }
@@ -210,8 +228,16 @@ public final class MediaEncoder {
         }
         try (dir) {
             Path input = dir.path().resolve("source" + TempFiles.extension(key));
+            long started = System.nanoTime();
             run(Step.DOWNLOAD, steps, () -> download(request, input));
-            FfmpegProbe.MediaInfo info = call(Step.PROBE, steps, () -> probe.probe(input, bucket, key));
+            long downloaded = System.nanoTime();
+            FfmpegProbe.MediaInfo info;
+            try {
+                info = call(Step.PROBE, steps, () -> probe.probe(input, bucket, key));
+            } finally {
+                steps.fetched(size(input), Duration.ofNanos(downloaded - started),
+                        Duration.ofNanos(System.nanoTime() - downloaded));
+            }
             LOG.info("Transcoding {} (job {}): {} {}x{}, {}, audio: {}, into {} outputs", request.object(),
                     request.jobId(), info.formatName(), info.width(), info.height(), info.duration(),
                     info.hasAudio() ? info.audioCodec() : "none", request.outputs().size());
@@ -221,11 +247,14 @@ public final class MediaEncoder {
             }
             List<FfmpegCommand.Output> files = outputFiles(request, dir.path(), steps);
             StreamingJob streaming = streaming(request, files, dir.path(), info, steps);
+            FfmpegProcess.Outcome encoding = null;
             if (!files.isEmpty()) { // none: the caller's steps do all the work (ET jobs with HLS outputs only)
+                Path videoStats = dir.path().resolve("vstats.log");
                 // only the encode waits for a slot: download, probe, packaging and upload overlap other encodes
-                run(Step.ENCODE, steps, () -> slots.run(() -> process.transcode(command.build(input,
-                        info.formatName(), files, info.hasAudio(), streaming == null ? null : streaming.outputs()),
-                        bucket, key, request.jobId(), info.duration(), request.listener()), bucket, key));
+                encoding = call(Step.ENCODE, steps, () -> slots.call(() -> process.transcode(
+                        FfmpegCommand.withVideoStats(command.build(input, info.formatName(), files, info.hasAudio(),
+                                streaming == null ? null : streaming.outputs()), videoStats), bucket, key,
+                        request.jobId(), info.duration(), request.listener(), videoStats), bucket, key));
             }
             for (FfmpegCommand.Output file : files) {
                 if (!isWritten(file.file(), request, steps)) {
@@ -238,7 +267,8 @@ public final class MediaEncoder {
             }
             steps.encoded(files.stream().map(FfmpegCommand.Output::file).toList());
             List<String> written = upload(request, files, info.duration(), steps);
-            return new Result(info, written, streaming == null ? List.of() : uploadPackage(request, streaming, steps));
+            return new Result(info, written, streaming == null ? List.of() : uploadPackage(request, streaming, steps),
+                    encoding);
         }
     }
 
@@ -313,6 +343,14 @@ public final class MediaEncoder {
             files.add(new FfmpegCommand.Output(preset, outDir.resolve(i + "-" + preset.name() + ".mp4")));
         }
         return files;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     static boolean isWritten(Path file, Request request, Steps steps) {

@@ -20,7 +20,12 @@ public interface ProgressListener {
      * @param encoded media time encoded so far
      * @param speed   encoding speed relative to real time (2.0 = twice real time), or -1 if unknown
      * @param done    true for the last report of a successful run
+     * @param outputBytes bytes of video encoded so far, all outputs together, or -1 if unknown: with the percent, what
+     *                the outputs will weigh (the work after the encode, uploads above all, grows with it)
      */
-    record Progress(String jobId, double percent, Duration encoded, double speed, boolean done) {
+    record Progress(String jobId, double percent, Duration encoded, double speed, boolean done, long outputBytes) {
+        public Progress(String jobId, double percent, Duration encoded, double speed, boolean done) {
+            this(jobId, percent, encoded, speed, done, -1);
+        }
     }
 }

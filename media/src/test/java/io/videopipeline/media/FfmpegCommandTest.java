@@ -25,7 +25,7 @@ class FfmpegCommandTest {
 
         // the input may open only itself, as a local file, as the container the probe found, no frame over 8K
         assertThat(cmd.subList(0, 20)).containsExactly("/usr/bin/ffmpeg", "-hide_banner", "-nostdin", "-y",
-                "-loglevel", "warning", "-nostats", "-progress", "pipe:1",
+                "-loglevel", "level+warning", "-nostats", "-progress", "pipe:1",
                 "-protocol_whitelist", "file", "-format_whitelist",
                 "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mpeg,asf,ogg,mxf", "-max_pixels", "33177600",
                 "-f", "mov", "-i", "file:/work/job-1/source.mov", "-filter_complex");

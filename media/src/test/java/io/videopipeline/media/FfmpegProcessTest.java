@@ -42,6 +42,59 @@ class FfmpegProcessTest {
     }
 
     @Test
+    void videoStatsGiveProgressAndEncodedBytesBeforeFfmpegPrintsAnyProgressBlock() throws Exception {
+        Path stats = dir.resolve("vstats.log");
+        Path seenIt = dir.resolve("seen");
+        // ffmpeg holds -progress back until every output is open; the per-frame statistics come all the same. The
+        // stand-in waits until the listener has seen them (its marker file), then ends as ffmpeg would.
+        String script = """
+                printf 'out=  0 st=  0 frame=     9 q= 25.0 f_size=  5120 s_size=      100kB time= 1.000 br= 1.0kbits/s avg_br= 1.0kbits/s type= P\\n' > "$1"
+                printf 'out=  1 st=  0 frame=     8 q= 25.0 f_size=  2048 s_size=       50kB time= 0.960 br= 1.0kbits/s avg_br= 1.0kbits/s type= P\\n' >> "$1"
+                while [ ! -f "$2" ]; do sleep 0.05; done
+                echo out_time_us=4000000; echo progress=end
+                """;
+        List<ProgressListener.Progress> seen = Collections.synchronizedList(new ArrayList<>());
+
+        FfmpegProcess.Outcome outcome = process.transcode(List.of("sh", "-c", script, "sh", stats.toString(),
+                seenIt.toString()), "b", "k", "job-1", Duration.ofSeconds(4), p -> {
+                    seen.add(p);
+                    if (!p.done()) {
+                        try {
+                            Files.writeString(seenIt, "");
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                }, stats);
+
+        ProgressListener.Progress first = seen.get(0);
+        assertThat(first.done()).isFalse();
+        assertThat(first.percent()).isEqualTo(25.0);
+        assertThat(first.outputBytes()).isEqualTo(150 * 1024);
+        assertThat(first.speed()).isPositive(); // media time over wall time, as ffmpeg's own speed
+        assertThat(seen.get(seen.size() - 1).done()).isTrue();
+        assertThat(outcome.errors()).isZero();
+    }
+
+    @Test
+    void linesAtLevelErrorAreCountedAndTheFirstKeptWithoutTheirTags() {
+        String script = """
+                echo '[h264 @ 0x55e1] [error] error while decoding MB 0 12, bytestream 1171' >&2
+                echo '[swscaler @ 0x55e2] [warning] deprecated pixel format used' >&2
+                echo '[error] top-level complaint' >&2
+                echo '[mpegts @ 0x55e3] [warning] Packet corrupt (stream = 1, dts = 302473).' >&2
+                echo out_time_us=1; echo progress=end
+                """;
+
+        FfmpegProcess.Outcome outcome = process.transcode(List.of("sh", "-c", script), "b", "k", "j", null,
+                ProgressListener.NONE);
+
+        assertThat(outcome.errors()).isEqualTo(2);
+        assertThat(outcome.errorLines()).containsExactly("error while decoding MB 0 12, bytestream 1171",
+                "top-level complaint");
+    }
+
+    @Test
     void unknownDurationGivesMinusOnePercentAndAFailingListenerIsIgnored() {
         List<ProgressListener.Progress> seen = new ArrayList<>();
 

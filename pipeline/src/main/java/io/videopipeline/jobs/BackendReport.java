@@ -80,22 +80,58 @@ public record BackendReport(String backend, String jobId, String pipelineId, Job
             }
             reason = why.toString().trim();
         }
-        List<JobRecord.Output> outputs = new ArrayList<>();
-        if (state == JobState.COMPLETE || state == JobState.WARNING) {
-            String prefix = n.path("outputKeyPrefix").asText("");
-            for (JsonNode o : n.path("outputs")) {
-                if (!"Error".equalsIgnoreCase(o.path("status").asText()) && o.hasNonNull("key")) {
-                    outputs.add(new JobRecord.Output(prefix + o.get("key").asText(), text(o, "presetId"), null,
-                            o.has("duration") ? o.get("duration").asDouble() : null, integer(o, "width"),
-                            integer(o, "height")));
-                }
-            }
-        }
+        List<JobRecord.Output> outputs = state == JobState.COMPLETE || state == JobState.WARNING
+                ? elasticTranscoderOutputs(n) : List.of();
         String why = reason;
         return source(n.path("userMetadata"), n.path("input").path("key").asText(null))
                 .map(source -> new BackendReport("elastictranscoder", n.path("jobId").asText(),
                         text(n, "pipelineId"), state, state == JobState.COMPLETE ? 100.0 : null, source, outputs,
                         why));
+    }
+
+    /**
+     * The objects an Elastic Transcoder job wrote, as the ffmpeg backend's record lists its own: each MP4 by its key
+     * (ET's output key is the object's), and an HLS playlist by its master, {@code {name}.m3u8}, with preset
+     * {@link JobRecord.Output#PACKAGE_MASTER}. An HLS output's own {@code Key} ({@code dir/clip/hls/2m}) names no
+     * object — ET writes {@code 2m.m3u8} and {@code 2m00000.ts}… from it — so it is not listed: the master stands for
+     * the package, its variants and segments. Outputs ET failed are left out.
+     */
+    private static List<JobRecord.Output> elasticTranscoderOutputs(JsonNode n) {
+        String prefix = n.path("outputKeyPrefix").asText("");
+        java.util.Set<String> packaged = new java.util.HashSet<>();
+        for (JsonNode playlist : n.path("playlists")) {
+            playlist.path("outputKeys").forEach(k -> packaged.add(k.asText()));
+        }
+        List<JobRecord.Output> outputs = new ArrayList<>();
+        Map<String, Double> durations = new LinkedHashMap<>();
+        for (JsonNode o : n.path("outputs")) {
+            if ("Error".equalsIgnoreCase(o.path("status").asText()) || !o.hasNonNull("key")) {
+                continue;
+            }
+            Double duration = o.has("duration") ? o.get("duration").asDouble() : null;
+            String key = o.get("key").asText();
+            if (packaged.contains(key)) {
+                if (duration != null) {
+                    durations.merge(key, duration, Math::max);
+                }
+                continue;
+            }
+            outputs.add(new JobRecord.Output(prefix + key, text(o, "presetId"), null, duration, integer(o, "width"),
+                    integer(o, "height")));
+        }
+        for (JsonNode playlist : n.path("playlists")) {
+            if ("Error".equalsIgnoreCase(playlist.path("status").asText()) || !playlist.hasNonNull("name")) {
+                continue;
+            }
+            Double duration = null;
+            for (JsonNode k : playlist.path("outputKeys")) {
+                Double d = durations.get(k.asText());
+                duration = d == null ? duration : duration == null ? d : Math.max(duration, d);
+            }
+            outputs.add(new JobRecord.Output(prefix + playlist.get("name").asText() + ".m3u8",
+                    JobRecord.Output.PACKAGE_MASTER, null, duration, null, null));
+        }
+        return outputs;
     }
 
     private static Optional<BackendReport> mediaConvert(JsonNode d) {

@@ -40,7 +40,7 @@ public final class JobMetrics implements Consumer<JobRecord> {
         running.remove(job);
         ended.get(record.state()).incrementAndGet();
         DistributionSummary histogram = ready;
-        if (record.state() == JobState.COMPLETE && histogram != null && record.source().uploaded() != null
+        if (record.state().ready() && histogram != null && record.source().uploaded() != null
                 && record.finished() != null) {
             Duration took = Duration.between(Instant.parse(record.source().uploaded()), Instant.parse(record.finished()));
             histogram.record(Math.max(0, took.toMillis()) / 1000.0);
@@ -60,7 +60,7 @@ public final class JobMetrics implements Consumer<JobRecord> {
                     .tag("state", state.status()).register(registry);
         }
         ready = DistributionSummary.builder("pipeline.job.ready.seconds").baseUnit("seconds")
-                .description("upload (Last-Modified) to Complete, seconds")
+                .description("upload (Last-Modified) to Complete or Warning, seconds")
                 .publishPercentileHistogram().register(registry);
     }
 }

@@ -59,6 +59,14 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Output(String key, String preset, Long size, Double durationSeconds, Integer width,
                          Integer height, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> effects) {
+        /**
+         * The {@code preset} of a streaming package's master playlist, which stands for the whole package (its
+         * variant playlists and segments are not listed), whichever backend wrote it.
+         */
+        public static final String PACKAGE_MASTER = "hls";
+        /** The {@code preset} of a streaming package's poster. */
+        public static final String PACKAGE_POSTER = "poster";
+
         public Output {
             Objects.requireNonNull(key, "key");
             effects = effects == null ? Map.of() : Map.copyOf(new TreeMap<>(effects));
@@ -119,7 +127,7 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
 
     /** The attempt ended with its renditions written but a warning (Elastic Transcoder's Warning state). */
     public JobRecord warning(String why, List<Output> written, String now) {
-        return new JobRecord(source, backend, jobId, pipelineId, JobState.WARNING, percent, null, null, attempts,
+        return new JobRecord(source, backend, jobId, pipelineId, JobState.WARNING, 100.0, 0L, speed, attempts,
                 started, now, now, merge(outputs, written), effects, why, null);
     }
 
@@ -167,13 +175,14 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
 
     /**
      * Whether this record may replace {@code current} (null: none yet). A newer attempt never goes back to an
-     * older state, an older attempt never overwrites a newer one, and nothing replaces Complete: at-least-once
+     * older state, an older attempt never overwrites a newer one, and nothing replaces Complete or Warning: at-least-once
      * delivery, competing consumers and redrives all end in one record that only moves forward.
      * <ul>
      *   <li>another upload under the key (another ETag) starts over, with its Submitted;</li>
      *   <li>outputs and effects may be added to the record in any state, Complete included: the same attempt in the
      *       same state, finished at the same time, is the same record with more said about it;</li>
-     *   <li>Complete of any attempt of this upload wins over anything but Complete (its renditions exist);</li>
+     *   <li>Complete (or Warning, complete with something to say) of any attempt of this upload wins over anything
+     *       but those two (its renditions exist);</li>
      *   <li>a later attempt replaces an earlier one's record; the earlier attempt's writes are refused;</li>
      *   <li>within an attempt the state only moves forward, and a terminal state is final but for a redrive, which
      *       puts a failed attempt back to Submitted (a consumer's start always counts a new attempt).</li>
@@ -189,10 +198,10 @@ public record JobRecord(Source source, String backend, String jobId, String pipe
         if (annotates(current)) {
             return true;
         }
-        if (current.state == JobState.COMPLETE) {
+        if (current.state.ready()) {
             return false;
         }
-        if (state == JobState.COMPLETE) {
+        if (state.ready()) {
             return true;
         }
         if (attempts != current.attempts) {

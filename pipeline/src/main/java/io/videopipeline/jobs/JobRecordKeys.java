@@ -1,6 +1,6 @@
 package io.videopipeline.jobs;
 
-import io.videopipeline.transcode.OutputKeys;
+import io.videopipeline.event.KeyPattern;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,7 +38,7 @@ public final class JobRecordKeys {
     }
 
     public String keyFor(String inputKey) {
-        return OutputKeys.expand(pattern, inputKey, "");
+        return KeyPattern.expand(pattern, inputKey, "");
     }
 
     /** The literal start of the pattern: where listing records may begin. */

@@ -38,8 +38,16 @@ public final class JobRecordStore {
     private static final Logger LOG = LoggerFactory.getLogger(JobRecordStore.class);
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    /** Lost races in a row before giving up on one change: far more than replicas ever work on one upload. */
-    private static final int MAX_TRIES = 16;
+    /**
+     * How long one change may keep losing races before it gives up. Not a count of lost races: every race lost is
+     * another writer's change stored, so the record always moves, and a writer may rightly lose as many races as
+     * the others make changes meanwhile. A writer that has just stored a change writes its next one without a GET
+     * (it knows the ETag), while one that lost must GET first, so under contention the writer that is ahead tends
+     * to stay ahead until its own run of changes ends: with six replicas writing six changes each on a loaded
+     * machine, a change lost 16 races in a row (what the old bound of 16 tries took for "something is wrong",
+     * and JobRecordStoreTest's flake). Time is what a caller can wait; this bounds it.
+     */
+    private static final java.time.Duration GIVE_UP_AFTER = java.time.Duration.ofSeconds(30);
 
     /** A record and the ETag of the object holding it. */
     public record Stored(JobRecord record, String eTag) {
@@ -87,7 +95,8 @@ public final class JobRecordStore {
         String key = keys.keyFor(sourceKey);
         Stored current = lastWritten.get(key);
         boolean fresh = false;
-        for (int attempt = 0; attempt < MAX_TRIES; attempt++) {
+        long giveUp = System.nanoTime() + GIVE_UP_AFTER.toNanos();
+        for (int lost = 0; lost == 0 || System.nanoTime() < giveUp; ) {
             if (current == null && !fresh) {
                 current = fetch(key);
                 fresh = true;
@@ -112,12 +121,12 @@ public final class JobRecordStore {
                 return Optional.of(wanted);
             }
             lastWritten.remove(key);
-            backOff(attempt);
+            backOff(lost++);
             current = fetch(key); // someone else wrote it since: decide again on what is there now
             fresh = true;
         }
-        throw new IllegalStateException("job record s3://" + bucket + "/" + LogText.safe(key) + " changed under "
-                + MAX_TRIES + " writes in a row");
+        throw new IllegalStateException("job record s3://" + bucket + "/" + LogText.safe(key) + " kept changing under"
+                + " this write for " + GIVE_UP_AFTER.toSeconds() + " s");
     }
 
     /** A few random milliseconds, more after each lost race, so that racing writers stop colliding. */

@@ -36,6 +36,14 @@ public enum JobState {
         return this == COMPLETE || this == WARNING || this == ERROR;
     }
 
+    /**
+     * Complete or Warning: the renditions are stored (Warning says something about them), so the job is as done as it
+     * will be. Nothing moves a ready record back, and the fan-out runs for both.
+     */
+    public boolean ready() {
+        return this == COMPLETE || this == WARNING;
+    }
+
     /** By {@link #status()} or {@link #notification()}, any case. */
     @JsonCreator
     public static JobState parse(String text) {

@@ -29,6 +29,7 @@ public final class JobTracker {
     private final Duration progressInterval;
     private final Clock clock;
     private final Consumer<JobRecord> stored;
+    private final FinishCalibration calibration;
 
     public JobTracker(JobRecordStore store, JobEventPublisher events, Duration progressInterval, Clock clock) {
         this(store, events, progressInterval, clock, record -> { });
@@ -41,6 +42,13 @@ public final class JobTracker {
      */
     public JobTracker(JobRecordStore store, JobEventPublisher events, Duration progressInterval, Clock clock,
                       Consumer<JobRecord> stored) {
+        this(store, events, progressInterval, clock, stored, new FinishCalibration(JobSettings.DEFAULT_ETA_FINISH_FACTOR));
+    }
+
+    /** @param calibration how far the ETA's estimate of the work after the encode was off, shared by its jobs */
+    public JobTracker(JobRecordStore store, JobEventPublisher events, Duration progressInterval, Clock clock,
+                      Consumer<JobRecord> stored, FinishCalibration calibration) {
+        this.calibration = calibration;
         this.stored = stored;
         this.store = store;
         this.events = events;
@@ -58,7 +66,7 @@ public final class JobTracker {
         Optional<JobRecord> stored = change(source.key(),
                 current -> mine[0] = JobRecord.submitted(source, backend, jobId, pipelineId, current, now()));
         int attempt = stored.isPresent() && stored.get() == mine[0] ? mine[0].attempts() : 0;
-        return new TrackedJob(this, source, backend, jobId, attempt, progressInterval, clock);
+        return new TrackedJob(this, source, backend, jobId, attempt, progressInterval, clock, calibration);
     }
 
     /**
@@ -128,7 +136,7 @@ public final class JobTracker {
     /**
      * The upload's message was dead-lettered: Error with the reason and the queue it is parked in, on the record of
      * the key whatever ETag the letter's event claims (the letter is about this key). An upload without a record yet
-     * (refused before its job began) gets one. A Complete record stays as it is.
+     * (refused before its job began) gets one. A Complete (or Warning) record stays as it is.
      */
     public void parked(ObjectEvent event, String reason, String queue) {
         JobRecord.Source source = new JobRecord.Source(event.bucket(), event.key(), event.eTag(), event.size());
@@ -139,7 +147,7 @@ public final class JobTracker {
     /** The upload's dead letter was moved back to its queue ({@code dlq redrive}): Submitted again. */
     public void redriven(String sourceKey) {
         change(sourceKey, current -> current == null || !current.state().terminal()
-                || current.state() == JobState.COMPLETE ? null : current.redriven(now()));
+                || current.state().ready() ? null : current.redriven(now()));
     }
 
     /**

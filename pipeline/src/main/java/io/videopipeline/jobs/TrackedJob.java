@@ -6,12 +6,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One attempt at a job, as its record sees it: Progressing once the input is probed, then ffmpeg's progress at
- * most every {@code progressInterval}, then Complete. Progress arrives on the thread reading ffmpeg's output.
+ * most every {@code progressInterval}, then Complete (or Warning: complete, with something the user should know).
+ * Progress arrives on the thread reading ffmpeg's output.
+ *
+ * <p>The ETA ({@link Eta}) takes the encode's speed over its recent past ({@link RecentSpeed}), and counts the work
+ * after the encode too: its shape from this job's own download and probe
+ * ({@link #fetched}), its scale from how far that estimate was off for the jobs finished before
+ * ({@link FinishCalibration}), which this job's own finish then teaches.
  */
 public final class TrackedJob implements ProgressListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrackedJob.class);
 
     private final JobTracker tracker;
     private final JobRecord.Source source;
@@ -20,13 +30,19 @@ public final class TrackedJob implements ProgressListener {
     private final int attempt;
     private final Duration interval;
     private final Clock clock;
+    private final FinishCalibration calibration;
+    private final RecentSpeed speed = new RecentSpeed();
     private volatile Duration mediaDuration;
     private volatile Instant encodeStarted;
+    private volatile Eta.Finish finish = Eta.Finish.NONE;
+    private volatile Instant encodeEnded;
+    private volatile long encodedBytes = -1;
     private Instant lastWrite;
 
     /** @param attempt the attempt this is ({@link JobRecord#attempts()} of its Submitted record); 0 if it has none */
     TrackedJob(JobTracker tracker, JobRecord.Source source, String backend, String jobId, int attempt,
-               Duration interval, Clock clock) {
+               Duration interval, Clock clock, FinishCalibration calibration) {
+        this.calibration = calibration;
         this.tracker = tracker;
         this.source = source;
         this.backend = backend;
@@ -40,6 +56,20 @@ public final class TrackedJob implements ProgressListener {
         return attempt;
     }
 
+    /**
+     * The input was downloaded and probed: what a byte costs to move from S3 and a media tool to start, here and now,
+     * which the work after the encode repeats — the uploads of every output byte, a probe per rendition and the
+     * packager's start.
+     *
+     * @param bytes      the input's size (negative if unknown)
+     * @param renditions the renditions the job writes
+     */
+    public void fetched(long bytes, Duration download, Duration probe, int renditions) {
+        double perByte = bytes > 0 && download != null ? download.toNanos() / 1e9 / bytes : 0;
+        double fixed = probe == null ? 0 : probe.toNanos() / 1e9 * (renditions + 1);
+        finish = new Eta.Finish(perByte, fixed);
+    }
+
     /** The input passed the probe and the encode begins: Progressing at 0 %. */
     public void probed(Duration duration) {
         mediaDuration = duration;
@@ -49,10 +79,20 @@ public final class TrackedJob implements ProgressListener {
 
     @Override
     public void onProgress(Progress progress) {
+        if (progress.outputBytes() > 0) {
+            encodedBytes = progress.outputBytes();
+        }
+        if ((progress.done() || progress.percent() >= 100) && encodeEnded == null) {
+            // the media is encoded: what follows (ffmpeg's own flush and faststart rewrite included) is the work
+            // after the encode that the ETA estimates apart, and learns from
+            encodeEnded = clock.instant();
+        }
         if (progress.done() || progress.percent() <= 0 || progress.percent() >= 100) {
             return; // 100 % is Complete's to say, once the renditions are stored
         }
         Instant now = clock.instant();
+        double recent = encodeStarted == null || progress.encoded() == null ? -1
+                : speed.add(Duration.between(encodeStarted, now), progress.encoded());
         synchronized (this) {
             if (lastWrite != null && Duration.between(lastWrite, now).compareTo(interval) < 0) {
                 return;
@@ -60,7 +100,9 @@ public final class TrackedJob implements ProgressListener {
             lastWrite = now;
         }
         Duration elapsed = encodeStarted == null ? null : Duration.between(encodeStarted, now);
-        OptionalLong eta = Eta.secondsLeft(progress.percent(), mediaDuration, progress.speed(), elapsed);
+        OptionalLong eta = Eta.secondsLeft(progress.percent(), mediaDuration,
+                recent > 0 ? recent : progress.speed(), elapsed,
+                progress.outputBytes(), finish.times(calibration.factor()));
         write(Math.round(progress.percent() * 10) / 10.0, eta.isPresent() ? eta.getAsLong() : null,
                 progress.speed() >= 0 ? progress.speed() : null);
     }
@@ -79,13 +121,44 @@ public final class TrackedJob implements ProgressListener {
      * writes failed (S3 was unreachable for a moment) is made whole here.
      */
     public void complete(List<JobRecord.Output> outputs) {
+        finished(outputs, null);
+    }
+
+    /**
+     * Warning: the renditions of this upload are stored, as for {@link #complete}, and {@code why} is what the user
+     * should know about them (Elastic Transcoder's "completed with warnings"). The fan-out runs as for Complete.
+     */
+    public void warning(List<JobRecord.Output> outputs, String why) {
+        finished(outputs, why);
+    }
+
+    private void finished(List<JobRecord.Output> outputs, String warning) {
+        learnFinish();
         tracker.change(source.key(), current -> {
-            if (current == null) {
-                return JobRecord.submitted(source, backend, jobId, null, null, tracker.now())
-                        .complete(outputs, tracker.now());
+            JobRecord base = current != null ? current
+                    : JobRecord.submitted(source, backend, jobId, null, null, tracker.now());
+            if (!base.isOf(source)) {
+                return null;
             }
-            return current.isOf(source) ? current.complete(outputs, tracker.now()) : null;
+            return warning == null ? base.complete(outputs, tracker.now())
+                    : base.warning(warning, outputs, tracker.now());
         });
+    }
+
+    /** How long the work after the encode took against its estimate at the encode's end: the next jobs learn it. */
+    private void learnFinish() {
+        Instant ended = encodeEnded;
+        if (ended == null) {
+            return;
+        }
+        double actual = Duration.between(ended, clock.instant()).toNanos() / 1e9;
+        double estimated = finish.seconds(100, encodedBytes);
+        LOG.info("Job {}: the work after the encode took {} s, estimated {} s at the encode's end ({} s a GB, {} s"
+                        + " fixed, {} MB encoded) times {}", jobId, String.format("%.2f", actual),
+                String.format("%.2f", estimated), String.format("%.1f", finish.secondsPerByte() * 1e9),
+                String.format("%.2f", finish.fixedSeconds()), String.format("%.1f", encodedBytes / 1e6),
+                String.format("%.2f", calibration.factor()));
+        calibration.learn(estimated, actual);
     }
 
     /** Only into this attempt's record: a later attempt (a competing consumer) owns the progress now. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.videopipeline.event.ObjectEvent;
 import io.videopipeline.jobs.BackendReport;
-import io.videopipeline.jobs.JobSources;
 import io.videopipeline.jobs.JobState;
 import io.videopipeline.jobs.JobTracker;
 import io.videopipeline.logging.LogText;

@@ -2,7 +2,6 @@ package io.videopipeline.transcode;
 
 import io.videopipeline.failure.AwsErrors;
 import io.videopipeline.jobs.JobRecord;
-import io.videopipeline.jobs.JobSources;
 import io.videopipeline.jobs.JobTracker;
 import io.videopipeline.jobs.TrackedJob;
 import io.videopipeline.logging.LogText;
@@ -126,8 +125,8 @@ public final class FfmpegTranscoder implements Transcoder {
     }
 
     /** The record's {@code preset} of a streaming package's master playlist and of its poster. */
-    static final String PACKAGE_MASTER = "hls";
-    static final String PACKAGE_POSTER = "poster";
+    static final String PACKAGE_MASTER = JobRecord.Output.PACKAGE_MASTER;
+    static final String PACKAGE_POSTER = JobRecord.Output.PACKAGE_POSTER;
 
     @Override
     public TranscodeResult submit(TranscodeJob job) {
@@ -157,13 +156,49 @@ public final class FfmpegTranscoder implements Transcoder {
             return new TranscodeResult(BACKEND, jobId, List.of(), false);
         }
         List<String> written = result.written();
+        String warning = warning(result.encoding());
+        if (warning != null) {
+            LOG.warn("Transcoded {} (job {}) with a warning: {}", object, jobId, warning);
+        }
         if (tracked != null) {
-            tracked.complete(steps.outputs(result.input().duration()));
+            List<JobRecord.Output> listed = steps.outputs(result.input().duration());
+            if (warning == null) {
+                tracked.complete(listed);
+            } else {
+                tracked.warning(listed, warning);
+            }
         }
         LOG.info("Transcoded {} (job {}) in {} ms: {}", object, jobId,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                 written.stream().map(LogText::safe).toList());
         return new TranscodeResult(BACKEND, jobId, written, false);
+    }
+
+    /** Longest piece of ffmpeg's own text quoted in a warning. */
+    private static final int QUOTE_CHARS = 160;
+
+    /**
+     * What makes a job that wrote every rendition end in Warning rather than Complete, or null for nothing: decode
+     * errors that ffmpeg survived. A damaged upload (a broken transfer, a bad sector, a truncated camera file)
+     * often still decodes: the decoder conceals the broken macroblocks or skips the packets, ffmpeg exits 0, and
+     * the renditions show smears or jumps where the source is damaged. That is what a user wants to know, and can
+     * act on (upload the original again); nothing else in the job would tell them. Left out on purpose: a source
+     * without audio and a rung left out because it would upscale are the pipeline working as documented on a valid
+     * upload, and ffmpeg's mere warnings (a deprecated pixel format of the pictures, a queue flushed at the end)
+     * come with clean sources too.
+     */
+    static String warning(io.videopipeline.media.FfmpegProcess.Outcome encoding) {
+        if (encoding == null || encoding.errors() == 0) {
+            return null;
+        }
+        String first = encoding.errorLines().isEmpty() ? "" : encoding.errorLines().get(0);
+        if (first.length() > QUOTE_CHARS) {
+            first = first.substring(0, QUOTE_CHARS) + "...";
+        }
+        return "the source is damaged: ffmpeg met " + encoding.errors() + " decode error"
+                + (encoding.errors() == 1 ? "" : "s") + " and concealed them, so the renditions may show glitches"
+                + " where the upload is broken (upload the original again to be sure)"
+                + (first.isEmpty() ? "" : "; first: " + LogText.safe(first));
     }
 
     /** The pipeline's checks between the encoder's steps, and the outputs for the job record as they are stored. */
@@ -197,6 +232,13 @@ public final class FfmpegTranscoder implements Transcoder {
             jobs.distribute(job, jobId, info);
             distributed = true;
             return true;
+        }
+
+        @Override
+        public void fetched(long bytes, Duration download, Duration probe) {
+            if (tracked != null) {
+                tracked.fetched(bytes, download, probe, job.outputs().size());
+            }
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.videopipeline.transcode;
 
 import io.videopipeline.media.Preset;
 
+import io.videopipeline.event.KeyPattern;
 import io.videopipeline.event.ObjectEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,27 +85,7 @@ public final class OutputKeys {
      * in; also names an upload's other objects (its job record).
      */
     public static String expand(String pattern, String inputKey, String presetName) {
-        int slash = inputKey.lastIndexOf('/');
-        String dir = inputKey.substring(0, slash + 1);
-        String file = inputKey.substring(slash + 1);
-        int dot = file.lastIndexOf('.');
-        String name = dot > 0 ? file.substring(0, dot) : file;
-        String ext = dot > 0 ? file.substring(dot + 1) : "";
-        // One pass, so that a '{' inside the key itself is never taken for a placeholder.
-        Matcher m = PLACEHOLDER.matcher(pattern);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = switch (m.group(1)) {
-                case "dir" -> dir;
-                case "name" -> name;
-                case "ext" -> ext;
-                case "preset" -> presetName;
-                default -> m.group();
-            };
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        m.appendTail(out);
-        return out.toString();
+        return KeyPattern.expand(pattern, inputKey, presetName);
     }
 
     /** A job for every preset, in order, from an upload event. */

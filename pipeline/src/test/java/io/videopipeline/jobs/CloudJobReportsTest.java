@@ -79,6 +79,28 @@ class CloudJobReportsTest {
     }
 
     @Test
+    void anElasticTranscoderHlsJobListsItsMasterNotItsOutputKeys() {
+        tracker.submitted(UPLOAD, "elastictranscoder", "et-hls", "pipe");
+        // ET's notification of a job with two HLS outputs in one HLSv3 playlist: an HLS output's Key names no object
+        // (ET writes {Key}.m3u8 and {Key}00000.ts …), the playlist's Name + .m3u8 is the master
+        tracker.reported(report(et("COMPLETED", "et-hls", """
+                ,"outputs": [
+                  {"id": "1", "presetId": "1351620000001-000010", "key": "a b/clip+1/clip+1-720p.mp4",
+                   "status": "Complete", "duration": 4, "width": 1280, "height": 720},
+                  {"id": "2", "presetId": "1351620000001-200010", "key": "a b/clip+1/hls/2m", "segmentDuration": "10",
+                   "status": "Complete", "duration": 4, "width": 1024, "height": 576},
+                  {"id": "3", "presetId": "1351620000001-200050", "key": "a b/clip+1/hls/400k", "segmentDuration": "10",
+                   "status": "Complete", "duration": 5, "width": 400, "height": 224}],
+                 "playlists": [{"name": "a b/clip+1/clip+1", "format": "HLSv3",
+                   "outputKeys": ["a b/clip+1/hls/2m", "a b/clip+1/hls/400k"], "status": "Complete"}]""")));
+
+        assertThat(record().outputs()).extracting(JobRecord.Output::key, JobRecord.Output::preset,
+                JobRecord.Output::durationSeconds).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("a b/clip+1/clip+1-720p.mp4", "1351620000001-000010", 4.0),
+                org.assertj.core.groups.Tuple.tuple("a b/clip+1/clip+1.m3u8", JobRecord.Output.PACKAGE_MASTER, 5.0));
+    }
+
+    @Test
     void aFailedJobEndsErrorWithTheServicesReason() throws IOException {
         tracker.submitted(UPLOAD, "elastictranscoder", "et-1", "pipe");
         tracker.reported(report(et("ERROR", "et-1", """

@@ -37,6 +37,21 @@ class JobRecordTest {
     }
 
     @Test
+    void warningIsReadyAsCompleteIs() {
+        // complete with something to say: the renditions exist, so nothing moves it back either
+        JobRecord warning = first.progressing(40, 3L, 1.0, T).warning("the source is damaged", List.of(
+                new JobRecord.Output("a/clip/clip-720p.mp4", "720p", 5L, 1.0, null, null)), T);
+        assertThat(warning).extracting(JobRecord::state, JobRecord::percent, JobRecord::etaSeconds, JobRecord::reason)
+                .containsExactly(JobState.WARNING, 100.0, 0L, "the source is damaged");
+        assertThat(warning.state().ready()).isTrue();
+        assertThat(warning.supersedes(first.progressing(40, 3L, 1.0, T))).isTrue();
+        assertThat(JobRecord.submitted(UPLOAD, "ffmpeg", "ffmpeg-1", null, warning, T).supersedes(warning)).isFalse();
+        assertThat(warning.error("late failure", null, T).supersedes(warning)).isFalse();
+        assertThat(warning.redriven(T).supersedes(warning)).isFalse();
+        assertThat(first.complete(List.of(), T).supersedes(warning)).isFalse();
+    }
+
+    @Test
     void aLaterAttemptWinsOverAnEarlierOneUntilOneCompletes() {
         JobRecord second = JobRecord.submitted(UPLOAD, "ffmpeg", "ffmpeg-1", null, first, T);
         JobRecord firstProgress = first.progressing(50, 1L, 1.0, T);

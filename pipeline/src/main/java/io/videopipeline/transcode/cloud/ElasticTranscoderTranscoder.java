@@ -3,7 +3,7 @@ package io.videopipeline.transcode.cloud;
 import io.videopipeline.media.RenditionMetadata;
 
 import io.videopipeline.failure.AwsErrors;
-import io.videopipeline.jobs.JobSources;
+import io.videopipeline.transcode.JobSources;
 import io.videopipeline.jobs.JobTracker;
 import io.videopipeline.transcode.ExistingOutputs;
 import io.videopipeline.logging.LogText;

@@ -1,7 +1,7 @@
 package io.videopipeline.transcode.cloud;
 
 import io.videopipeline.failure.AwsErrors;
-import io.videopipeline.jobs.JobSources;
+import io.videopipeline.transcode.JobSources;
 import io.videopipeline.jobs.JobTracker;
 import io.videopipeline.transcode.TranscodeJob;
 import io.videopipeline.transcode.TranscodeOutput;

@@ -1,8 +1,8 @@
-package io.videopipeline.jobs;
+package io.videopipeline.transcode;
 
-import io.videopipeline.transcode.TranscodeJob;
+import io.videopipeline.jobs.JobRecord;
 
-/** The upload a transcode job is for, as its job record names it. */
+/** The upload a transcode job is for, as its job record names it (here, so that the jobs package needs no transcode job). */
 public final class JobSources {
 
     private JobSources() {
