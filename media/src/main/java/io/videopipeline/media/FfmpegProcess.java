@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -311,6 +312,19 @@ public final class FfmpegProcess {
         }
     }
 
+    /**
+     * A job's temp dir and ffmpeg's object addresses ({@code [mov @ 0x55ff…]}) say nothing to whoever reads a failure
+     * (the dead letter's reason, the job record, the console, a mail), and the runner's paths are nobody else's
+     * business: stderr lines keep only the file names ({@code source.mov}, {@code 0-1080p.mp4}).
+     */
+    private static final Pattern RUNNER_PATH =
+            Pattern.compile("(?:file:|(?<![\\w:/.]))/(?:[^\\s/:'\"]+/)+(?=[^\\s/:'\"])");
+    private static final Pattern OBJECT_ADDRESS = Pattern.compile(" @ 0x[0-9a-f]+(?=])");
+
+    static String withoutRunnerDetail(String line) {
+        return OBJECT_ADDRESS.matcher(RUNNER_PATH.matcher(line).replaceAll("")).replaceAll("");
+    }
+
     /** The last lines of stderr (older lines fall off), and the lines at level error. */
     private static final class StderrRing {
         private final Deque<String> lines = new ArrayDeque<>(STDERR_LINES);
@@ -321,10 +335,11 @@ public final class FfmpegProcess {
             return new ErrorLines(List.copyOf(errors), errorCount);
         }
 
-        synchronized void add(String line) {
-            if (line.isBlank()) {
+        synchronized void add(String raw) {
+            if (raw.isBlank()) {
                 return;
             }
+            String line = withoutRunnerDetail(raw);
             String error = ErrorLines.text(line);
             if (error != null) {
                 errorCount++;

@@ -122,6 +122,24 @@ class FfmpegProcessTest {
     }
 
     @Test
+    void aFailureNamesTheRunnersFilesWithoutItsTempDirOrFfmpegsAddresses() {
+        String script = "echo '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55ff6557b280] moov atom not found' >&2;"
+                + " echo 'file:/tmp/junit-149/app/work/ffmpeg-ef69-1348/source.mov: Invalid data found' >&2;"
+                + " echo \"Output #0, mp4, to '/var/tmp/w/ffmpeg-1/0-1080p.mp4':\" >&2;"
+                + " echo 'not from us: s3://video-upload/a/b/clip.mov and 10/20/30' >&2; exit 1";
+
+        assertThatThrownBy(() -> process.transcode(List.of("sh", "-c", script), "video-upload", "a/clip.mov", "j",
+                null, ProgressListener.NONE))
+                .isInstanceOfSatisfying(TranscodeFailedException.class, e -> {
+                    assertThat(e.getMessage()).doesNotContain("/tmp/", "0x55ff", "ffmpeg-ef69")
+                            .contains("[mov,mp4,m4a,3gp,3g2,mj2] moov atom not found",
+                                    "source.mov: Invalid data found", "to '0-1080p.mp4':",
+                                    "s3://video-upload/a/b/clip.mov and 10/20/30");
+                    assertThat(e.stderrTail()).noneMatch(line -> line.contains("/tmp/"));
+                });
+    }
+
+    @Test
     void timeoutKillsTheWholeProcessTree() throws Exception {
         Path pidFile = dir.resolve("child.pid");
         // A child that would outlive its parent if only the parent were killed.
