@@ -6,7 +6,9 @@
 # usage:  docker/smoke-test.sh            (from anywhere; run as root, like CI)
 #
 # Asserts: healthy within SMOKE_HEALTH_TIMEOUT; 3 renditions + 3 .json in video-transcoded within
-# SMOKE_PIPELINE_TIMEOUT, and the HLS master playable by its public URL (anonymous ffprobe); the process is not root; the mounted routes dir replaced the baked one;
+# SMOKE_PIPELINE_TIMEOUT, and the HLS master playable by its public URL (anonymous ffprobe); the web console
+# reachable from the host with its token (page served, 401 without the token, the upload listed with it);
+# the process is not root; the mounted routes dir replaced the baked one;
 # `podman stop -t 30` ends the JVM within the grace period (no SIGKILL). Prints timings; exits
 # non-zero on any failure; removes its container, volume and temp files on exit.
 #
@@ -126,7 +128,10 @@ EOF
 chmod 0755 "$work" "$work/routes"; chmod 0644 "$work/routes"/*.yaml # the container runs as uid 10001
 
 # ---- run ------------------------------------------------------------------------------------------
-s3_port=$(free_port); http_port=$(free_port)
+s3_port=$(free_port); http_port=$(free_port); console_port=$(free_port)
+# The console binds 0.0.0.0 inside the container so the published port reaches it, which it allows only with a
+# token (a random one per run, never written to a file).
+console_token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 podman volume create "$volume" >/dev/null
 log "starting $name (local cloud on 127.0.0.1:$s3_port, health on 127.0.0.1:$http_port)"
 t_start=$(now)
@@ -135,7 +140,8 @@ t_start=$(now)
 # shellcheck disable=SC2086
 podman run -d --name "$name" \
   --network slirp4netns --health-interval disable \
-  -p "127.0.0.1:$s3_port:4566" -p "127.0.0.1:$http_port:8080" \
+  -p "127.0.0.1:$s3_port:4566" -p "127.0.0.1:$http_port:8080" -p "127.0.0.1:$console_port:8000" \
+  -e PIPELINE_CONSOLE_HOST=0.0.0.0 -e PIPELINE_CONSOLE_TOKEN="$console_token" \
   -v "$volume:/data" \
   -v "$work/routes:/app/routes:ro" \
   -e PIPELINE_FFMPEG_X264_PRESET=ultrafast \
@@ -212,6 +218,17 @@ else
   else
     fail "after $pipeline_timeout s still missing in video-transcoded: ${missing[*]}"
   fi
+fi
+
+# ---- the web console, from the host through its published port ----------------------------------------
+console="http://127.0.0.1:$console_port"
+curl -fsS "$console/" | grep -q '<title>' || fail "the console's page is not served at $console/"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$console/api/uploads")
+[ "$code" = 401 ] || fail "the console API answered $code without the token (401 expected)"
+if curl -fsS -H "Authorization: Bearer $console_token" "$console/api/uploads?q=smoke-clip" | grep -q '"key":"smoke-clip.mov"'; then
+  log "web console reachable on $console: page served, 401 without the token, the upload listed with it"
+else
+  fail "the console API with the token does not list smoke-clip.mov"
 fi
 
 # ---- graceful stop ----------------------------------------------------------------------------------

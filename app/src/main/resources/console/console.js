@@ -212,9 +212,13 @@ function update(card, job) {
   card.querySelector('.percent').textContent = transcoding && percent != null ? percent.toFixed(0) + '%' : '';
   card.querySelector('.eta').textContent =
     transcoding && job.etaSeconds != null ? 'about ' + duration(job.etaSeconds) + ' left' : '';
+  // a Warning job is ready (its renditions are whole) but its source was damaged: say so beside "ready"
+  const warned = state === 'ready' && job.state === 'Warning';
   const reason = card.querySelector('.reason');
-  reason.textContent = state === 'failed' ? job.reason || 'failed (no reason recorded)' : '';
-  reason.hidden = state !== 'failed';
+  reason.textContent = state === 'failed' ? job.reason || 'failed (no reason recorded)'
+    : warned ? 'warning: ' + (job.reason || 'the transcoder reported a warning') : '';
+  reason.hidden = state !== 'failed' && !warned;
+  card.classList.toggle('warned', warned);
   card.querySelector('.updated').textContent = job.updated ? 'updated ' + new Date(job.updated).toLocaleString() : '';
   card.querySelector('.attempts').textContent = job.attempts > 1 ? 'attempt ' + job.attempts : '';
   card.querySelector('.retry').hidden = state !== 'failed';

@@ -62,6 +62,21 @@ public final class EndToEnd {
         return bytes;
     }
 
+    /**
+     * A 4 s 320x180 MPEG-TS damaged but decodable: every 7th packet of its middle third scrambled, sync bytes kept,
+     * so ffmpeg conceals decode errors and exits 0 (a job that ends Warning).
+     */
+    public static byte[] damagedTs(Path dir) throws IOException {
+        byte[] bytes = Files.readAllBytes(clip(dir, "clean.ts", "320x180", true, 4));
+        int packets = bytes.length / 188;
+        for (int p = packets / 3; p < 2 * packets / 3; p += 7) {
+            for (int i = 4; i < 60; i++) {
+                bytes[p * 188 + i] ^= 0x5A;
+            }
+        }
+        return bytes;
+    }
+
     public static void upload(S3Client s3, String bucket, String key, Path file) {
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
     }

@@ -23,6 +23,7 @@ import io.videopipeline.PipelineTestApp;
 import io.videopipeline.jobs.JobRecord;
 import io.videopipeline.jobs.JobRecordKeys;
 import io.videopipeline.jobs.JobRecordStore;
+import io.videopipeline.jobs.JobState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -35,6 +36,7 @@ import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * The web console in a real browser against the real runner (profile local, ffmpeg backend, streaming on, the
@@ -400,6 +402,22 @@ class ConsolePageTest {
     }
 
     /** Waits until set-permissions has opened the package: an anonymous GET of the master succeeds. */
+    @Test
+    @Order(8)
+    void aDamagedButDecodableUploadIsReadyWithItsWarningShown() throws Exception {
+        String key = "damaged.ts";
+        app.s3().putObject(b -> b.bucket("video-upload").key(key), RequestBody.fromBytes(EndToEnd.damagedTs(work)));
+        page.open();
+
+        BROWSER.await(Duration.ofSeconds(120)).withMessage(() -> "ready; " + page.card(key))
+                .until(d -> "ready".equals(page.state(key)));
+        JobRecord record = records.read(key).orElseThrow();
+        assertThat(record.state()).isEqualTo(JobState.WARNING);
+        BROWSER.await(Duration.ofSeconds(10)).withMessage(() -> "the warning; " + page.card(key))
+                .until(d -> ("warning: " + record.reason()).equals(page.card(key).get("reason")));
+        assertThat(page.card(key).get("retryShown")).isEqualTo(false);
+    }
+
     private static void awaitPublic(String key) {
         URI url = URI.create(app.config().get("pipeline.aws.endpoint-url") + "/" + transcoded() + "/"
                 + key.replace(" ", "%20"));

@@ -8,7 +8,6 @@ import io.videopipeline.EndToEnd;
 import io.videopipeline.JobEventWatch;
 import io.videopipeline.PipelineTestApp;
 import io.videopipeline.app.JobConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -53,14 +52,7 @@ class DamagedUploadWarningTest {
 
     @Test
     void aDamagedButDecodableUploadEndsWarningWithTheReasonAndStillFansOut() throws Exception {
-        Path clean = EndToEnd.clip(work, "clean.ts", "320x180", true, 4);
-        byte[] bytes = Files.readAllBytes(clean);
-        int packets = bytes.length / 188;
-        for (int p = packets / 3; p < 2 * packets / 3; p += 7) { // every 7th packet of the middle third, sync byte kept
-            for (int i = 4; i < 60; i++) {
-                bytes[p * 188 + i] ^= 0x5A;
-            }
-        }
+        byte[] bytes = EndToEnd.damagedTs(work);
         app.s3().putObject(b -> b.bucket("video-upload").key(KEY), RequestBody.fromBytes(bytes));
 
         JobRecord record = await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200))

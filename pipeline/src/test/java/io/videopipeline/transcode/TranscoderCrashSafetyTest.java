@@ -190,7 +190,7 @@ class TranscoderCrashSafetyTest {
             assertThat(p.normalize().startsWith(work)).as("%s inside %s", p, work).isTrue();
             // temp names come from a hash of the job, never from the key
             assertThat(work.relativize(p).toString())
-                    .matches("ffmpeg-[0-9a-f]{16}-\\d+(/(source\\.mov|\\.owner\\.lock|out(/\\d-[a-z0-9-]+\\.mp4)?))?");
+                    .matches("ffmpeg-[0-9a-f]{16}-\\d+(/(source\\.mov|vstats\\.log|\\.owner\\.lock|out(/\\d-[a-z0-9-]+\\.mp4)?))?");
         });
         assertThat(listFiles(sandbox)).containsExactly(sandbox.resolve("jail"), work);
         assertThat(Path.of("/escape")).doesNotExist();
