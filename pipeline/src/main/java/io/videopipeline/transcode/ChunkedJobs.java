@@ -267,7 +267,10 @@ public final class ChunkedJobs {
                     messageId);
         }
         FfmpegProbe.MediaInfo info = sourceInfo(job, work);
-        if (!ExistingOutputs.allWrittenFor(s3, job, job.outputBucket())) {
+        if (transcoder.stitchedBefore(job)) {
+            // this message's earlier delivery uploaded everything, then died before the record or the clean-up
+            transcoder.completeStitched(job, jobId, info);
+        } else {
             transcoder.stitch(job, jobId, chunks, plan, work, info);
         }
         removeWork(job.outputBucket(), work);
