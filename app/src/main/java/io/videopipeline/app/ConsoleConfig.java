@@ -73,7 +73,9 @@ public final class ConsoleConfig {
                 config.getList("pipeline.transcode.exclude-prefixes"), config.getList("pipeline.transcode.suffixes"));
         List<String> queues = new ArrayList<>(List.of(config.require("pipeline.queues.upload-events"),
                 config.require("pipeline.queues.email"), config.require("pipeline.queues.acl"),
-                config.require("pipeline.queues.metadata")));
+                config.require("pipeline.queues.metadata"),
+                // split-and-stitch tasks: a poison chunk parks its upload's job in this queue's DLQ
+                config.require("pipeline.queues.chunks")));
         if (config.getBoolean("pipeline.job-events.enabled", false)) {
             queues.add(config.require("pipeline.queues.job-events"));
         }

@@ -158,8 +158,12 @@ class ConsoleApiTest {
         JsonNode dlq = console.get("/api/dlq").json();
         assertThat(dlq.get("queues")).extracting(n -> n.get("queue").asText())
                 .contains("video-upload-events", "transcoded-video-email", "transcoded-video-acl",
-                        "transcoded-video-metadata");
+                        "transcoded-video-metadata", "transcode-chunks");
         await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters("video-upload-events") >= 2);
+        // a dead chunk task counts as the chunk queue's
+        int chunkLetters = deadLetters("transcode-chunks");
+        app.sqs().sendMessage(b -> b.queueUrl(app.queueUrl("transcode-chunks-dlq")).messageBody("{}"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters("transcode-chunks") == chunkLetters + 1);
 
         ConsoleClient.Answer retried = console.post("/api/uploads/retry?key=" + q(key), null);
         assertThat(retried.status()).as(retried.text()).isEqualTo(200);
