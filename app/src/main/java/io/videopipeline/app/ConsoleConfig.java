@@ -83,7 +83,7 @@ public final class ConsoleConfig {
                 new UploadLibrary(store, aws.s3(), links),
                 new BrowserUploads(aws.s3(), aws.s3Presigner(), upload, new ConsoleKeys(filter), settings),
                 new JobFixes(aws.s3(), aws.sqs(), intake, parked, upload, transcoded, queues,
-                        jobSettings.recordKeys()));
+                        jobSettings.recordKeys(), config.require("pipeline.transcode.chunk-prefix")));
     }
 
     private static String hostName() {

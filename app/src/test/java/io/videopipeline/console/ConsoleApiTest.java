@@ -134,12 +134,21 @@ class ConsoleApiTest {
             assertThat(status(r.get("url").asText())).isEqualTo(200);
         }
 
+        // a chunked job's work prefix left behind (its worker stopped before the stitch) goes with the upload
+        String recordKey = app.s3().listObjectsV2(b -> b.bucket(TRANSCODED).prefix("console/parts clip/")).contents()
+                .stream().map(o -> o.key()).filter(k -> k.endsWith(".job.json")).findFirst().orElseThrow();
+        String jobId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(app.s3().getObjectAsBytes(b -> b
+                .bucket(TRANSCODED).key(recordKey)).asByteArray()).get("jobId").asText();
+        app.s3().putObject(b -> b.bucket(TRANSCODED).key("_chunks/" + jobId + "/c00000/o0.part"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("part"));
         // delete: the upload and everything derived from it
         ConsoleClient.Answer deleted = console.delete("/api/uploads?key=" + q(key));
         assertThat(deleted.status()).as(deleted.text()).isEqualTo(200);
         assertThat(deleted.json().get("deleted").asInt()).isGreaterThan(5);
         assertThat(app.s3().listObjectsV2(b -> b.bucket(UPLOAD).prefix("console/parts")).contents()).isEmpty();
         assertThat(app.s3().listObjectsV2(b -> b.bucket(TRANSCODED).prefix("console/parts clip/")).contents()).isEmpty();
+        assertThat(app.s3().listObjectsV2(b -> b.bucket(TRANSCODED).prefix("_chunks/" + jobId + "/")).contents())
+                .isEmpty();
         assertThat(console.get("/api/uploads/detail?key=" + q(key)).status()).isEqualTo(404);
         assertThat(console.delete("/api/uploads?key=" + q(key)).status()).isEqualTo(404);
     }
