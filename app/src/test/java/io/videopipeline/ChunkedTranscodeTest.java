@@ -123,6 +123,13 @@ class ChunkedTranscodeTest {
             }
             List<Message> stitches = takeTasks(1);
             assertThat(stitches).extracting(ChunkedTranscodeTest::task).containsOnly("stitch");
+            // what a stitch starts from: kept to replay below a stitch that dies after its uploads
+            Map<String, byte[]> workBefore = new java.util.TreeMap<>();
+            for (String key : EndToEnd.keys(s3, TRANSCODED, "_chunks/")) {
+                workBefore.put(key, s3.getObjectAsBytes(b -> b.bucket(TRANSCODED).key(key)).asByteArray());
+            }
+            String recordKey = records.keyFor("dup/tone.mov");
+            byte[] recordBefore = s3.getObjectAsBytes(b -> b.bucket(records.bucket()).key(recordKey)).asByteArray();
             // a second stitch message (two workers finishing at once send one each): both run at the same time
             Message stitch = stitches.get(0);
             Message twin = stitch.toBuilder().messageId(stitch.messageId() + "-twin").build();
@@ -145,6 +152,29 @@ class ChunkedTranscodeTest {
             assertThat(EndToEnd.keys(s3, TRANSCODED, "_chunks/")).isEmpty();
             assertThat(notified("dup/tone/")).containsExactlyInAnyOrder("dup/tone/tone-1080p.mp4",
                     "dup/tone/tone-720p.mp4", "dup/tone/tone-web-720p.mp4", "dup/tone/tone.m3u8");
+            Map<String, String> uploaded = eTags("dup/tone/");
+
+            // the stitch's worker died after every upload, before Complete and the clean-up: its message comes back
+            workBefore.forEach((key, kept) -> s3.putObject(b -> b.bucket(TRANSCODED).key(key),
+                    RequestBody.fromBytes(kept)));
+            String claim = workBefore.keySet().iterator().next().replaceFirst("^(_chunks/[^/]+/).*", "$1stitch");
+            s3.putObject(b -> b.bucket(TRANSCODED).key(claim), RequestBody.fromString(stitch.messageId()));
+            s3.putObject(b -> b.bucket(records.bucket()).key(recordKey), RequestBody.fromBytes(recordBefore));
+            assertThat(records.read("dup/tone.mov").orElseThrow().state()).isEqualTo(JobState.PROGRESSING);
+            run(jobs, stitch);
+            JobRecord finished = records.read("dup/tone.mov").orElseThrow();
+            assertThat(finished.state()).isEqualTo(JobState.COMPLETE);
+            assertThat(finished.outputs()).extracting(JobRecord.Output::key).containsExactly(
+                    "dup/tone/tone-1080p.mp4", "dup/tone/tone-720p.mp4", "dup/tone/tone-web-720p.mp4",
+                    "dup/tone/tone.m3u8", "dup/tone/tone-poster.jpg");
+            assertThat(finished.outputs()).allSatisfy(o -> assertThat(o.size()).isPositive());
+            assertThat(EndToEnd.keys(s3, TRANSCODED, "_chunks/")).isEmpty();
+            assertThat(eTags("dup/tone/")).isEqualTo(uploaded); // nothing uploaded again
+            String completed = finished.updated();
+            run(jobs, stitch); // and once more: the work is gone, the record stays as it is
+            assertThat(records.read("dup/tone.mov").orElseThrow().updated()).isEqualTo(completed);
+            assertThat(notified("dup/tone/")).hasSize(4);
+
             // a chunk task arriving after the stitch finds no work left, and says so without failing
             run(jobs, first);
             assertThat(EndToEnd.keys(s3, TRANSCODED, "dup/tone/")).noneMatch(k -> k.endsWith(".part"));
@@ -174,6 +204,15 @@ class ChunkedTranscodeTest {
             assertThat(task(m)).isEqualTo("chunk:-1");
             assertThat(EndToEnd.reason(m)).contains("not a chunk task");
         });
+    }
+
+    /** Key to ETag of every object under {@code prefix} of the transcoded bucket. */
+    private static Map<String, String> eTags(String prefix) {
+        Map<String, String> tags = new java.util.TreeMap<>();
+        s3.listObjectsV2Paginator(b -> b.bucket(TRANSCODED).prefix(prefix)).contents()
+                .stream().filter(o -> !o.key().endsWith(".job.json"))
+                .forEach(o -> tags.put(o.key(), o.eTag() + "@" + o.lastModified()));
+        return tags;
     }
 
     private static void run(ChunkedJobs jobs, Message m) {

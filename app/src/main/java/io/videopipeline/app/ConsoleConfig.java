@@ -73,7 +73,9 @@ public final class ConsoleConfig {
                 config.getList("pipeline.transcode.exclude-prefixes"), config.getList("pipeline.transcode.suffixes"));
         List<String> queues = new ArrayList<>(List.of(config.require("pipeline.queues.upload-events"),
                 config.require("pipeline.queues.email"), config.require("pipeline.queues.acl"),
-                config.require("pipeline.queues.metadata")));
+                config.require("pipeline.queues.metadata"),
+                // split-and-stitch tasks: a poison chunk parks its upload's job in this queue's DLQ
+                config.require("pipeline.queues.chunks")));
         if (config.getBoolean("pipeline.job-events.enabled", false)) {
             queues.add(config.require("pipeline.queues.job-events"));
         }
@@ -81,7 +83,7 @@ public final class ConsoleConfig {
                 new UploadLibrary(store, aws.s3(), links),
                 new BrowserUploads(aws.s3(), aws.s3Presigner(), upload, new ConsoleKeys(filter), settings),
                 new JobFixes(aws.s3(), aws.sqs(), intake, parked, upload, transcoded, queues,
-                        jobSettings.recordKeys()));
+                        jobSettings.recordKeys(), config.require("pipeline.transcode.chunk-prefix")));
     }
 
     private static String hostName() {

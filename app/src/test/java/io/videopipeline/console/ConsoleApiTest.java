@@ -134,12 +134,21 @@ class ConsoleApiTest {
             assertThat(status(r.get("url").asText())).isEqualTo(200);
         }
 
+        // a chunked job's work prefix left behind (its worker stopped before the stitch) goes with the upload
+        String recordKey = app.s3().listObjectsV2(b -> b.bucket(TRANSCODED).prefix("console/parts clip/")).contents()
+                .stream().map(o -> o.key()).filter(k -> k.endsWith(".job.json")).findFirst().orElseThrow();
+        String jobId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(app.s3().getObjectAsBytes(b -> b
+                .bucket(TRANSCODED).key(recordKey)).asByteArray()).get("jobId").asText();
+        app.s3().putObject(b -> b.bucket(TRANSCODED).key("_chunks/" + jobId + "/c00000/o0.part"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("part"));
         // delete: the upload and everything derived from it
         ConsoleClient.Answer deleted = console.delete("/api/uploads?key=" + q(key));
         assertThat(deleted.status()).as(deleted.text()).isEqualTo(200);
         assertThat(deleted.json().get("deleted").asInt()).isGreaterThan(5);
         assertThat(app.s3().listObjectsV2(b -> b.bucket(UPLOAD).prefix("console/parts")).contents()).isEmpty();
         assertThat(app.s3().listObjectsV2(b -> b.bucket(TRANSCODED).prefix("console/parts clip/")).contents()).isEmpty();
+        assertThat(app.s3().listObjectsV2(b -> b.bucket(TRANSCODED).prefix("_chunks/" + jobId + "/")).contents())
+                .isEmpty();
         assertThat(console.get("/api/uploads/detail?key=" + q(key)).status()).isEqualTo(404);
         assertThat(console.delete("/api/uploads?key=" + q(key)).status()).isEqualTo(404);
     }
@@ -158,8 +167,12 @@ class ConsoleApiTest {
         JsonNode dlq = console.get("/api/dlq").json();
         assertThat(dlq.get("queues")).extracting(n -> n.get("queue").asText())
                 .contains("video-upload-events", "transcoded-video-email", "transcoded-video-acl",
-                        "transcoded-video-metadata");
+                        "transcoded-video-metadata", "transcode-chunks");
         await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters("video-upload-events") >= 2);
+        // a dead chunk task counts as the chunk queue's
+        int chunkLetters = deadLetters("transcode-chunks");
+        app.sqs().sendMessage(b -> b.queueUrl(app.queueUrl("transcode-chunks-dlq")).messageBody("{}"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters("transcode-chunks") == chunkLetters + 1);
 
         ConsoleClient.Answer retried = console.post("/api/uploads/retry?key=" + q(key), null);
         assertThat(retried.status()).as(retried.text()).isEqualTo(200);

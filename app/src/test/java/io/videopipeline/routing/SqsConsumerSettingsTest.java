@@ -58,10 +58,11 @@ class SqsConsumerSettingsTest {
                     Map.entry("transcode-chunk", "transcode-chunks"),
                     Map.entry("transcode-video", "video-upload-events"));
 
-            // transcode-video's long jobs: one message per poll, kept invisible while it runs
+            // transcode-video's long jobs: one message per poll, kept invisible while it runs; two in flight, so the
+            // next job's download and the last one's upload overlap the one encode (pipeline.transcode.parallel-encodes)
             assertThat(parameters(consumers.get("transcode-video"))).containsEntry("maxMessagesPerPoll", "1")
                     .containsEntry("visibilityTimeout", "10").containsEntry("extendMessageVisibility", "true")
-                    .containsEntry("concurrentConsumers", "1");
+                    .containsEntry("concurrentConsumers", "2");
             // split-and-stitch tasks are long work too
             assertThat(parameters(consumers.get("transcode-chunk"))).containsEntry("maxMessagesPerPoll", "1")
                     .containsEntry("visibilityTimeout", "10").containsEntry("extendMessageVisibility", "true")

@@ -42,12 +42,23 @@ public final class JobFixes {
     private final String uploadQueue;
     private final List<String> queues;
     private final JobRecordKeys recordKeys;
+    private final String chunkPrefix;
 
     /**
      * @param queues the pipeline's queues (each with a {@code -dlq}); the first is the upload queue transcode-video reads
      */
     public JobFixes(S3Client s3, SqsClient sqs, S3EventIntake intake, ParkedJobs parked, String uploadBucket,
                     String transcodedBucket, List<String> queues, JobRecordKeys recordKeys) {
+        this(s3, sqs, intake, parked, uploadBucket, transcodedBucket, queues, recordKeys, null);
+    }
+
+    /**
+     * @param chunkPrefix the split-and-stitch work prefix of the transcoded bucket ({@code pipeline.transcode.chunk-prefix});
+     *                    a deleted upload's {@code {chunkPrefix}{jobId}/} goes too. Null: none
+     */
+    public JobFixes(S3Client s3, SqsClient sqs, S3EventIntake intake, ParkedJobs parked, String uploadBucket,
+                    String transcodedBucket, List<String> queues, JobRecordKeys recordKeys, String chunkPrefix) {
+        this.chunkPrefix = chunkPrefix;
         this.s3 = s3;
         this.sqs = sqs;
         this.intake = intake;
@@ -154,6 +165,12 @@ public final class JobFixes {
             page.contents().forEach(o -> derived.add(o.key()));
         }
         String record = recordKeys.keyFor(key);
+        String work = chunkWork(record);
+        if (work != null) { // a chunked job's parts left behind (stopped before its stitch cleaned up)
+            for (var page : s3.listObjectsV2Paginator(b -> b.bucket(transcodedBucket).prefix(work))) {
+                page.contents().stream().map(S3Object::key).filter(k -> !k.endsWith("/")).forEach(derived::add);
+            }
+        }
         if (!record.startsWith(folder) && exists(transcodedBucket, record)) {
             derived.add(record);
         }
@@ -167,6 +184,21 @@ public final class JobFixes {
             throw ConsoleError.notFound("nothing stored for that key");
         }
         return JobView.JSON.createObjectNode().put("deleted", deleted);
+    }
+
+    /** {@code {chunkPrefix}{jobId}/} of the job the upload's record names, or null (no record, no such prefix). */
+    private String chunkWork(String recordKey) {
+        if (chunkPrefix == null || !exists(transcodedBucket, recordKey)) {
+            return null;
+        }
+        try {
+            String jobId = JobView.JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(transcodedBucket).key(recordKey))
+                    .asByteArray()).path("jobId").asText("");
+            // the record is ours, but the id becomes part of a prefix: only the shape the ffmpeg backend writes
+            return jobId.matches("[A-Za-z0-9-]{1,64}") ? chunkPrefix + jobId + "/" : null;
+        } catch (java.io.IOException e) {
+            return null; // an unreadable record: nothing to find the work by
+        }
     }
 
     public ObjectNode deadLetters() {

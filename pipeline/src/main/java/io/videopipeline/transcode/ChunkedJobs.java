@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -67,6 +69,8 @@ public final class ChunkedJobs {
     static final String AUDIO = "audio";
     static final String STITCH = "stitch";
     static final String CHUNK = "chunk:";
+    /** S3's most keys in one DeleteObjects. */
+    static final int DELETE_BATCH = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ChunkedJobs.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -266,7 +270,10 @@ public final class ChunkedJobs {
                     messageId);
         }
         FfmpegProbe.MediaInfo info = sourceInfo(job, work);
-        if (!ExistingOutputs.allWrittenFor(s3, job, job.outputBucket())) {
+        if (transcoder.stitchedBefore(job)) {
+            // this message's earlier delivery uploaded everything, then died before the record or the clean-up
+            transcoder.completeStitched(job, jobId, info);
+        } else {
             transcoder.stitch(job, jobId, chunks, plan, work, info);
         }
         removeWork(job.outputBucket(), work);
@@ -345,12 +352,27 @@ public final class ChunkedJobs {
                 != null;
     }
 
-    /** One DeleteObject per key: a job has a few hundred parts at most, and every S3 we meet supports it. */
+    /**
+     * DeleteObjects in batches of at most 1,000 keys (S3's limit), each batch's per-key errors checked: S3 answers
+     * 200 with the keys it could not delete listed in the body, so a batch that "succeeded" may have left some. Any
+     * such key fails the stitch (transient: its message comes back and removes what is left). Keys ending in
+     * {@code /} are skipped: the pipeline writes none, and the local cloud's filesystem store lists its directories
+     * so (S3 does not); naming them in a batch was seen to hang S3Proxy.
+     */
     private void removeWork(String bucket, String work) {
-        List<String> keys = s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(work)).contents().stream()
-                .map(S3Object::key).toList();
-        for (String key : keys) {
-            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        List<ObjectIdentifier> keys = s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(work)).contents()
+                .stream().map(S3Object::key).filter(k -> !k.endsWith("/"))
+                .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+        for (int i = 0; i < keys.size(); i += DELETE_BATCH) {
+            List<ObjectIdentifier> batch = keys.subList(i, Math.min(keys.size(), i + DELETE_BATCH));
+            List<S3Error> errors = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(batch).quiet(true)))
+                    .errors();
+            if (!errors.isEmpty()) {
+                S3Error first = errors.get(0);
+                throw new IllegalStateException("could not remove " + errors.size() + " of the " + keys.size()
+                        + " work objects of " + LogText.safe(work) + ", e.g. " + LogText.safe(first.key()) + ": "
+                        + LogText.safe(first.code()) + " " + LogText.safe(first.message()));
+            }
         }
         LOG.info("Removed the {} work objects of {}", keys.size(), LogText.safe(work));
     }

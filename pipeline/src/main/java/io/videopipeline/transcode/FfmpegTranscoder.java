@@ -14,6 +14,7 @@ import io.videopipeline.media.ProgressListener;
 import io.videopipeline.media.RenditionMetadata;
 import io.videopipeline.media.SourceMetadata;
 import io.videopipeline.media.SourceMissingException;
+import io.videopipeline.s3.S3Objects;
 import io.videopipeline.stream.StreamKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +72,7 @@ public final class FfmpegTranscoder implements Transcoder {
     private final MediaEncoder encoder;
     private final KeyCollision onCollision;
     private final JobTracker tracker;
+    private final boolean streaming;
     /** Split-and-stitch across the fleet for long sources; null: every job is encoded here, whole. */
     private volatile ChunkedJobs chunked;
 
@@ -113,6 +115,7 @@ public final class FfmpegTranscoder implements Transcoder {
         this.listener = listener == null ? ProgressListener.NONE : listener;
         FfmpegTools.check(Objects.requireNonNull(settings, "settings"));
         this.encoder = new MediaEncoder(s3, settings, BACKEND, slots);
+        this.streaming = settings.streaming().enabled();
     }
 
     MediaEncoder encoder() {
@@ -349,15 +352,90 @@ public final class FfmpegTranscoder implements Transcoder {
         steps.inputDuration = info.duration();
         MediaEncoder.Result result = chunks.stitch(new MediaEncoder.Request(jobId + "-stitch", job.inputBucket(),
                 job.inputKey(), job.inputSize(), job.outputBucket(), outputs, null), plan, work, info, steps);
-        if (tracker != null) {
-            tracker.reported(new io.videopipeline.jobs.BackendReport(BACKEND, jobId, null,
-                    io.videopipeline.jobs.JobState.COMPLETE, 100.0, JobSources.of(job),
-                    steps.outputs(info.duration()), null));
-        }
+        reportStitched(job, jobId, steps.outputs(info.duration()));
         LOG.info("Stitched s3://{}/{} (job {}, {} chunks) in {} ms: {}", job.inputBucket(),
                 LogText.safe(job.inputKey()), jobId, plan.count(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                 result.written().stream().map(LogText::safe).toList());
+    }
+
+    /**
+     * Whether a stitch of this job uploaded everything already: every rendition written for this ETag and, streaming
+     * on, the master playlist, which the package uploads last. A stitch whose worker died after its uploads but
+     * before the record said Complete leaves exactly this; its redelivery then only finishes the job
+     * ({@link #completeStitched}) instead of uploading (and notifying) anything again.
+     */
+    boolean stitchedBefore(TranscodeJob job) {
+        if (!ExistingOutputs.allWrittenFor(s3, job, job.outputBucket())) {
+            return false;
+        }
+        String master = masterOf(job);
+        if (master == null) {
+            return true;
+        }
+        return job.inputETag().equals(Optional.ofNullable(S3Objects.headOrNull(s3, job.outputBucket(), master))
+                .map(h -> h.metadata().get(RenditionMetadata.SOURCE_ETAG)).orElse(null));
+    }
+
+    /**
+     * Complete on the record of a job {@link #stitchedBefore} says is uploaded, its outputs listed from their heads
+     * (sizes, the source's duration; no probed width and height, which only the stitch that wrote them had). A record
+     * that says Complete for this job already is left alone: its event was published once.
+     */
+    void completeStitched(TranscodeJob job, String jobId, FfmpegProbe.MediaInfo info) {
+        if (tracker == null) {
+            return;
+        }
+        Optional<JobRecord> current = tracker.store().read(job.inputKey());
+        if (current.isPresent() && jobId.equals(current.get().jobId())
+                && current.get().state() == io.videopipeline.jobs.JobState.COMPLETE) {
+            LOG.info("Job {} is uploaded and its record says Complete: nothing left to report", jobId);
+            return;
+        }
+        Double seconds = info.duration() == null ? null : info.duration().toMillis() / 1000.0;
+        List<JobRecord.Output> outputs = new ArrayList<>();
+        for (TranscodeOutput output : job.outputs()) {
+            outputs.add(new JobRecord.Output(output.key(), output.preset().name(), size(job, output.key()), seconds,
+                    null, null));
+        }
+        String master = masterOf(job);
+        if (master != null) {
+            outputs.add(new JobRecord.Output(master, PACKAGE_MASTER, size(job, master), seconds, null, null));
+            String poster = StreamKeys.posterKey(master);
+            Long posterSize = size(job, poster);
+            if (posterSize != null) {
+                outputs.add(new JobRecord.Output(poster, PACKAGE_POSTER, posterSize, null, null, null));
+            }
+        }
+        LOG.info("Job {} was uploaded by a stitch that did not report it: reporting Complete now", jobId);
+        reportStitched(job, jobId, outputs);
+    }
+
+    /**
+     * Complete on the record; a record that cannot be written fails the stitch before its work prefix goes, so that
+     * its message comes back and {@link #completeStitched} finishes it.
+     */
+    private void reportStitched(TranscodeJob job, String jobId, List<JobRecord.Output> outputs) {
+        if (tracker != null && !tracker.reported(new io.videopipeline.jobs.BackendReport(BACKEND, jobId, null,
+                io.videopipeline.jobs.JobState.COMPLETE, 100.0, JobSources.of(job), outputs, null))) {
+            // unclassified, so transient: the message comes back until the record store answers
+            throw new IllegalStateException("cannot write Complete on the job record of s3://" + job.inputBucket()
+                    + "/" + LogText.safe(job.inputKey()) + " (job " + jobId + ")");
+        }
+    }
+
+    /** The HLS master a job's outputs get when streaming is on, or null. */
+    private String masterOf(TranscodeJob job) {
+        if (!streaming || job.outputs().isEmpty()) {
+            return null;
+        }
+        TranscodeOutput first = job.outputs().get(0);
+        return StreamKeys.masterBeside(first.key(), first.preset().name());
+    }
+
+    private Long size(TranscodeJob job, String key) {
+        var head = S3Objects.headOrNull(s3, job.outputBucket(), key);
+        return head == null ? null : head.contentLength();
     }
 
     private static Map<String, String> sourceMetadata(TranscodeJob job) {
