@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.videopipeline.failure.AwsErrors;
+import io.videopipeline.s3.S3Objects;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -62,7 +63,7 @@ public final class BrowserUploads {
         if (contentType.length() > 200 || contentType.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
             throw ConsoleError.badRequest("contentType must be a printable ASCII media type");
         }
-        if (exists(key)) {
+        if (S3Objects.exists(s3, bucket, key)) {
             throw new ConsoleError(409, "an upload with that key exists: delete it first or choose another key");
         }
         String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)).uploadId();
@@ -131,18 +132,6 @@ public final class BrowserUploads {
                     + (s3e.awsErrorDetails() == null ? s3e.getMessage() : s3e.awsErrorDetails().errorMessage()));
         }
         return e;
-    }
-
-    private boolean exists(String key) {
-        try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
-        } catch (SdkException e) {
-            if (AwsErrors.isMissing(e)) {
-                return false;
-            }
-            throw e;
-        }
     }
 
     static String text(JsonNode body, String field) {

@@ -8,6 +8,7 @@ import io.videopipeline.failure.AwsErrors;
 import io.videopipeline.jobs.JobRecordKeys;
 import io.videopipeline.jobs.ParkedJobs;
 import io.videopipeline.routing.DeadLetters;
+import io.videopipeline.s3.S3Objects;
 import io.videopipeline.transcode.OutputKeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,7 +157,7 @@ public final class JobFixes {
             }
         }
         int deleted = 0;
-        if (exists(uploadBucket, key)) {
+        if (S3Objects.exists(s3, uploadBucket, key)) {
             s3.deleteObject(b -> b.bucket(uploadBucket).key(key));
             deleted++;
         }
@@ -171,7 +172,7 @@ public final class JobFixes {
                 page.contents().stream().map(S3Object::key).filter(k -> !k.endsWith("/")).forEach(derived::add);
             }
         }
-        if (!record.startsWith(folder) && exists(transcodedBucket, record)) {
+        if (!record.startsWith(folder) && S3Objects.exists(s3, transcodedBucket, record)) {
             derived.add(record);
         }
         for (int i = 0; i < derived.size(); i += 1000) {
@@ -188,7 +189,7 @@ public final class JobFixes {
 
     /** {@code {chunkPrefix}{jobId}/} of the job the upload's record names, or null (no record, no such prefix). */
     private String chunkWork(String recordKey) {
-        if (chunkPrefix == null || !exists(transcodedBucket, recordKey)) {
+        if (chunkPrefix == null || !S3Objects.exists(s3, transcodedBucket, recordKey)) {
             return null;
         }
         try {
@@ -232,15 +233,4 @@ public final class JobFixes {
         }
     }
 
-    private boolean exists(String bucket, String key) {
-        try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
-        } catch (SdkException e) {
-            if (AwsErrors.isMissing(e)) {
-                return false;
-            }
-            throw e;
-        }
-    }
 }

@@ -7,6 +7,7 @@ import io.videopipeline.failure.AwsErrors;
 import io.videopipeline.jobs.JobRecord;
 import io.videopipeline.jobs.JobRecordStore;
 import io.videopipeline.notify.LinkMaker;
+import io.videopipeline.s3.S3Objects;
 import io.videopipeline.stream.StreamKeys;
 import java.io.IOException;
 import java.util.Comparator;
@@ -103,9 +104,9 @@ public final class UploadLibrary {
         if (master != null) {
             String prefix = StreamKeys.packagePrefix(master);
             String name = StreamKeys.name(master);
-            poster = exists(bucket, StreamKeys.posterKey(master)) ? StreamKeys.posterKey(master) : null;
+            poster = S3Objects.exists(s3, bucket, StreamKeys.posterKey(master)) ? StreamKeys.posterKey(master) : null;
             String vtt = prefix + "pictures/" + name + "-storyboard.vtt";
-            storyboard = exists(bucket, vtt) ? vtt : null;
+            storyboard = S3Objects.exists(s3, bucket, vtt) ? vtt : null;
             summary = readJson(bucket, prefix + name + ".json");
         }
         watch.put("poster", poster == null ? null : links.publicLink(bucket, poster).url());
@@ -122,18 +123,6 @@ public final class UploadLibrary {
         }
         watch.set("summary", summary);
         return answer;
-    }
-
-    private boolean exists(String bucket, String key) {
-        try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
-        } catch (SdkException e) {
-            if (AwsErrors.isMissing(e)) {
-                return false;
-            }
-            throw e;
-        }
     }
 
     private JsonNode readJson(String bucket, String key) {
