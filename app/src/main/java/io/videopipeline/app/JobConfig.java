@@ -4,7 +4,7 @@ import io.videopipeline.aws.AwsClients;
 import io.videopipeline.config.ConfigurationError;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.event.S3EventIntake;
-import io.videopipeline.jobs.EtaCalibration;
+import io.videopipeline.jobs.FinishCalibration;
 import io.videopipeline.jobs.JobEventPublisher;
 import io.videopipeline.jobs.JobRecordStore;
 import io.videopipeline.jobs.JobTracker;
@@ -38,7 +38,7 @@ public final class JobConfig {
         JobEventPublisher events = settings.topic().isEmpty() ? null
                 : new JobEventPublisher(aws.sns(), settings.topic(), store::keyFor);
         return new JobTracker(store, events, settings.progressInterval(), Clock.systemUTC(), stored,
-                new EtaCalibration(settings.etaFinishFactor()));
+                new FinishCalibration(settings.etaFinishFactor()));
     }
 
     /** What a dead letter of the transcode route does to its upload's record (parked, redriven). */

@@ -15,7 +15,7 @@ import java.util.OptionalLong;
  * left at 50 %, on a minute's clip a tenth. Percent of media does not count it, so it is estimated apart, from
  * what is known at that moment: the bytes the outputs will weigh (bytes encoded so far over the fraction done),
  * what a byte cost to move from S3 and a tool cost to start in this very job (its download and its probe), and how
- * far such estimates were off for the jobs this process finished before ({@link EtaCalibration}).
+ * far such estimates were off for the jobs this process finished before ({@link FinishCalibration}).
  */
 public final class Eta {
 
@@ -67,15 +67,6 @@ public final class Eta {
      */
     public static OptionalLong secondsLeft(double percent, Duration mediaDuration, double speed, Duration elapsed,
                                            long bytesSoFar, Finish finish) {
-        return secondsLeft(percent, mediaDuration, speed, elapsed, bytesSoFar, finish, 1);
-    }
-
-    /**
-     * @param encodeFactor how far such estimates of the encode's time left were off so far (1: not at all)
-     * @see #secondsLeft(double, Duration, double, Duration, long, Finish)
-     */
-    public static OptionalLong secondsLeft(double percent, Duration mediaDuration, double speed, Duration elapsed,
-                                           long bytesSoFar, Finish finish, double encodeFactor) {
         if (percent <= 0) {
             return OptionalLong.empty();
         }
@@ -83,25 +74,15 @@ public final class Eta {
         if (percent >= 100) {
             return OptionalLong.of(Math.round(after));
         }
-        double encode = encodeSecondsLeft(percent, mediaDuration, speed, elapsed);
-        return encode < 0 ? OptionalLong.empty() : OptionalLong.of(Math.round(encode * encodeFactor + after));
-    }
-
-    /** The encode's time left in seconds, uncorrected, or -1 before there is anything to go on. */
-    static double encodeSecondsLeft(double percent, Duration mediaDuration, double speed, Duration elapsed) {
-        if (percent <= 0) {
-            return -1;
-        }
-        if (percent >= 100) {
-            return 0;
-        }
         double leftFraction = (100 - percent) / 100;
+        double encode;
         if (speed > 0 && mediaDuration != null && !mediaDuration.isZero()) {
-            return leftFraction * mediaDuration.toMillis() / 1000.0 / speed;
+            encode = leftFraction * mediaDuration.toMillis() / 1000.0 / speed;
+        } else if (elapsed != null && !elapsed.isZero()) {
+            encode = elapsed.toMillis() / 1000.0 * (100 - percent) / percent;
+        } else {
+            return OptionalLong.empty();
         }
-        if (elapsed != null && !elapsed.isZero()) {
-            return elapsed.toMillis() / 1000.0 * (100 - percent) / percent;
-        }
-        return -1;
+        return OptionalLong.of(Math.round(encode + after));
     }
 }

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param progressInterval least time between two Progressing writes of one job
  * @param topic            the job event topic's name or ARN; blank: records only
  * @param etaFinishFactor  the ETA's estimate of the work after the encode, before any job taught it better
- *                         ({@link EtaCalibration})
+ *                         ({@link FinishCalibration})
  */
 public record JobSettings(boolean enabled, JobRecordKeys recordKeys, Duration progressInterval, String topic,
                           double etaFinishFactor) {

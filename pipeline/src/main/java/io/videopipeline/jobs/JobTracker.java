@@ -29,9 +29,7 @@ public final class JobTracker {
     private final Duration progressInterval;
     private final Clock clock;
     private final Consumer<JobRecord> stored;
-    private final EtaCalibration calibration;
-    /** The encode's second half against its estimate at half-way, learned by every job of this tracker. */
-    private final EtaCalibration encodeCalibration = new EtaCalibration(1);
+    private final FinishCalibration calibration;
 
     public JobTracker(JobRecordStore store, JobEventPublisher events, Duration progressInterval, Clock clock) {
         this(store, events, progressInterval, clock, record -> { });
@@ -44,12 +42,12 @@ public final class JobTracker {
      */
     public JobTracker(JobRecordStore store, JobEventPublisher events, Duration progressInterval, Clock clock,
                       Consumer<JobRecord> stored) {
-        this(store, events, progressInterval, clock, stored, new EtaCalibration(JobSettings.DEFAULT_ETA_FINISH_FACTOR));
+        this(store, events, progressInterval, clock, stored, new FinishCalibration(JobSettings.DEFAULT_ETA_FINISH_FACTOR));
     }
 
     /** @param calibration how far the ETA's estimate of the work after the encode was off, shared by its jobs */
     public JobTracker(JobRecordStore store, JobEventPublisher events, Duration progressInterval, Clock clock,
-                      Consumer<JobRecord> stored, EtaCalibration calibration) {
+                      Consumer<JobRecord> stored, FinishCalibration calibration) {
         this.calibration = calibration;
         this.stored = stored;
         this.store = store;
@@ -68,8 +66,7 @@ public final class JobTracker {
         Optional<JobRecord> stored = change(source.key(),
                 current -> mine[0] = JobRecord.submitted(source, backend, jobId, pipelineId, current, now()));
         int attempt = stored.isPresent() && stored.get() == mine[0] ? mine[0].attempts() : 0;
-        return new TrackedJob(this, source, backend, jobId, attempt, progressInterval, clock, calibration,
-                encodeCalibration);
+        return new TrackedJob(this, source, backend, jobId, attempt, progressInterval, clock, calibration);
     }
 
     /**

@@ -17,8 +17,7 @@ import org.slf4j.LoggerFactory;
  * <p>The ETA ({@link Eta}) takes the encode's speed over its recent past ({@link RecentSpeed}), and counts the work
  * after the encode too: its shape from this job's own download and probe
  * ({@link #fetched}), its scale from how far that estimate was off for the jobs finished before
- * ({@link EtaCalibration}), which this job's own finish then teaches; the encode's time left is corrected the same
- * way, by how far the estimate made at half-way was off for the jobs before.
+ * ({@link FinishCalibration}), which this job's own finish then teaches.
  */
 public final class TrackedJob implements ProgressListener {
 
@@ -31,12 +30,8 @@ public final class TrackedJob implements ProgressListener {
     private final int attempt;
     private final Duration interval;
     private final Clock clock;
-    private final EtaCalibration calibration;
-    private final EtaCalibration encodeCalibration;
+    private final FinishCalibration calibration;
     private final RecentSpeed speed = new RecentSpeed();
-    /** The uncorrected estimate of the encode's time left when it first passed half-way, and when that was. */
-    private volatile double halfwayEstimate = -1;
-    private volatile Instant halfwayAt;
     private volatile Duration mediaDuration;
     private volatile Instant encodeStarted;
     private volatile Eta.Finish finish = Eta.Finish.NONE;
@@ -46,9 +41,8 @@ public final class TrackedJob implements ProgressListener {
 
     /** @param attempt the attempt this is ({@link JobRecord#attempts()} of its Submitted record); 0 if it has none */
     TrackedJob(JobTracker tracker, JobRecord.Source source, String backend, String jobId, int attempt,
-               Duration interval, Clock clock, EtaCalibration calibration, EtaCalibration encodeCalibration) {
+               Duration interval, Clock clock, FinishCalibration calibration) {
         this.calibration = calibration;
-        this.encodeCalibration = encodeCalibration;
         this.tracker = tracker;
         this.source = source;
         this.backend = backend;
@@ -92,7 +86,6 @@ public final class TrackedJob implements ProgressListener {
             // the media is encoded: what follows (ffmpeg's own flush and faststart rewrite included) is the work
             // after the encode that the ETA estimates apart, and learns from
             encodeEnded = clock.instant();
-            learnEncode();
         }
         if (progress.done() || progress.percent() <= 0 || progress.percent() >= 100) {
             return; // 100 % is Complete's to say, once the renditions are stored
@@ -107,13 +100,9 @@ public final class TrackedJob implements ProgressListener {
             lastWrite = now;
         }
         Duration elapsed = encodeStarted == null ? null : Duration.between(encodeStarted, now);
-        double speedNow = recent > 0 ? recent : progress.speed();
-        if (halfwayAt == null && progress.percent() >= 50) {
-            halfwayEstimate = Eta.encodeSecondsLeft(progress.percent(), mediaDuration, speedNow, elapsed);
-            halfwayAt = now;
-        }
-        OptionalLong eta = Eta.secondsLeft(progress.percent(), mediaDuration, speedNow, elapsed,
-                progress.outputBytes(), finish.times(calibration.factor()), encodeCalibration.factor());
+        OptionalLong eta = Eta.secondsLeft(progress.percent(), mediaDuration,
+                recent > 0 ? recent : progress.speed(), elapsed,
+                progress.outputBytes(), finish.times(calibration.factor()));
         write(Math.round(progress.percent() * 10) / 10.0, eta.isPresent() ? eta.getAsLong() : null,
                 progress.speed() >= 0 ? progress.speed() : null);
     }
@@ -154,14 +143,6 @@ public final class TrackedJob implements ProgressListener {
             return warning == null ? base.complete(outputs, tracker.now())
                     : base.warning(warning, outputs, tracker.now());
         });
-    }
-
-    /** How long the encode's second half took against its estimate at half-way: the next jobs learn it. */
-    private void learnEncode() {
-        Instant at = halfwayAt;
-        if (at != null && halfwayEstimate > 0) {
-            encodeCalibration.learn(halfwayEstimate, Duration.between(at, encodeEnded).toNanos() / 1e9);
-        }
     }
 
     /** How long the work after the encode took against its estimate at the encode's end: the next jobs learn it. */

@@ -58,17 +58,4 @@ class EtaTest {
         assertThat(finish.times(2).seconds(50, 30_000_000)).isEqualTo(9.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(Eta.secondsLeft(50, MINUTE, 1.0, MINUTE, -1, null)).hasValue(30);
     }
-
-    @Test
-    void theEncodesFactorScalesOnlyTheEncodesTimeLeft() {
-        // half of 10 s done at 0.5x: 10 s of encode left, which the jobs before showed to take 0.8 of their estimate;
-        // the work after the encode (1.5 s fixed) is not scaled by it
-        Eta.Finish finish = new Eta.Finish(0, 1.5);
-        assertThat(Eta.secondsLeft(50, Duration.ofSeconds(10), 0.5, Duration.ofSeconds(10), -1, finish, 0.8))
-                .hasValue(10); // 8 + 1.5 = 9.5, to the nearest second
-        assertThat(Eta.encodeSecondsLeft(50, Duration.ofSeconds(10), 0.5, Duration.ofSeconds(10))).isEqualTo(10.0);
-        assertThat(Eta.encodeSecondsLeft(0, Duration.ofSeconds(10), 0.5, Duration.ofSeconds(10))).isEqualTo(-1.0);
-        assertThat(Eta.secondsLeft(100, Duration.ofSeconds(10), 0.5, Duration.ofSeconds(20), -1, finish, 0.8))
-                .hasValue(2); // at the end only the work after it: 1.5, to the nearest second
-    }
 }

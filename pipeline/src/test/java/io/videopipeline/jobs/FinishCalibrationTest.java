@@ -6,11 +6,11 @@ import static org.assertj.core.data.Offset.offset;
 
 import org.junit.jupiter.api.Test;
 
-class EtaCalibrationTest {
+class FinishCalibrationTest {
 
     @Test
     void eachFinishedJobMovesTheFactorAThirdOfTheWayToItsOwnRatio() {
-        EtaCalibration calibration = new EtaCalibration(3);
+        FinishCalibration calibration = new FinishCalibration(3);
         calibration.learn(2, 2); // the estimate was right: ratio 1
         assertThat(calibration.factor()).isEqualTo(3 * 2.0 / 3 + 1.0 / 3, offset(1e-9));
         for (int i = 0; i < 30; i++) {
@@ -21,12 +21,12 @@ class EtaCalibrationTest {
 
     @Test
     void aStalledJobOrNothingMeasuredTeachesNothing() {
-        EtaCalibration calibration = new EtaCalibration(3);
+        FinishCalibration calibration = new FinishCalibration(3);
         calibration.learn(1, 60); // ratio 60: the job stalled (a paused VM, a long GC), not the machine's cost
         calibration.learn(0, 5);
         calibration.learn(5, 0);
         calibration.learn(Double.NaN, 1);
         assertThat(calibration.factor()).isEqualTo(3);
-        assertThatThrownBy(() -> new EtaCalibration(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FinishCalibration(0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,15 +1,13 @@
 package io.videopipeline.jobs;
 
 /**
- * How far one part of this process's ETAs was off: the ratio of the time a part took to the time estimated for it,
- * averaged over the jobs finished so far (each new job weighs a third, so a change of load shows within a few jobs).
- * Two are kept: one for the work after the encode ({@link Eta.Finish}, estimated when the encode ended: it corrects
- * what the job's own measurements cannot know, such as how much slower an upload is than a download), one for the
- * encode's second half (estimated at half-way: on a short clip the second half runs faster than the first, whose
- * frames also feed the poster's analysis, and the speed so far cannot know that).
+ * How far this process's estimates of the work after the encode ({@link Eta.Finish}) were off: the ratio of the
+ * time it took to the time estimated when the encode ended, averaged over the jobs finished so far (each new job
+ * weighs a third, so a change of load shows within a few jobs). The estimate's shape comes from measurements of the
+ * job itself; this corrects what they cannot know, such as how much slower an upload is than a download.
  * Thread-safe: the jobs of every consumer share one.
  */
-public final class EtaCalibration {
+public final class FinishCalibration {
 
     private static final double WEIGHT = 1.0 / 3;
     /** A ratio outside this is a job that stalled or a clock that jumped, not the machine's cost: not learned. */
@@ -18,8 +16,8 @@ public final class EtaCalibration {
 
     private double factor;
 
-    /** @param initial the factor before any job finished (for the work after the encode: {@code pipeline.jobs.eta-finish-factor}) */
-    public EtaCalibration(double initial) {
+    /** @param initial the factor before any job finished ({@code pipeline.jobs.eta-finish-factor}) */
+    public FinishCalibration(double initial) {
         if (!(initial > 0)) {
             throw new IllegalArgumentException("the initial factor must be positive: " + initial);
         }
