@@ -192,6 +192,10 @@ public final class PipelineBeans implements CamelConfiguration {
                          S3EventIntake intake, AclSettings acl) {
         ConsoleApi api = ConsoleConfig.api(config, console, aws, jobs, parked, intake, acl);
         bind(camel, "consoleApi", api);
+        ConsoleHttpEngine engine = new ConsoleHttpEngine(console.port());
+        engine.setCamelContext(camel);
+        camel.getComponent("platform-http", org.apache.camel.component.platform.http.PlatformHttpComponent.class)
+                .setEngine(engine);
         ConsoleEvents events = new ConsoleEvents(aws.sqs(), aws.sns(), JobConfig.settings(config).topic(),
                 console.eventsQueue(), console.heartbeat(), api.library()::view);
         camel.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {

@@ -53,6 +53,9 @@ class ConsoleApiTest {
                 "camel.management.enabled", "true",
                 // a port of its own: two servers asked for port 0 are taken for one by Camel (one router per port)
                 "camel.management.port", String.valueOf(freePort()),
+                // a fixed console port as a user's (port 0 hid it: with management's server beside it, the REST
+                // services took port 8080's router, management's, and the console's API answered 404)
+                "pipeline.console.port", String.valueOf(freePort()),
                 "pipeline.jobs.progress-interval-seconds", "1"));
         console = new ConsoleClient(app.consoleUrl());
     }
