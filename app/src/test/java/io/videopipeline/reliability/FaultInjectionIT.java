@@ -64,6 +64,37 @@ class FaultInjectionIT {
         }
     }
 
+    /**
+     * The mail marker's PUT throttled beyond the SDK's own attempts, after the mail went out: the route retries the
+     * marker write in place (it once vanished in Camel's idempotent consumer, whose on-completion write cannot fail
+     * the exchange: the message was acknowledged without its marker). One mail per rendition, every marker there.
+     */
+    @Test
+    void aMailMarkerWriteThatFailsIsRetriedNotLostAndTheMailNotRepeated() throws Exception {
+        Path clip = PipelineRig.clip(work.resolve("clips/marker.mov"), 1);
+        try (PipelineRig rig = new PipelineRig(work.resolve("run"));
+             FaultProxy proxy = new FaultProxy(rig.cloudPort, SEED, 0)) {
+            proxy.throttleFirst(Pattern.compile("^PUT \\S*\\.mailed[ ?]"), 3); // the SDK's STANDARD mode tries 3 times
+            rig.startSeparateCloud(proxy.endpoint());
+            rig.start();
+            List<String> expected = PipelineRig.expectedKeys(List.of("marker/clip.mov"));
+            rig.upload("marker/clip.mov", clip);
+            try {
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
+                        rig.transcodedKeys().containsAll(expected)
+                                && rig.queueDepths().values().stream().allMatch(d -> d == 0));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("not complete: have " + rig.transcodedKeys() + ", queues "
+                        + rig.queueDepths() + ", proxy " + proxy.counts() + "\n" + rig.allOutput(), e);
+            }
+            assertThat(proxy.counts().get("throttled")).as("marker PUTs refused").isEqualTo(3L * 3);
+            assertThat(rig.transcodedKeys()).containsExactlyElementsOf(expected);
+            assertThat(rig.mailSubjects()).hasSize(3).doesNotHaveDuplicates();
+            assertThat(rig.allOutput()).doesNotContain("dead-lettering");
+            rig.terminate(Duration.ofSeconds(30));
+        }
+    }
+
     /** Sum of every sample of a Prometheus counter. */
     static double sum(String metrics, String name) {
         Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(metrics);

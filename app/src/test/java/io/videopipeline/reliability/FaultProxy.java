@@ -12,9 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * A fault-injecting HTTP/1.1 proxy for tests, between the pipeline's AWS clients and the local cloud. Every
@@ -40,6 +42,9 @@ final class FaultProxy implements AutoCloseable {
     });
     private final Map<String, AtomicLong> counts = new TreeMap<>();
     private volatile boolean faulty = true;
+    private volatile Pattern throttledRequestLine;
+    private volatile int throttledTimes;
+    private final Map<String, AtomicLong> throttledByRequestLine = new ConcurrentHashMap<>();
     private final AtomicLong openReceives = new AtomicLong();
 
     FaultProxy(int upstreamPort, long seed, double faultRate) throws IOException {
@@ -64,6 +69,16 @@ final class FaultProxy implements AutoCloseable {
     /** Stop injecting faults (everything is forwarded from now on). */
     void heal() {
         faulty = false;
+    }
+
+    /**
+     * Answers the first {@code times} requests of each request line (method, path and query) that matches
+     * {@code requestLine} with 503, whatever the random faults do: with more than the SDK's attempts, the call fails
+     * at the caller, as a long throttling episode does.
+     */
+    void throttleFirst(Pattern requestLine, int times) {
+        this.throttledTimes = times;
+        this.throttledRequestLine = requestLine;
     }
 
     Map<String, Long> counts() {
@@ -92,7 +107,15 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private String decide() {
+    private String decide(String headText) {
+        Pattern targeted = throttledRequestLine;
+        if (targeted != null) {
+            String requestLine = headText.substring(0, Math.max(0, headText.indexOf("\r\n")));
+            if (targeted.matcher(requestLine).find() && throttledByRequestLine
+                    .computeIfAbsent(requestLine, k -> new AtomicLong()).incrementAndGet() <= throttledTimes) {
+                return "throttled";
+            }
+        }
         synchronized (random) {
             if (!faulty || random.nextDouble() >= faultRate) {
                 return "forwarded";
@@ -111,7 +134,7 @@ final class FaultProxy implements AutoCloseable {
             }
             counts.get("requests").incrementAndGet();
             String headText = new String(head, StandardCharsets.ISO_8859_1);
-            String fault = decide();
+            String fault = decide(headText);
             counts.get(fault).incrementAndGet();
             switch (fault) {
                 case "throttled" -> throttle(client.getOutputStream(), headText);

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
 /**
- * The mail ledger's {@link org.apache.camel.spi.IdempotentRepository} contract on the local cloud's S3: an entry
- * is a marker object beside the rendition that records the rendition's ETag.
+ * The mail ledger on the local cloud's S3: a rendition is mailed once a marker object beside it records its ETag.
  */
 class MailLedgerTest {
 
@@ -32,62 +32,57 @@ class MailLedgerTest {
     }
 
     @Test
-    void aRenditionIsContainedOnceAddedAndAddedOnlyOnce() {
-        String key = ledger.keyOf(rendition("clip/clip-720p.mp4", "abc123"));
+    void aRenditionIsMailedOnceRecordedAndTheMarkerHoldsItsETag() {
+        ObjectEvent rendition = rendition("clip/clip-720p.mp4", "abc123");
 
-        assertThat(ledger.contains(key)).isFalse();
-        assertThat(ledger.add(key)).isTrue();
-        assertThat(ledger.contains(key)).isTrue();
-        assertThat(ledger.add(key)).as("already there").isFalse();
-        assertThat(ledger.confirm(key)).isTrue();
+        assertThat(ledger.notMailed(rendition)).isTrue();
+        ledger.record(rendition);
+        assertThat(ledger.notMailed(rendition)).isFalse();
+        assertThat(ledger.mailed(rendition)).isTrue();
         assertThat(s3.headObject(b -> b.bucket(BUCKET).key("clip/clip-720p.mp4.mailed")).metadata())
                 .containsEntry(MailLedger.META_RENDITION_ETAG, "abc123");
     }
 
     @Test
-    void newContentUnderTheSameKeyIsNotContainedAndAddingItRecordsTheNewETag() {
-        ledger.add(ledger.keyOf(rendition("a/b.mp4", "old")));
-        String rewritten = ledger.keyOf(rendition("a/b.mp4", "new"));
+    void newContentUnderTheSameKeyIsNotMailedAndRecordingItReplacesTheETag() {
+        ledger.record(rendition("a/b.mp4", "old"));
+        ObjectEvent rewritten = rendition("a/b.mp4", "new");
 
-        assertThat(ledger.contains(rewritten)).isFalse();
-        assertThat(ledger.add(rewritten)).isTrue();
-        assertThat(ledger.contains(rewritten)).isTrue();
-        assertThat(ledger.contains(ledger.keyOf(rendition("a/b.mp4", "old")))).isFalse();
+        assertThat(ledger.notMailed(rewritten)).isTrue();
+        ledger.record(rewritten);
+        assertThat(ledger.mailed(rewritten)).isTrue();
+        assertThat(ledger.mailed(rendition("a/b.mp4", "old"))).isFalse();
     }
 
     @Test
     void anEventWithoutETagCountsAnyMarkerOfTheRendition() {
-        assertThat(ledger.contains(ledger.keyOf(rendition("x.mp4", null)))).isFalse();
-        ledger.add(ledger.keyOf(rendition("x.mp4", "e1")));
-        assertThat(ledger.contains(ledger.keyOf(rendition("x.mp4", null)))).isTrue();
+        assertThat(ledger.mailed(rendition("x.mp4", null))).isFalse();
+        ledger.record(rendition("x.mp4", "e1"));
+        assertThat(ledger.mailed(rendition("x.mp4", null))).isTrue();
     }
 
     @Test
-    void removeForgetsOnlyTheContentItNames() {
-        String key = ledger.keyOf(rendition("odd #key/with #hash.mp4", "e2"));
-        ledger.add(key);
-
-        assertThat(ledger.remove(ledger.keyOf(rendition("odd #key/with #hash.mp4", "other")))).isFalse();
-        assertThat(ledger.contains(key)).isTrue();
-        assertThat(ledger.remove(key)).isTrue();
-        assertThat(ledger.contains(key)).isFalse();
-        assertThat(ledger.remove(key)).isFalse();
+    void keysWithHashesAndOddCharactersAreTheirOwnEntries() {
+        ledger.record(rendition("odd #key/with #hash.mp4", "e2"));
+        assertThat(ledger.mailed(rendition("odd #key/with #hash.mp4", "e2"))).isTrue();
+        assertThat(ledger.mailed(rendition("odd #key/with", "e2"))).isFalse();
     }
 
     @Test
     void aKeyTooLongForAMarkerBesideItIsRecordedUnderItsHash() {
-        String longKey = "k/".repeat(510) + ".mp4";
-        String key = ledger.keyOf(rendition(longKey, "e3"));
+        String longKey = "k/" + "a".repeat(1018) + ".mp4";
+        ObjectEvent rendition = rendition(longKey, "e3");
 
-        assertThat(ledger.add(key)).isTrue();
-        assertThat(ledger.contains(key)).isTrue();
+        ledger.record(rendition);
+        assertThat(ledger.mailed(rendition)).isTrue();
         assertThat(MailLedger.markerKey(BUCKET, longKey)).startsWith(MailLedger.SUFFIX + "/");
     }
 
     @Test
-    void clearIsRefusedTheLedgerListsNoBucket() {
-        assertThatThrownBy(ledger::clear).isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining(".mailed");
+    void aFailedMarkerWriteIsAnErrorTheRouteSeesNotASilentSkip() {
+        ObjectEvent elsewhere = new ObjectEvent("ObjectCreated:Put", "no-such-bucket", "a.mp4", 10L, "e4", null,
+                (String) null, null);
+        assertThatThrownBy(() -> ledger.record(elsewhere)).isInstanceOf(NoSuchBucketException.class);
     }
 
     private static ObjectEvent rendition(String key, String eTag) {
