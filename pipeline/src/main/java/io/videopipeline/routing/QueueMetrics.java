@@ -54,6 +54,12 @@ public final class QueueMetrics extends MainListenerSupport {
     /** Gauge values, held here: Micrometer keeps only weak references to a gauge's state. */
     private final Map<String, AtomicLong> depths = new ConcurrentHashMap<>();
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
+    /**
+     * Lag timers by the route that received the message and its queue: finding the pipeline route behind a kamelet
+     * and registering a tagged timer cost more per message than recording the time (the routing bench). Emptied
+     * whenever a route is added or removed (live reload), so a kamelet route id never keeps naming a route gone.
+     */
+    private final Map<String, Timer> lagTimers = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
     private volatile CamelContext camel;
 
@@ -70,6 +76,7 @@ public final class QueueMetrics extends MainListenerSupport {
 
     private void start(CamelContext context) {
         camel = context;
+        lagTimers.clear(); // timers of an earlier registry
         registry = context.getRegistry().findSingleByType(MeterRegistry.class);
         if (registry == null || interval.isZero() || interval.isNegative()) {
             return;
@@ -154,7 +161,7 @@ public final class QueueMetrics extends MainListenerSupport {
     private final class LagRecorder extends EventNotifierSupport {
         LagRecorder() {
             setIgnoreCamelContextEvents(true);
-            setIgnoreRouteEvents(true);
+            setIgnoreRouteEvents(false); // added/removed routes: the cached lag timers may name another route
             setIgnoreServiceEvents(true);
             setIgnoreExchangeCompletedEvent(true);
             setIgnoreExchangeFailedEvents(true);
@@ -167,11 +174,16 @@ public final class QueueMetrics extends MainListenerSupport {
 
         @Override
         public boolean isEnabled(CamelEvent event) {
-            return event instanceof CamelEvent.ExchangeCreatedEvent;
+            return event instanceof CamelEvent.ExchangeCreatedEvent || event instanceof CamelEvent.RouteAddedEvent
+                    || event instanceof CamelEvent.RouteRemovedEvent;
         }
 
         @Override
         public void notify(CamelEvent event) {
+            if (!(event instanceof CamelEvent.ExchangeCreatedEvent)) {
+                lagTimers.clear();
+                return;
+            }
             Exchange exchange = ((CamelEvent.ExchangeCreatedEvent) event).getExchange();
             MeterRegistry meters = registry;
             if (meters == null || !(exchange.getFromEndpoint() instanceof Sqs2Endpoint sqs)
@@ -188,11 +200,15 @@ public final class QueueMetrics extends MainListenerSupport {
             }
             try {
                 long waited = Math.max(0, System.currentTimeMillis() - Long.parseLong(sent.toString()));
-                Timer.builder("pipeline.queue.lag")
-                        .description("time a message waited on its queue before a route took it (first receive)")
-                        .tag("queue", sqs.getConfiguration().getQueueName())
-                        .tag("routeId", String.valueOf(ReceivedMessage.routeOf(exchange)))
-                        .register(meters).record(waited, TimeUnit.MILLISECONDS);
+                String queue = sqs.getConfiguration().getQueueName();
+                Timer lag = lagTimers.computeIfAbsent(exchange.getFromRouteId() + '\u0000' + queue,
+                        k -> Timer.builder("pipeline.queue.lag")
+                                .description(
+                                        "time a message waited on its queue before a route took it (first receive)")
+                                .tag("queue", queue)
+                                .tag("routeId", String.valueOf(ReceivedMessage.routeOf(exchange)))
+                                .register(meters));
+                lag.record(waited, TimeUnit.MILLISECONDS);
             } catch (NumberFormatException e) {
                 LOG.debug("Queue metrics: SentTimestamp '{}' is not a number", sent);
             }
