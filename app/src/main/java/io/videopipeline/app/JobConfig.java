@@ -36,7 +36,7 @@ public final class JobConfig {
         JobRecordStore store = new JobRecordStore(aws.s3(), config.require("pipeline.buckets.transcoded"),
                 settings.recordKeys());
         JobEventPublisher events = settings.topic().isEmpty() ? null
-                : new JobEventPublisher(aws.sns(), settings.topic(), store::keyFor);
+                : JobEventPublisher.onFirstEvent(aws::sns, settings.topic(), store::keyFor);
         return new JobTracker(store, events, settings.progressInterval(), Clock.systemUTC(), stored,
                 new FinishCalibration(settings.etaFinishFactor()));
     }

@@ -119,7 +119,8 @@ public final class PipelineBeans implements CamelConfiguration {
         S3Client s3 = aws.s3();
         bind(camel, "amazonS3Client", s3);
         bind(camel, "amazonSQSClient", aws.sqs());
-        bind(camel, "amazonSnsClient", aws.sns());
+        // built when first looked up: only send-mail's aws2-sns endpoint (pipeline.mail.transport=sns) does
+        camel.getRegistry().bind("amazonSnsClient", software.amazon.awssdk.services.sns.SnsClient.class, aws::sns);
         // Stop fast: idle consumers sit in 20 s long polls, which Camel's shutdown would wait out.
         camel.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
             @Override

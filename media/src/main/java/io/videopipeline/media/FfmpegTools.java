@@ -10,7 +10,15 @@ import java.util.concurrent.TimeUnit;
 /** Start-up checks of what {@link FfmpegSettings} names: a runner fails at start, not at its first job. */
 public final class FfmpegTools {
 
+    /** Binaries that answered {@code -version} in this JVM: the metadata step does not start ffprobe a second time. */
+    private static final java.util.Set<String> ANSWERED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private FfmpegTools() {
+    }
+
+    /** Whether {@code path} already passed this start-up check in this JVM. */
+    public static boolean answered(String path) {
+        return ANSWERED.contains(path);
     }
 
     /**
@@ -61,6 +69,7 @@ public final class FfmpegTools {
                 throw new IllegalStateException(name + " at '" + path + "' failed '-version' with exit code "
                         + p.exitValue() + ": " + hint);
             }
+            ANSWERED.add(path);
         } catch (IOException e) {
             throw new IllegalStateException(name + " at '" + path + "' could not be run: " + e.getMessage(), e);
         } catch (InterruptedException e) {

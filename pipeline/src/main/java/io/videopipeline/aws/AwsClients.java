@@ -28,12 +28,21 @@ import java.util.List;
  * Builds every AWS client from one {@link AwsSettings}, so Camel's components (which pick the
  * clients up from the registry) and our own beans talk to the same endpoint with the same
  * credentials and retry policy. Closing it closes the clients.
+ *
+ * <p>S3, SQS, SNS and the presigner are built once, on first use, and shared (SDK clients are thread-safe): each
+ * build resolves the SDK's whole configuration and makes its own connection pool, and a runner used to build two S3,
+ * three SQS and two SNS clients before it was ready (issue 20, start-up). A client nobody asks for (SNS without a job
+ * event topic or SNS mail) is never built.
  */
 public final class AwsClients implements AutoCloseable {
     private final AwsSettings settings;
     private final AwsCredentialsProvider credentials;
     private final List<AutoCloseable> built = new ArrayList<>();
     private final List<EndableLongPolls> longPolls = new ArrayList<>();
+    private S3Client s3;
+    private S3Presigner presigner;
+    private SqsClient sqs;
+    private SnsClient sns;
 
     public AwsClients(AwsSettings settings) {
         this.settings = settings;
@@ -50,13 +59,26 @@ public final class AwsClients implements AutoCloseable {
         return credentials;
     }
 
-    public S3Client s3() {
-        return track(configure(S3Client.builder())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.forcePathStyle()).build())
-                .build());
+    /** The one S3 client, built on first use. */
+    public synchronized S3Client s3() {
+        if (s3 == null) {
+            s3 = track(configure(S3Client.builder())
+                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.forcePathStyle())
+                            .build())
+                    .build());
+        }
+        return s3;
     }
 
-    public S3Presigner s3Presigner() {
+    /** The one presigner, built on first use. */
+    public synchronized S3Presigner s3Presigner() {
+        if (presigner == null) {
+            presigner = buildPresigner();
+        }
+        return presigner;
+    }
+
+    private S3Presigner buildPresigner() {
         S3Presigner.Builder b = S3Presigner.builder().region(Region.of(settings.region())).credentialsProvider(credentials)
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.forcePathStyle()).build());
         if (settings.endpoint() != null) {
@@ -65,8 +87,18 @@ public final class AwsClients implements AutoCloseable {
         return track(b.build());
     }
 
-    /** Its long polls end at once on {@link #endLongPolls()} (shutdown); everything else it does is unaffected. */
-    public SqsClient sqs() {
+    /**
+     * The one SQS client, built on first use. Its long polls end at once on {@link #endLongPolls()} (shutdown);
+     * everything else it does is unaffected.
+     */
+    public synchronized SqsClient sqs() {
+        if (sqs == null) {
+            sqs = buildSqs();
+        }
+        return sqs;
+    }
+
+    private SqsClient buildSqs() {
         SqsClientBuilder b = configure(SqsClient.builder());
         // A client passed in is not closed by the SDK client: tracked here.
         EndableLongPolls http = track(new EndableLongPolls(httpClient().build()));
@@ -86,8 +118,12 @@ public final class AwsClients implements AutoCloseable {
         }
     }
 
-    public SnsClient sns() {
-        return track(configure(SnsClient.builder()).build());
+    /** The one SNS client, built on first use. */
+    public synchronized SnsClient sns() {
+        if (sns == null) {
+            sns = track(configure(SnsClient.builder()).build());
+        }
+        return sns;
     }
 
     public ElasticTranscoderClient elasticTranscoder() {
@@ -134,7 +170,11 @@ public final class AwsClients implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        s3 = null;
+        presigner = null;
+        sqs = null;
+        sns = null;
         for (AutoCloseable c : built) {
             try {
                 c.close();

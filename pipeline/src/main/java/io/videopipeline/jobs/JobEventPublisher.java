@@ -36,7 +36,8 @@ public final class JobEventPublisher {
             JobState.WARNING, "Job %s has a warning.",
             JobState.ERROR, "Job %s has failed.");
 
-    private final SnsClient sns;
+    /** Asked at the first event, so a runner builds its SNS client when a job first reports, not at start. */
+    private final java.util.function.Supplier<SnsClient> sns;
     private final String topic;
     private final Function<String, String> recordKeys;
     private volatile String topicArn;
@@ -46,6 +47,17 @@ public final class JobEventPublisher {
      * @param recordKeys a source key's record key, named in each event
      */
     public JobEventPublisher(SnsClient sns, String topic, Function<String, String> recordKeys) {
+        this(topic, recordKeys, () -> sns);
+    }
+
+    /** The same with the client asked for at the first event (and not before). */
+    public static JobEventPublisher onFirstEvent(java.util.function.Supplier<SnsClient> sns, String topic,
+                                                 Function<String, String> recordKeys) {
+        return new JobEventPublisher(topic, recordKeys, sns);
+    }
+
+    private JobEventPublisher(String topic, Function<String, String> recordKeys,
+                              java.util.function.Supplier<SnsClient> sns) {
         this.sns = sns;
         this.topic = topic;
         this.recordKeys = recordKeys;
@@ -59,7 +71,7 @@ public final class JobEventPublisher {
                         record.state().notification(), record.jobId());
                 return;
             }
-            sns.publish(b -> b.topicArn(arn).subject(subject(record)).message(message(record)));
+            sns.get().publish(b -> b.topicArn(arn).subject(subject(record)).message(message(record)));
         } catch (RuntimeException e) {
             LOG.warn("Could not publish {} of job {} to topic {}: {}", record.state().notification(),
                     record.jobId(), topic, e.toString());
@@ -129,7 +141,7 @@ public final class JobEventPublisher {
 
     private String topicArn() {
         if (topicArn == null) {
-            topicArn = topic.startsWith("arn:") ? topic : sns.listTopicsPaginator().topics().stream()
+            topicArn = topic.startsWith("arn:") ? topic : sns.get().listTopicsPaginator().topics().stream()
                     .map(Topic::topicArn).filter(arn -> arn.endsWith(":" + topic)).findFirst().orElse(null);
         }
         return topicArn;

@@ -328,6 +328,9 @@ public final class MetadataExtractor {
     }
 
     private static void checkFfprobe(String ffprobe) {
+        if (io.videopipeline.media.FfmpegTools.answered(ffprobe)) {
+            return; // the ffmpeg backend's check ran it a moment ago: one process start less at start-up
+        }
         String problem;
         try {
             Process p = new ProcessBuilder(ffprobe, "-version").redirectErrorStream(true).start();

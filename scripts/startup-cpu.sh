@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# One start of the aws profile (or the bare Camel Main floor) to readiness: CPU seconds (user + system, with waited-for
+# children such as the ffmpeg/ffprobe checks) from /proc/PID/stat when /observe/health/ready first answers 200, wall
+# seconds, and with CLASSLOG=1 the classes loaded (-Xlog:class+load) until it is stopped. Run several, interleaved with
+# the floor: on a shared 2-core machine one start's CPU varies by +-0.7 s. Issue 20, goal 3.
+#   scripts/startup-cpu.sh aws|floor JAR ENDPOINT SMTP_PORT [JVM flags...]
+# ENDPOINT/SMTP_PORT: a running local cloud (java -jar JAR localcloud --set pipeline.localcloud.port=0 ... prints them).
+# The floor needs app/target/test-classes (TimerFloorApp), built by mvn test-compile.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind=$1 jar=$2 endpoint=$3 smtp=$4
+shift 4
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+work=$(mktemp -d)
+flags=("$@")
+if [ "${CLASSLOG:-0}" = 1 ]; then flags+=("-Xlog:class+load:file=$work/classes.txt:uptime"); fi
+start=$(date +%s.%N)
+if [ "$kind" = floor ]; then
+  java "${flags[@]}" -cp "$jar:app/target/test-classes" io.videopipeline.bench.TimerFloorApp "$port" >"$work/out.log" 2>&1 &
+else
+  java "${flags[@]}" -jar "$jar" run --profile aws --routes routes --config config \
+    --set pipeline.aws.endpoint-url="$endpoint" --set pipeline.aws.access-key=test --set pipeline.aws.secret-key=test \
+    --set pipeline.aws.force-path-style=true --set pipeline.mail.host=127.0.0.1 --set pipeline.mail.port="$smtp" \
+    --set camel.management.port="$port" --set pipeline.ffmpeg.work-dir="$work/work" >"$work/out.log" 2>&1 &
+fi
+pid=$!
+until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/observe/health/ready")" = 200 ]; do
+  kill -0 "$pid" 2>/dev/null || { echo "$kind: exited before ready, see $work/out.log" >&2; exit 1; }
+  sleep 0.05
+done
+ready=$(date +%s.%N)
+read -r -a stat < "/proc/$pid/stat"
+cpu=$(echo "scale=2; (${stat[13]} + ${stat[14]} + ${stat[15]} + ${stat[16]}) / $(getconf CLK_TCK)" | bc)
+kill -TERM "$pid"
+wait "$pid" || true
+classes=""
+if [ "${CLASSLOG:-0}" = 1 ]; then classes=" classes=$(grep -c 'source:' "$work/classes.txt")"; fi
+printf '%s cpu=%s wall=%.2f%s load=%s\n' "$kind" "$cpu" "$(echo "$ready - $start" | bc)" "$classes" \
+  "$(cut -d' ' -f1 /proc/loadavg)"
+rm -rf "$work"
