@@ -84,7 +84,8 @@ public final class ChunkEncoder {
 
     /**
      * Downloads and probes the source (unless this worker kept it from an earlier task of the job: {@link #source}),
-     * encodes chunk {@code k} of every output (and rung-only encode), then uploads the parts. The request's listener hears the chunk's own progress.
+     * encodes chunk {@code k} of every output (and rung-only encode), then uploads the parts. The request's listener
+     * hears the chunk's own progress.
      *
      * @return what ffprobe found in the source
      */

@@ -19,9 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Each source sits in a {@link JobDir} of its own, named {@code <kind>source-<hash>-<random>}: the name is the
  * caller's (a hash, never a key) and the dir stays locked while this process keeps it, so the start-up sweep of
  * {@link JobDir#sweepDead} removes what a dead process kept and never a live replica's. At most {@code capacity}
- * sources are kept, the least recently used going first; a source in use by a task is never removed under it, so
- * tasks running at once may hold more than {@code capacity} until they end (no more than they held each downloading
- * its own copy). {@link #remove} drops a job's source (its stitch runs here); 0 keeps nothing after a task.
+ * sources are kept, the least recently used going first, before a new one is downloaded; a source in use by a task
+ * is never removed under it, so the disk holds at most the larger of {@code capacity} and the number of tasks
+ * running (before, each running task held its own copy). {@link #remove} drops a job's source (its stitch runs here); 0 keeps nothing after a task.
  *
  * <p>Two tasks of one job at once: the first downloads, the second waits for it and reuses the file (one lock per
  * source). A download or probe that fails leaves nothing kept, and the next task tries again.
@@ -90,10 +90,13 @@ final class SourceCache {
      */
     Lease acquire(String name, String suffix, Loader loader) throws IOException {
         Entry entry;
+        List<Entry> evicted = new ArrayList<>();
         synchronized (this) {
             entry = entries.computeIfAbsent(name, Entry::new);
             entry.users++;
+            evictUnused(evicted); // before the download: another job's kept source never shares the disk with it
         }
+        evicted.forEach(SourceCache::delete);
         boolean ok = false;
         try {
             entry.filling.lock();
@@ -158,18 +161,23 @@ final class SourceCache {
                     entries.remove(entry.name); // failed to load: keep nothing
                     evicted.add(entry);
                 }
-                Iterator<Entry> oldest = entries.values().iterator();
-                while (entries.size() > capacity && oldest.hasNext()) {
-                    Entry e = oldest.next();
-                    if (e.users == 0) {
-                        oldest.remove();
-                        e.dropped = true;
-                        evicted.add(e);
-                    }
-                }
+                evictUnused(evicted);
             }
         }
         evicted.forEach(SourceCache::delete);
+    }
+
+    /** The least recently used sources no task uses, out of the map until no more than {@code capacity} are kept. */
+    private void evictUnused(List<Entry> evicted) {
+        Iterator<Entry> oldest = entries.values().iterator();
+        while (entries.size() > capacity && oldest.hasNext()) {
+            Entry e = oldest.next();
+            if (e.users == 0) {
+                oldest.remove();
+                e.dropped = true;
+                evicted.add(e);
+            }
+        }
     }
 
     private static void delete(Entry entry) {
