@@ -92,6 +92,7 @@ class ChunkedTranscodeTest {
                     .containsEntry("preset", preset).containsKey("source-etag");
         }
         await().atMost(PATIENCE).until(() -> EndToEnd.keys(s3, TRANSCODED, "_chunks/").isEmpty());
+        assertThat(keptSources()).as("sources kept after the stitch on this worker").isEmpty();
         assertThat(notified("long/tone/")).containsExactlyInAnyOrder("long/tone/tone-1080p.mp4",
                 "long/tone/tone-720p.mp4", "long/tone/tone-web-720p.mp4", "long/tone/tone.m3u8");
     }
@@ -150,6 +151,7 @@ class ChunkedTranscodeTest {
 
             assertThat(awaitRecord("dup/tone.mov", JobState.COMPLETE).outputs()).hasSize(5);
             assertThat(EndToEnd.keys(s3, TRANSCODED, "_chunks/")).isEmpty();
+            assertThat(keptSources()).isEmpty();
             assertThat(notified("dup/tone/")).containsExactlyInAnyOrder("dup/tone/tone-1080p.mp4",
                     "dup/tone/tone-720p.mp4", "dup/tone/tone-web-720p.mp4", "dup/tone/tone.m3u8");
             Map<String, String> uploaded = eTags("dup/tone/");
@@ -204,6 +206,17 @@ class ChunkedTranscodeTest {
             assertThat(task(m)).isEqualTo("chunk:-1");
             assertThat(EndToEnd.reason(m)).contains("not a chunk task");
         });
+    }
+
+    /** The dirs of sources the worker keeps between chunk tasks (media/SourceCache) in its ffmpeg work dir. */
+    private static List<Path> keptSources() throws java.io.IOException {
+        Path dir = work.resolve("app").resolve("work");
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(dir)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("ffmpeg-source-")).toList();
+        }
     }
 
     /** Key to ETag of every object under {@code prefix} of the transcoded bucket. */

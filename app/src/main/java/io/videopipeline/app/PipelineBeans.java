@@ -279,7 +279,8 @@ public final class PipelineBeans implements CamelConfiguration {
                     Double.parseDouble(config.get("pipeline.transcode.chunk-seconds", "60")),
                     config.get("pipeline.transcode.chunk-prefix", "_chunks/"),
                     config.require("pipeline.queues.chunks"),
-                    JobConfig.settings(config).progressInterval());
+                    JobConfig.settings(config).progressInterval(),
+                    Integer.parseInt(config.get("pipeline.transcode.source-cache-size", "1")));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError(e.getMessage(), e);
         }

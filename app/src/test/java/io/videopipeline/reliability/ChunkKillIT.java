@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * Split-and-stitch survives a lost worker: the packaged jar is SIGKILLed while ffmpeg encodes a task of a chunked
  * upload (the local cloud runs as a process of its own, as AWS would), and a worker started afterwards finishes the
- * job from the chunk queue: every output once (one notification each), the work prefix gone, every queue empty.
+ * job from the chunk queue: every output once (one notification each), the work prefix gone, every queue empty, and
+ * nothing left in the work dir (neither the dead worker's temp dirs nor a kept source).
  */
 class ChunkKillIT {
 
@@ -72,6 +73,8 @@ class ChunkKillIT {
             assertThat(notified).as("notifications per output").containsAllEntriesOf(
                     outputs.stream().collect(Collectors.toMap(k -> k, k -> 1L)));
             assertThat(rig.allOutput()).doesNotContain("dead-lettering");
+            // the killed worker's kept source went with the start-up sweep, the new worker's with its stitch
+            assertThat(rig.tempFiles()).as("temp files and kept sources in the ffmpeg work dir").isEmpty();
             assertThat(rig.terminate(Duration.ofSeconds(30))).isIn(0, 143);
         }
     }

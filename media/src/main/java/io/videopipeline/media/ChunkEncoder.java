@@ -2,10 +2,14 @@ package io.videopipeline.media;
 
 import io.videopipeline.logging.LogText;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +31,10 @@ import software.amazon.awssdk.core.exception.SdkException;
  * send a part to the fan-out. The stitch ({@link #stitch}) joins each output's chunks with the concat demuxer (no
  * re-encode), muxes the audio, then writes and uploads exactly what {@link MediaEncoder#encode} would: the same
  * keys, metadata and (streaming on) HLS package, packaged from the stitched MP4s; the pictures come from one decode
- * of the first stitched rendition.
+ * of the smallest stitched rendition that is large enough ({@link #pictureSource}).
+ *
+ * <p>A worker keeps the source of the jobs it works on ({@link SourceCache}): its next task of the same job neither
+ * downloads nor probes it again; the stitch on this worker removes it.
  *
  * <p>Which task runs when, and when a job is complete, is the caller's: this class only does media work.
  */
@@ -38,10 +45,21 @@ public final class ChunkEncoder {
 
     private final MediaEncoder encoder;
     private final FfmpegProcess process;
+    private final SourceCache sources;
 
+    /** Keeps one source between tasks: a worker's next chunk of the same job reuses it. */
     public ChunkEncoder(MediaEncoder encoder) {
+        this(encoder, 1);
+    }
+
+    /**
+     * @param sourceCacheSize how many jobs' sources this worker keeps between its tasks
+     *                        ({@code pipeline.transcode.source-cache-size}); 0 = every task downloads its own
+     */
+    public ChunkEncoder(MediaEncoder encoder, int sourceCacheSize) {
         this.encoder = Objects.requireNonNull(encoder, "encoder");
         this.process = encoder.process();
+        this.sources = new SourceCache(encoder.settings.workDir(), sourceCacheSize);
     }
 
     /** The plan of a source: chunks of about {@code chunkSeconds}, aligned as {@link ChunkPlan} says. */
@@ -65,16 +83,16 @@ public final class ChunkEncoder {
     }
 
     /**
-     * Downloads the source, probes it and encodes chunk {@code k} of every output (and rung-only encode), then
-     * uploads the parts. The request's listener hears the chunk's own progress.
+     * Downloads and probes the source (unless this worker kept it from an earlier task of the job: {@link #source}),
+     * encodes chunk {@code k} of every output (and rung-only encode), then uploads the parts. The request's listener
+     * hears the chunk's own progress.
      *
      * @return what ffprobe found in the source
      */
     public FfmpegProbe.MediaInfo encodeChunk(MediaEncoder.Request request, ChunkPlan plan, int k, String work) {
-        try (JobDir dir = jobDir(request)) {
-            Path input = dir.path().resolve("source" + TempFiles.extension(request.inputKey()));
-            encoder.download(request, input);
-            FfmpegProbe.MediaInfo info = encoder.probe.probe(input, request.inputBucket(), request.inputKey());
+        try (JobDir dir = jobDir(request); SourceCache.Lease source = source(request, work)) {
+            Path input = source.file();
+            FfmpegProbe.MediaInfo info = source.info();
             MediaEncoder.Steps none = new MediaEncoder.Steps() { };
             List<FfmpegCommand.Output> files = encoder.outputFiles(request, dir.path(), none);
             StreamingJob streaming = streaming(request, files, dir.path(), info);
@@ -101,16 +119,15 @@ public final class ChunkEncoder {
     }
 
     /**
-     * Downloads the source, probes it and encodes its audio once per audio setting of the outputs (none without
-     * audio), uploaded as parts.
+     * Downloads and probes the source (or reuses this worker's copy, as {@link #encodeChunk}), encodes its audio once
+     * per audio setting of the outputs (none without audio), uploaded as parts.
      *
      * @return what ffprobe found in the source
      */
     public FfmpegProbe.MediaInfo encodeAudio(MediaEncoder.Request request, String work) {
-        try (JobDir dir = jobDir(request)) {
-            Path input = dir.path().resolve("source" + TempFiles.extension(request.inputKey()));
-            encoder.download(request, input);
-            FfmpegProbe.MediaInfo info = encoder.probe.probe(input, request.inputBucket(), request.inputKey());
+        try (JobDir dir = jobDir(request); SourceCache.Lease source = source(request, work)) {
+            Path input = source.file();
+            FfmpegProbe.MediaInfo info = source.info();
             if (!info.hasAudio()) {
                 return info;
             }
@@ -134,6 +151,8 @@ public final class ChunkEncoder {
      */
     public MediaEncoder.Result stitch(MediaEncoder.Request request, ChunkPlan plan, String work,
                                       FfmpegProbe.MediaInfo info, MediaEncoder.Steps steps) {
+        // every chunk is done: this worker's copy of the source is needed no more, and the parts want the disk
+        sources.remove(sourceName(work));
         try (JobDir dir = jobDir(request)) {
             List<FfmpegCommand.Output> files = encoder.outputFiles(request, dir.path(), steps);
             StreamingJob streaming = streaming(request, files, dir.path(), info);
@@ -180,7 +199,8 @@ public final class ChunkEncoder {
             }
             if (streaming != null) {
                 MediaEncoder.run(MediaEncoder.Step.ENCODE, steps, () -> {
-                    process.transcode(encoder.command.buildPictures(files.get(0).file(), streaming.outputs().pictures()),
+                    FfmpegCommand.Pictures pictures = streaming.outputs().pictures();
+                    process.transcode(encoder.command.buildPictures(pictureSource(all, pictures, info), pictures),
                             request.inputBucket(), request.inputKey(), request.jobId(), null, ProgressListener.NONE);
                     try {
                         streaming.finish(encoder.settings.ffmpegPath(), process, request.inputBucket(),
@@ -198,6 +218,72 @@ public final class ChunkEncoder {
         } catch (IOException e) {
             throw MediaEncoder.localFileError(request, e, steps);
         }
+    }
+
+    /**
+     * The job's source on this worker: downloaded and probed by the first of its tasks here, reused by the next ones
+     * (at most {@code pipeline.transcode.source-cache-size} jobs' sources kept). The name is a hash of the work prefix,
+     * which names the job ({@code ChunkedJobs}: the prefix and the job id, itself a hash of the upload's bucket, key
+     * and ETag and of the outputs): another ETag is another job and never gets this copy.
+     */
+    private SourceCache.Lease source(MediaEncoder.Request request, String work) {
+        try {
+            return sources.acquire(sourceName(work), TempFiles.extension(request.inputKey()), file -> {
+                encoder.download(request, file);
+                return encoder.probe.probe(file, request.inputBucket(), request.inputKey());
+            });
+        } catch (IOException e) {
+            throw new TranscodeFailedException("cannot create a temp dir in " + encoder.settings.workDir() + " for "
+                    + request.object() + ": " + e, request.inputBucket(), request.inputKey(), e);
+        }
+    }
+
+    /** {@code <kind>source-} and 16 hex digits of SHA-256 over the work prefix: a file name, swept like a job's dir. */
+    String sourceName(String work) {
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(work.getBytes(StandardCharsets.UTF_8));
+            return encoder.kind + "source-" + HexFormat.of().formatHex(sha).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** How many jobs' sources this worker keeps now. */
+    int keptSources() {
+        return sources.size();
+    }
+
+    /**
+     * The stitched file the pictures are decoded from: the smallest (in pixels) at least as wide as the widest picture
+     * and as tall as a storyboard tile, of the first output's frame rate (the same frames, so the same picture times
+     * as before); else the largest of that rate. Decoding a 640x360 rung instead of the 1080p output is most of the
+     * stitch's serial time saved on a long source: the pictures are scaled down to at most that width anyway.
+     */
+    static Path pictureSource(List<FfmpegCommand.Output> stitched, FfmpegCommand.Pictures pictures,
+                              FfmpegProbe.MediaInfo info) {
+        int needWidth = Math.max(pictures.posterWidth(), Math.max(pictures.thumbnailWidth(), pictures.tileWidth()));
+        String rate = FfmpegCommand.frameRate(stitched.get(0).preset().fps());
+        FfmpegCommand.Output best = null;
+        long bestArea = 0;
+        FfmpegCommand.Output largest = stitched.get(0);
+        long largestArea = 0;
+        for (FfmpegCommand.Output candidate : stitched) {
+            Preset p = candidate.preset();
+            if (!FfmpegCommand.frameRate(p.fps()).equals(rate)) {
+                continue;
+            }
+            int[] size = HlsLadder.fit(info.width(), info.height(), p.maxWidth(), p.maxHeight());
+            long area = (long) size[0] * size[1];
+            if (area > largestArea) {
+                largest = candidate;
+                largestArea = area;
+            }
+            if (size[0] >= needWidth && size[1] >= pictures.tileHeight() && (best == null || area < bestArea)) {
+                best = candidate;
+                bestArea = area;
+            }
+        }
+        return (best != null ? best : largest).file();
     }
 
     /** One audio encode per distinct audio setting, named by {@link FfmpegCommand#audioName}. */

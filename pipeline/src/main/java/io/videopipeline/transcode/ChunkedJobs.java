@@ -80,10 +80,21 @@ public final class ChunkedJobs {
      * @param chunkSeconds about how long a chunk is ({@code pipeline.transcode.chunk-seconds})
      * @param workPrefix   where the parts go in the transcoded bucket ({@code pipeline.transcode.chunk-prefix})
      * @param queue        the chunk queue ({@code pipeline.queues.chunks})
+     * @param sourceCache  how many jobs' sources a worker keeps for its next tasks
+     *                     ({@code pipeline.transcode.source-cache-size}); 0 = each task downloads the source
      */
     public record Settings(double minSeconds, double chunkSeconds, String workPrefix, String queue,
-                           Duration progressInterval) {
+                           Duration progressInterval, int sourceCache) {
+        public Settings(double minSeconds, double chunkSeconds, String workPrefix, String queue,
+                        Duration progressInterval) {
+            this(minSeconds, chunkSeconds, workPrefix, queue, progressInterval, 1);
+        }
+
         public Settings {
+            if (sourceCache < 0) {
+                throw new IllegalArgumentException("pipeline.transcode.source-cache-size must be 0 or more, got "
+                        + sourceCache);
+            }
             if (minSeconds < 0 || chunkSeconds <= 0) {
                 throw new IllegalArgumentException("pipeline.transcode.chunking-min-seconds must be 0 or more and"
                         + " pipeline.transcode.chunk-seconds positive, got " + minSeconds + " and " + chunkSeconds);
@@ -135,7 +146,7 @@ public final class ChunkedJobs {
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.sqs = Objects.requireNonNull(sqs, "sqs");
         this.transcoder = Objects.requireNonNull(transcoder, "transcoder");
-        this.chunks = new ChunkEncoder(transcoder.encoder());
+        this.chunks = new ChunkEncoder(transcoder.encoder(), settings.sourceCache());
         this.planner = Objects.requireNonNull(planner, "planner");
         this.tracker = tracker;
         this.settings = Objects.requireNonNull(settings, "settings");
