@@ -14,8 +14,9 @@ import java.util.OptionalLong;
  * package), probes each rendition for the record and writes the record: on a 10 s clip that is a third of the time
  * left at 50 %, on a minute's clip a tenth. Percent of media does not count it, so it is estimated apart, from
  * what is known at that moment: the bytes the outputs will weigh (bytes encoded so far over the fraction done),
- * what a byte cost to move from S3 and a tool cost to start in this very job (its download and its probe), and how
- * far such estimates were off for the jobs this process finished before ({@link FinishCalibration}).
+ * what a byte cost to move from S3 and a tool cost to start in this very job (its download and its probe), which
+ * give the estimate its shape, and what the work after the encode really took in the jobs this process finished
+ * before, which gives its scale ({@link FinishCalibration}).
  */
 public final class Eta {
 

@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param recordKeys       where an upload's record goes in the transcoded bucket
  * @param progressInterval least time between two Progressing writes of one job
  * @param topic            the job event topic's name or ARN; blank: records only
- * @param etaFinishFactor  the ETA's estimate of the work after the encode, before any job taught it better
- *                         ({@link FinishCalibration})
+ * @param etaFinishFactor  the factor on the ETA's estimate of the work after the encode until a job has finished;
+ *                         then what finished jobs took sets it ({@link FinishCalibration})
  */
 public record JobSettings(boolean enabled, JobRecordKeys recordKeys, Duration progressInterval, String topic,
                           double etaFinishFactor) {

@@ -45,7 +45,7 @@ public final class JobTracker {
         this(store, events, progressInterval, clock, stored, new FinishCalibration(JobSettings.DEFAULT_ETA_FINISH_FACTOR));
     }
 
-    /** @param calibration how far the ETA's estimate of the work after the encode was off, shared by its jobs */
+    /** @param calibration what the work after the encode took in the jobs finished so far, shared by its jobs */
     public JobTracker(JobRecordStore store, JobEventPublisher events, Duration progressInterval, Clock clock,
                       Consumer<JobRecord> stored, FinishCalibration calibration) {
         this.calibration = calibration;

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * Progress arrives on the thread reading ffmpeg's output.
  *
  * <p>The ETA ({@link Eta}) takes the encode's speed over its recent past ({@link RecentSpeed}), and counts the work
- * after the encode too: its shape from this job's own download and probe
- * ({@link #fetched}), its scale from how far that estimate was off for the jobs finished before
- * ({@link FinishCalibration}), which this job's own finish then teaches.
+ * after the encode too: its shape from this job's own download and probe ({@link #fetched}), its scale from what
+ * that work really took in the jobs finished before, measured against this shape ({@link FinishCalibration}); this
+ * job's own finish is then measured for the next.
  */
 public final class TrackedJob implements ProgressListener {
 
@@ -102,7 +102,7 @@ public final class TrackedJob implements ProgressListener {
         Duration elapsed = encodeStarted == null ? null : Duration.between(encodeStarted, now);
         OptionalLong eta = Eta.secondsLeft(progress.percent(), mediaDuration,
                 recent > 0 ? recent : progress.speed(), elapsed,
-                progress.outputBytes(), finish.times(calibration.factor()));
+                progress.outputBytes(), finish.times(calibration.factor(finish)));
         write(Math.round(progress.percent() * 10) / 10.0, eta.isPresent() ? eta.getAsLong() : null,
                 progress.speed() >= 0 ? progress.speed() : null);
     }
@@ -145,20 +145,22 @@ public final class TrackedJob implements ProgressListener {
         });
     }
 
-    /** How long the work after the encode took against its estimate at the encode's end: the next jobs learn it. */
+    /** How long the work after the encode took, with how many bytes: the next jobs learn it. */
     private void learnFinish() {
         Instant ended = encodeEnded;
         if (ended == null) {
             return;
         }
         double actual = Duration.between(ended, clock.instant()).toNanos() / 1e9;
-        double estimated = finish.seconds(100, encodedBytes);
+        Eta.Finish shape = finish;
+        double estimated = shape.seconds(100, encodedBytes);
+        double factor = calibration.factor(shape);
         LOG.info("Job {}: the work after the encode took {} s, estimated {} s at the encode's end ({} s a GB, {} s"
-                        + " fixed, {} MB encoded) times {}", jobId, String.format("%.2f", actual),
-                String.format("%.2f", estimated), String.format("%.1f", finish.secondsPerByte() * 1e9),
-                String.format("%.2f", finish.fixedSeconds()), String.format("%.1f", encodedBytes / 1e6),
-                String.format("%.2f", calibration.factor()));
-        calibration.learn(estimated, actual);
+                        + " fixed, {} MB encoded) times {} = {} s", jobId, String.format("%.2f", actual),
+                String.format("%.2f", estimated), String.format("%.1f", shape.secondsPerByte() * 1e9),
+                String.format("%.2f", shape.fixedSeconds()), String.format("%.1f", encodedBytes / 1e6),
+                String.format("%.2f", factor), String.format("%.2f", estimated * factor));
+        calibration.learn(shape, encodedBytes, actual);
     }
 
     /** Only into this attempt's record: a later attempt (a competing consumer) owns the progress now. */
