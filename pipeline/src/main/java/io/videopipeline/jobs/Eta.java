@@ -6,9 +6,10 @@ import java.util.OptionalLong;
 /**
  * The time left of a job from how far its encode got: the encode's time left plus the work after it.
  *
- * <p><b>Encode</b>: the media time still to encode over the speed so far. ffmpeg's {@code speed} is media time
- * encoded over wall time since it began, so this is the same as the wall time so far scaled by what is left; when
- * ffmpeg gives no speed yet, the elapsed wall time stands in for it.
+ * <p><b>Encode</b>: the media time still to encode over the speed so far, less what the encoders hold back and
+ * release at the end without costing time ({@link EncoderLag}). ffmpeg's {@code speed} is media time encoded over
+ * wall time since it began, so this is the same as the wall time so far scaled by what is left; when ffmpeg gives no
+ * speed yet, the elapsed wall time stands in for it.
  *
  * <p><b>After the encode</b> ({@link Finish}) the job still packages the HLS rungs, uploads every file (MP4s and
  * package), probes each rendition for the record and writes the record: on a 10 s clip that is a third of the time
@@ -57,17 +58,25 @@ public final class Eta {
         return secondsLeft(percent, mediaDuration, speed, elapsed, -1, Finish.NONE);
     }
 
+    /** @see #secondsLeft(double, Duration, double, Duration, long, Finish, double) with nothing held back */
+    public static OptionalLong secondsLeft(double percent, Duration mediaDuration, double speed, Duration elapsed,
+                                           long bytesSoFar, Finish finish) {
+        return secondsLeft(percent, mediaDuration, speed, elapsed, bytesSoFar, finish, 0);
+    }
+
     /**
      * @param percent    0..100 of the source encoded; unknown (negative) gives no estimate
      * @param speed      media seconds per wall second so far, or negative if unknown
      * @param elapsed    wall time since the encode began
      * @param bytesSoFar video bytes encoded so far, or negative if unknown
      * @param finish     the work after the encode (null: none)
+     * @param heldBack   media seconds the encoders' end takes no time for ({@link EncoderLag}), taken off the media
+     *                   left before it is divided by the speed
      * @return whole seconds left, rounded to the nearest, or empty before there is anything to go on; at 100 % the
      *         encode is done and what is left is the work after it
      */
     public static OptionalLong secondsLeft(double percent, Duration mediaDuration, double speed, Duration elapsed,
-                                           long bytesSoFar, Finish finish) {
+                                           long bytesSoFar, Finish finish, double heldBack) {
         if (percent <= 0) {
             return OptionalLong.empty();
         }
@@ -78,7 +87,8 @@ public final class Eta {
         double leftFraction = (100 - percent) / 100;
         double encode;
         if (speed > 0 && mediaDuration != null && !mediaDuration.isZero()) {
-            encode = leftFraction * mediaDuration.toMillis() / 1000.0 / speed;
+            double mediaLeft = leftFraction * mediaDuration.toMillis() / 1000.0;
+            encode = Math.max(0, mediaLeft - Math.max(0, heldBack)) / speed;
         } else if (elapsed != null && !elapsed.isZero()) {
             encode = elapsed.toMillis() / 1000.0 * (100 - percent) / percent;
         } else {

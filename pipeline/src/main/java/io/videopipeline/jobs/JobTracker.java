@@ -30,6 +30,8 @@ public final class JobTracker {
     private final Clock clock;
     private final Consumer<JobRecord> stored;
     private final FinishCalibration calibration;
+    /** what the encoders held back in the encodes finished so far, shared by its jobs */
+    private final EncoderLag lag = new EncoderLag();
 
     public JobTracker(JobRecordStore store, JobEventPublisher events, Duration progressInterval, Clock clock) {
         this(store, events, progressInterval, clock, record -> { });
@@ -66,7 +68,7 @@ public final class JobTracker {
         Optional<JobRecord> stored = change(source.key(),
                 current -> mine[0] = JobRecord.submitted(source, backend, jobId, pipelineId, current, now()));
         int attempt = stored.isPresent() && stored.get() == mine[0] ? mine[0].attempts() : 0;
-        return new TrackedJob(this, source, backend, jobId, attempt, progressInterval, clock, calibration);
+        return new TrackedJob(this, source, backend, jobId, attempt, progressInterval, clock, calibration, lag);
     }
 
     /**

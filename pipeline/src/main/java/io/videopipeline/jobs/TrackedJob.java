@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * <p>The ETA ({@link Eta}) takes the encode's speed over its recent past ({@link RecentSpeed}), and counts the work
  * after the encode too: its shape from this job's own download and probe ({@link #fetched}), its scale from what
  * that work really took in the jobs finished before, measured against this shape ({@link FinishCalibration}); this
- * job's own finish is then measured for the next.
+ * job's own finish is then measured for the next. Likewise the media time the encoders hold back and release at
+ * the end ({@link EncoderLag}), measured from where each encode stood at half way.
  */
 public final class TrackedJob implements ProgressListener {
 
@@ -31,18 +32,22 @@ public final class TrackedJob implements ProgressListener {
     private final Duration interval;
     private final Clock clock;
     private final FinishCalibration calibration;
+    private final EncoderLag lag;
     private final RecentSpeed speed = new RecentSpeed();
     private volatile Duration mediaDuration;
     private volatile Instant encodeStarted;
     private volatile Eta.Finish finish = Eta.Finish.NONE;
     private volatile Instant encodeEnded;
     private volatile long encodedBytes = -1;
+    /** {wall seconds since the encode began, media seconds left, recent speed} when it passed half way */
+    private volatile double[] halfWay;
     private Instant lastWrite;
 
     /** @param attempt the attempt this is ({@link JobRecord#attempts()} of its Submitted record); 0 if it has none */
     TrackedJob(JobTracker tracker, JobRecord.Source source, String backend, String jobId, int attempt,
-               Duration interval, Clock clock, FinishCalibration calibration) {
+               Duration interval, Clock clock, FinishCalibration calibration, EncoderLag lag) {
         this.calibration = calibration;
+        this.lag = lag;
         this.tracker = tracker;
         this.source = source;
         this.backend = backend;
@@ -86,6 +91,7 @@ public final class TrackedJob implements ProgressListener {
             // the media is encoded: what follows (ffmpeg's own flush and faststart rewrite included) is the work
             // after the encode that the ETA estimates apart, and learns from
             encodeEnded = clock.instant();
+            learnLag(encodeEnded);
         }
         if (progress.done() || progress.percent() <= 0 || progress.percent() >= 100) {
             return; // 100 % is Complete's to say, once the renditions are stored
@@ -93,6 +99,10 @@ public final class TrackedJob implements ProgressListener {
         Instant now = clock.instant();
         double recent = encodeStarted == null || progress.encoded() == null ? -1
                 : speed.add(Duration.between(encodeStarted, now), progress.encoded());
+        if (halfWay == null && recent > 0 && progress.percent() >= 50 && mediaDuration != null) {
+            halfWay = new double[] {Duration.between(encodeStarted, now).toNanos() / 1e9,
+                    (mediaDuration.toNanos() - progress.encoded().toNanos()) / 1e9, recent};
+        }
         synchronized (this) {
             if (lastWrite != null && Duration.between(lastWrite, now).compareTo(interval) < 0) {
                 return;
@@ -102,7 +112,7 @@ public final class TrackedJob implements ProgressListener {
         Duration elapsed = encodeStarted == null ? null : Duration.between(encodeStarted, now);
         OptionalLong eta = Eta.secondsLeft(progress.percent(), mediaDuration,
                 recent > 0 ? recent : progress.speed(), elapsed,
-                progress.outputBytes(), finish.times(calibration.factor(finish)));
+                progress.outputBytes(), finish.times(calibration.factor(finish)), lag.mediaSeconds());
         write(Math.round(progress.percent() * 10) / 10.0, eta.isPresent() ? eta.getAsLong() : null,
                 progress.speed() >= 0 ? progress.speed() : null);
     }
@@ -143,6 +153,18 @@ public final class TrackedJob implements ProgressListener {
             return warning == null ? base.complete(outputs, tracker.now())
                     : base.warning(warning, outputs, tracker.now());
         });
+    }
+
+    /** How much sooner than its speed at half way said this encode ended: the next jobs learn it. */
+    private void learnLag(Instant ended) {
+        double[] half = halfWay;
+        if (half == null || encodeStarted == null) {
+            return;
+        }
+        double wall = Duration.between(encodeStarted, ended).toNanos() / 1e9 - half[0];
+        LOG.info("Job {}: the encode's second half took {} s, its speed at half way said {} s", jobId,
+                String.format("%.2f", wall), String.format("%.2f", half[1] / half[2]));
+        lag.learn(half[1], half[2], wall);
     }
 
     /** How long the work after the encode took, with how many bytes: the next jobs learn it. */

@@ -58,4 +58,13 @@ class EtaTest {
         assertThat(finish.times(2).seconds(50, 30_000_000)).isEqualTo(9.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(Eta.secondsLeft(50, MINUTE, 1.0, MINUTE, -1, null)).hasValue(30);
     }
+
+    @Test
+    void mediaTheEncodersHoldBackComesOffTheMediaLeftNeverBelowNothing() {
+        // 5 s of media left at 0.5x: 10 s; with 1 s held back: 8 s; held back more than is left: the finish alone
+        Eta.Finish finish = new Eta.Finish(0, 1);
+        assertThat(Eta.secondsLeft(50, Duration.ofSeconds(10), 0.5, Duration.ofSeconds(10), -1, finish, 0)).hasValue(11);
+        assertThat(Eta.secondsLeft(50, Duration.ofSeconds(10), 0.5, Duration.ofSeconds(10), -1, finish, 1)).hasValue(9);
+        assertThat(Eta.secondsLeft(90, Duration.ofSeconds(10), 0.5, Duration.ofSeconds(10), -1, finish, 3)).hasValue(1);
+    }
 }
