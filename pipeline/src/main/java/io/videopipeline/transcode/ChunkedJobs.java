@@ -281,7 +281,7 @@ public final class ChunkedJobs {
                     messageId);
         }
         FfmpegProbe.MediaInfo info = sourceInfo(job, work);
-        if (transcoder.stitchedBefore(job)) {
+        if (transcoder.uploadedBefore(job)) {
             // this message's earlier delivery uploaded everything, then died before the record or the clean-up
             transcoder.completeStitched(job, jobId, info);
         } else {

@@ -137,7 +137,7 @@ public final class FfmpegTranscoder implements Transcoder {
         String object = "s3://" + job.inputBucket() + "/" + LogText.safe(job.inputKey());
         // first: a same-bytes upload under another key has the same ETag and would otherwise pass as done
         checkCollisions(job);
-        if (alreadyTranscoded(job)) {
+        if (uploadedBefore(job)) {
             LOG.info("Skipping {} (job {}): all {} outputs already exist for ETag {}", object, jobId,
                     job.outputs().size(), job.inputETag());
             return new TranscodeResult(BACKEND, jobId, List.of(), true);
@@ -360,12 +360,14 @@ public final class FfmpegTranscoder implements Transcoder {
     }
 
     /**
-     * Whether a stitch of this job uploaded everything already: every rendition written for this ETag and, streaming
-     * on, the master playlist, which the package uploads last. A stitch whose worker died after its uploads but
-     * before the record said Complete leaves exactly this; its redelivery then only finishes the job
-     * ({@link #completeStitched}) instead of uploading (and notifying) anything again.
+     * Whether this job uploaded everything already: every rendition written for this ETag and, streaming on, the
+     * master playlist, which the package uploads last. Renditions alone are not enough: a job killed between its
+     * MP4s and its package left them without the package, and its redelivery must still write it (it uploads only
+     * what is missing). A stitch whose worker died after its uploads but before the record said Complete leaves
+     * exactly this; its redelivery then only finishes the job ({@link #completeStitched}) instead of uploading (and
+     * notifying) anything again.
      */
-    boolean stitchedBefore(TranscodeJob job) {
+    boolean uploadedBefore(TranscodeJob job) {
         if (!ExistingOutputs.allWrittenFor(s3, job, job.outputBucket())) {
             return false;
         }
@@ -378,7 +380,7 @@ public final class FfmpegTranscoder implements Transcoder {
     }
 
     /**
-     * Complete on the record of a job {@link #stitchedBefore} says is uploaded, its outputs listed from their heads
+     * Complete on the record of a job {@link #uploadedBefore} says is uploaded, its outputs listed from their heads
      * (sizes, the source's duration; no probed width and height, which only the stitch that wrote them had). A record
      * that says Complete for this job already is left alone: its event was published once.
      */
@@ -446,10 +448,6 @@ public final class FfmpegTranscoder implements Transcoder {
             source.put(RenditionMetadata.SOURCE_ETAG, job.inputETag());
         }
         return source;
-    }
-
-    private boolean alreadyTranscoded(TranscodeJob job) {
-        return ExistingOutputs.allWrittenFor(s3, job, job.outputBucket());
     }
 
     /**

@@ -142,6 +142,40 @@ class TranscoderCrashSafetyTest {
         assertThat(listFiles(sandbox.resolve("work"))).isEmpty();
     }
 
+    /**
+     * Killed after its MP4s but before its streaming package (the master playlist goes last): the renditions alone
+     * do not make the job done, so the redelivery writes the package (and re-uploads no MP4). ChaosIT found this: the
+     * redelivery skipped, and the upload never got its master or poster.
+     */
+    @Test
+    void aJobThatDiedBeforeItsStreamingPackageWritesItOnRedelivery() throws Exception {
+        TranscodeJob job = upload("crash/no-package.mov");
+        Path work = sandbox.resolve("work-streaming");
+        FfmpegTranscoder transcoder = new FfmpegTranscoder(s3, FfmpegSettings.defaults()
+                .withFfmpegPath("/usr/bin/ffmpeg").withFfprobePath("/usr/bin/ffprobe").withWorkDir(work)
+                .withX264Preset("ultrafast").withThreads(1).withTimeout(Duration.ofMinutes(2))
+                .withStreaming(PresetCatalog.loadStreaming(Path.of("config/presets.yaml"), true)),
+                ProgressListener.NONE);
+        transcoder.submit(job);
+        List<String> complete = keysUnder("crash/no-package/");
+        String master = "crash/no-package/no-package.m3u8";
+        assertThat(complete).contains(master);
+        // the crash: everything but the MP4s is gone (the package and pictures are written after them)
+        for (String key : complete) {
+            if (!key.endsWith(".mp4")) {
+                s3.deleteObject(d -> d.bucket(TRANSCODED).key(key));
+            }
+        }
+        String keptETag = s3.headObject(h -> h.bucket(TRANSCODED).key(job.outputs().get(0).key())).eTag();
+
+        TranscodeResult redelivered = transcoder.submit(job);
+
+        assertThat(redelivered.skipped()).isFalse();
+        assertThat(keysUnder("crash/no-package/")).containsExactlyInAnyOrderElementsOf(complete);
+        assertThat(s3.headObject(h -> h.bucket(TRANSCODED).key(job.outputs().get(0).key())).eTag()).isEqualTo(keptETag);
+        assertThat(transcoder.submit(job).skipped()).as("now everything is there").isTrue();
+    }
+
     @Test
     void renditionsOfAnOlderUploadOfTheSameKeyAreReplaced() {
         TranscodeJob first = upload("crash/replaced.mov");
