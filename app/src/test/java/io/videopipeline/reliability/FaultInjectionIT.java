@@ -40,14 +40,7 @@ class FaultInjectionIT {
                 rig.upload(key, clip); // the test's own client goes straight to the cloud
             }
             List<String> expected = PipelineRig.expectedKeys(keys);
-            try {
-                await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).until(() ->
-                        rig.transcodedKeys().containsAll(expected)
-                                && rig.queueDepths().values().stream().allMatch(d -> d == 0));
-            } catch (ConditionTimeoutException e) {
-                throw new AssertionError("not complete: have " + rig.transcodedKeys() + ", queues "
-                        + rig.queueDepths() + ", proxy " + proxy.counts() + "\n" + rig.allOutput(), e);
-            }
+            awaitComplete(rig, proxy, expected, Duration.ofSeconds(150));
             String metrics = rig.get("/observe/metrics");
             double retries = sum(metrics, "pipeline_aws_retries_total");
             List<String> subjects = rig.mailSubjects();
@@ -79,19 +72,24 @@ class FaultInjectionIT {
             rig.start();
             List<String> expected = PipelineRig.expectedKeys(List.of("marker/clip.mov"));
             rig.upload("marker/clip.mov", clip);
-            try {
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
-                        rig.transcodedKeys().containsAll(expected)
-                                && rig.queueDepths().values().stream().allMatch(d -> d == 0));
-            } catch (ConditionTimeoutException e) {
-                throw new AssertionError("not complete: have " + rig.transcodedKeys() + ", queues "
-                        + rig.queueDepths() + ", proxy " + proxy.counts() + "\n" + rig.allOutput(), e);
-            }
+            awaitComplete(rig, proxy, expected, Duration.ofSeconds(120));
             assertThat(proxy.counts().get("throttled")).as("marker PUTs refused").isEqualTo(3L * 3);
             assertThat(rig.transcodedKeys()).containsExactlyElementsOf(expected);
             assertThat(rig.mailSubjects()).hasSize(3).doesNotHaveDuplicates();
             assertThat(rig.allOutput()).doesNotContain("dead-lettering");
             rig.terminate(Duration.ofSeconds(30));
+        }
+    }
+
+    /** Every expected object stored and every queue and DLQ empty, or a failure showing what was there. */
+    private static void awaitComplete(PipelineRig rig, FaultProxy proxy, List<String> expected, Duration limit) {
+        try {
+            await().atMost(limit).pollInterval(Duration.ofMillis(500)).until(() ->
+                    rig.transcodedKeys().containsAll(expected)
+                            && rig.queueDepths().values().stream().allMatch(d -> d == 0));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not complete: have " + rig.transcodedKeys() + ", queues "
+                    + rig.queueDepths() + ", proxy " + proxy.counts() + "\n" + rig.allOutput(), e);
         }
     }
 

@@ -74,9 +74,12 @@ class TranscoderCrashSafetyTest {
     }
 
     private FfmpegTranscoder transcoder(S3Client client, Path workDir, ProgressListener listener) {
-        return new FfmpegTranscoder(client, FfmpegSettings.defaults().withFfmpegPath("/usr/bin/ffmpeg")
-                .withFfprobePath("/usr/bin/ffprobe").withWorkDir(workDir).withX264Preset("ultrafast")
-                .withThreads(1).withTimeout(Duration.ofMinutes(2)), listener);
+        return new FfmpegTranscoder(client, settings(workDir), listener);
+    }
+
+    private static FfmpegSettings settings(Path workDir) {
+        return FfmpegSettings.defaults().withFfmpegPath("/usr/bin/ffmpeg").withFfprobePath("/usr/bin/ffprobe")
+                .withWorkDir(workDir).withX264Preset("ultrafast").withThreads(1).withTimeout(Duration.ofMinutes(2));
     }
 
     private static TranscodeJob upload(String key) {
@@ -151,9 +154,7 @@ class TranscoderCrashSafetyTest {
     void aJobThatDiedBeforeItsStreamingPackageWritesItOnRedelivery() throws Exception {
         TranscodeJob job = upload("crash/no-package.mov");
         Path work = sandbox.resolve("work-streaming");
-        FfmpegTranscoder transcoder = new FfmpegTranscoder(s3, FfmpegSettings.defaults()
-                .withFfmpegPath("/usr/bin/ffmpeg").withFfprobePath("/usr/bin/ffprobe").withWorkDir(work)
-                .withX264Preset("ultrafast").withThreads(1).withTimeout(Duration.ofMinutes(2))
+        FfmpegTranscoder transcoder = new FfmpegTranscoder(s3, settings(work)
                 .withStreaming(PresetCatalog.loadStreaming(Path.of("config/presets.yaml"), true)),
                 ProgressListener.NONE);
         transcoder.submit(job);
