@@ -125,11 +125,7 @@ public final class PipelineBeans implements CamelConfiguration {
      */
     @Override
     public void configure(CamelContext camel) {
-        AwsClients aws = this.aws;
-        if (aws == null) {
-            aws = new AwsClients(AwsSettings.from(config));
-            resources.add(aws);
-        }
+        AwsClients aws = this.aws != null ? this.aws : ownClients();
         LOG.info("AWS clients: {}", aws.settings());
 
         // each setting read once, here; the beans below share them. What needs no AWS client comes first: the
@@ -161,11 +157,10 @@ public final class PipelineBeans implements CamelConfiguration {
         // built when first looked up: only send-mail's aws2-sns endpoint (pipeline.mail.transport=sns) does
         camel.getRegistry().bind("amazonSnsClient", software.amazon.awssdk.services.sns.SnsClient.class, aws::sns);
         // Stop fast: idle consumers sit in 20 s long polls, which Camel's shutdown would wait out.
-        AwsClients clients = aws;
         camel.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
             @Override
             public void onContextStopping(CamelContext context) {
-                clients.endLongPolls();
+                aws.endLongPolls();
             }
         });
         bind(camel, "deadLetters", new DeadLetters(aws.sqs(), received));
@@ -276,6 +271,13 @@ public final class PipelineBeans implements CamelConfiguration {
         return new EmailNotifier(s3, links, mails, outputKeys, presets.stream().map(Preset::name).toList(),
                 transcodedBucket, config.parse("pipeline.mail.mode", "per-rendition", EmailNotifier.Mode::parse),
                 streams());
+    }
+
+    /** No clients were handed over: built here, closed with the other resources. */
+    private AwsClients ownClients() {
+        AwsClients own = new AwsClients(AwsSettings.from(config));
+        resources.add(own);
+        return own;
     }
 
     /** The mail templates (read from disk) and addresses notify-email's mails use. */
