@@ -76,6 +76,7 @@ public final class PipelineBeans implements CamelConfiguration {
     /** presets.yaml, read once; null until then. */
     private PresetCatalog catalog;
     private final ConsoleSettings console;
+    private final AwsClients aws;
 
     public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources) {
         this(config, resources, io.videopipeline.media.ProgressListener.NONE);
@@ -97,11 +98,22 @@ public final class PipelineBeans implements CamelConfiguration {
     public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources,
                          io.videopipeline.media.ProgressListener progress, PresetCatalog presets,
                          ConsoleSettings console) {
+        this(config, resources, progress, presets, console, null);
+    }
+
+    /**
+     * @param aws the AWS clients, perhaps still being built ({@link AwsClients#buildAhead()}), closed by the caller;
+     *            null: built here and added to {@code resources}
+     */
+    public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources,
+                         io.videopipeline.media.ProgressListener progress, PresetCatalog presets,
+                         ConsoleSettings console, AwsClients aws) {
         this.config = config;
         this.resources = resources;
         this.progress = progress;
         this.catalog = presets;
         this.console = console;
+        this.aws = aws;
     }
 
     /**
@@ -113,9 +125,32 @@ public final class PipelineBeans implements CamelConfiguration {
      */
     @Override
     public void configure(CamelContext camel) {
-        AwsClients aws = new AwsClients(AwsSettings.from(config));
-        resources.add(aws);
+        AwsClients aws = this.aws != null ? this.aws : ownClients();
         LOG.info("AWS clients: {}", aws.settings());
+
+        // each setting read once, here; the beans below share them. What needs no AWS client comes first: the
+        // clients may still be being built on another thread (AwsClients.buildAhead).
+        String transcodedBucket = config.require("pipeline.buckets.transcoded");
+        String region = config.get("pipeline.aws.region", "us-east-1");
+        OutputKeys outputKeys = config.parse("pipeline.transcode.output-key-pattern", OutputKeys.DEFAULT_PATTERN,
+                OutputKeys::new);
+        List<Preset> presets = presets();
+        FfmpegSettings ffmpeg = FfmpegConfig.settings(config);
+        AclSettings acl = new AclSettings(config.parse("pipeline.acl.mode", "public-read", AclMode::parse),
+                transcodedBucket, config.get("pipeline.acl.output-prefix", ""),
+                config.getInt("pipeline.acl.package-max-objects", AclSettings.DEFAULT_PACKAGE_MAX_OBJECTS));
+        RenditionMail mails = renditionMail();
+
+        camel.addRoutePolicyFactory(new KameletSourceFollowsItsRoute());
+        bind(camel, "failurePolicy", new FailurePolicy(config.getInt("pipeline.retry.max-receives", 5)));
+        S3EventIntake intake = new S3EventIntake(S3EventIntake.DEFAULT_MAX_BODY_CHARS,
+                config.getInt("pipeline.intake.max-records", S3EventIntake.DEFAULT_MAX_RECORDS));
+        bind(camel, "eventIntake", intake);
+        ReceivedMessage received = new ReceivedMessage(intake);
+        bind(camel, "receivedMessage", received);
+        bind(camel, "packagePartGuard", new io.videopipeline.stream.PackagePartGuard());
+        configureSmtp(camel);
+
         S3Client s3 = aws.s3();
         bind(camel, "amazonS3Client", s3);
         bind(camel, "amazonSQSClient", aws.sqs());
@@ -128,25 +163,6 @@ public final class PipelineBeans implements CamelConfiguration {
                 aws.endLongPolls();
             }
         });
-
-        // each setting read once, here; the beans below share them
-        String transcodedBucket = config.require("pipeline.buckets.transcoded");
-        String region = config.get("pipeline.aws.region", "us-east-1");
-        OutputKeys outputKeys = config.parse("pipeline.transcode.output-key-pattern", OutputKeys.DEFAULT_PATTERN,
-                OutputKeys::new);
-        List<Preset> presets = presets();
-        FfmpegSettings ffmpeg = FfmpegConfig.settings(config);
-        AclSettings acl = new AclSettings(config.parse("pipeline.acl.mode", "public-read", AclMode::parse),
-                transcodedBucket, config.get("pipeline.acl.output-prefix", ""),
-                config.getInt("pipeline.acl.package-max-objects", AclSettings.DEFAULT_PACKAGE_MAX_OBJECTS));
-
-        camel.addRoutePolicyFactory(new KameletSourceFollowsItsRoute());
-        bind(camel, "failurePolicy", new FailurePolicy(config.getInt("pipeline.retry.max-receives", 5)));
-        S3EventIntake intake = new S3EventIntake(S3EventIntake.DEFAULT_MAX_BODY_CHARS,
-                config.getInt("pipeline.intake.max-records", S3EventIntake.DEFAULT_MAX_RECORDS));
-        bind(camel, "eventIntake", intake);
-        ReceivedMessage received = new ReceivedMessage(intake);
-        bind(camel, "receivedMessage", received);
         bind(camel, "deadLetters", new DeadLetters(aws.sqs(), received));
         bind(camel, "transcodePlanner", transcodePlanner(s3, outputKeys, presets, transcodedBucket));
         io.videopipeline.jobs.JobMetrics jobMetrics = new io.videopipeline.jobs.JobMetrics();
@@ -174,12 +190,11 @@ public final class PipelineBeans implements CamelConfiguration {
                 Duration.ofSeconds(config.getInt("pipeline.metadata.timeout-seconds", 120)),
                 Duration.ofSeconds(config.getInt("pipeline.metadata.presign-seconds", 300)),
                 transcodedBucket, outputKeys.fixedPrefix(), ffmpeg.limits().maxPixels(), acl.packageMaxObjects())));
-        bind(camel, "packagePartGuard", new io.videopipeline.stream.PackagePartGuard());
-        bind(camel, "emailNotifier", emailNotifier(s3, presigner, acl, outputKeys, presets, transcodedBucket, aws.settings()));
+        bind(camel, "emailNotifier", emailNotifier(s3, presigner, acl, outputKeys, presets, transcodedBucket,
+                aws.settings(), mails));
         bind(camel, "jobMessages", new io.videopipeline.notify.JobMessages(jobs, new JobStateIntake()));
         bind(camel, "mailLedger", new MailLedger(s3));
         bind(camel, "fanoutEffects", new io.videopipeline.jobs.FanoutEffects(s3, jobs));
-        configureSmtp(camel);
         if (console.enabled()) {
             console(camel, aws, jobs, parked, intake, acl);
         }
@@ -241,7 +256,8 @@ public final class PipelineBeans implements CamelConfiguration {
      * in use unless a base URL (a CDN) is set, so in the local profile they are the local cloud's URLs.
      */
     private EmailNotifier emailNotifier(S3Client s3, S3Presigner presigner, AclSettings acl, OutputKeys outputKeys,
-                                        List<Preset> presets, String transcodedBucket, AwsSettings aws) {
+                                        List<Preset> presets, String transcodedBucket, AwsSettings aws,
+                                        RenditionMail mails) {
         String publicBase = config.get("pipeline.mail.link.public-base-url", "");
         if (publicBase.isBlank() && aws.endpoint() != null) {
             publicBase = LinkSettings.bucketUrlAt(aws.endpoint(), aws.forcePathStyle(), transcodedBucket);
@@ -252,12 +268,22 @@ public final class PipelineBeans implements CamelConfiguration {
                 publicBase,
                 aws.region(),
                 Duration.ofHours(config.getInt("pipeline.mail.link.lifetime-hours", 168))), acl);
-        RenditionMail mails = new RenditionMail(
-                config.load("pipeline.mail.templates-dir", "mail", MailTemplates::load),
-                new MailSettings(config.require("pipeline.mail.from"), config.require("pipeline.mail.to")));
         return new EmailNotifier(s3, links, mails, outputKeys, presets.stream().map(Preset::name).toList(),
                 transcodedBucket, config.parse("pipeline.mail.mode", "per-rendition", EmailNotifier.Mode::parse),
                 streams());
+    }
+
+    /** No clients were handed over: built here, closed with the other resources. */
+    private AwsClients ownClients() {
+        AwsClients own = new AwsClients(AwsSettings.from(config));
+        resources.add(own);
+        return own;
+    }
+
+    /** The mail templates (read from disk) and addresses notify-email's mails use. */
+    private RenditionMail renditionMail() {
+        return new RenditionMail(config.load("pipeline.mail.templates-dir", "mail", MailTemplates::load),
+                new MailSettings(config.require("pipeline.mail.from"), config.require("pipeline.mail.to")));
     }
 
     /**

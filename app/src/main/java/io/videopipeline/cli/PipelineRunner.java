@@ -3,11 +3,15 @@ package io.videopipeline.cli;
 import io.videopipeline.app.ConsoleConfig;
 import io.videopipeline.app.PipelineBeans;
 import io.videopipeline.console.ConsoleSettings;
+import io.videopipeline.aws.AwsClients;
 import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.config.SettingsCheck;
 import io.videopipeline.emulator.EmulatedCloud;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +28,6 @@ import java.util.stream.Stream;
  */
 public final class PipelineRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
-    /** The console's route file (id = file name), loaded only when the console is on. */
-    static final String CONSOLE_ROUTE = "console-api";
-
     private PipelineConfig config;
     private final Path routesDir;
     private final java.util.Map<String, String> env;
@@ -92,12 +93,23 @@ public final class PipelineRunner {
 
     public Main createMain(long startedNanos) {
         String include = routesIncludePattern();
+        ConsoleSettings console = ConsoleConfig.settings(config, env);
+        OffRoutes off = OffRoutes.of(config, console.enabled(), routesDir);
+        // Now, so the second core builds the S3 and SQS clients (loading the SDK's classes) while this thread sets
+        // up Camel; PipelineBeans takes them from here (issue 20, start-up).
+        AwsClients aws = new AwsClients(AwsSettings.from(config));
+        resources.add(aws);
+        aws.buildAhead();
         Main m = new Main();
         m.setOverrideProperties(config.asProperties());
         // PipelineConfig has already applied environment variables in the documented order; Camel's
         // own lookup would let an environment variable beat --set.
         m.addOverrideProperty("camel.component.properties.environment-variable-mode", "0");
         m.configure().withRoutesIncludePattern(include);
+        // features that are off: their route files are not loaded at all (not built, then left stopped)
+        if (!off.reasons().isEmpty()) {
+            m.configure().withRoutesExcludePattern(off.excludePattern());
+        }
         // SIGTERM: stop consuming, give in-flight exchanges this long, then stop them; an unfinished message is
         // not deleted and comes back after its visibility timeout. ffmpeg children get the same grace
         // (pipeline.shutdown.grace-seconds is part of their FfmpegSettings).
@@ -109,25 +121,35 @@ public final class PipelineRunner {
                     .withRoutesReloadPattern("*.yaml")
                     // Replace only the route whose file changed; the others keep running.
                     .withRoutesReloadRemoveAllRoutes(false);
+            m.addMainListener(new MainListenerSupport() {
+                @Override
+                public void afterConfigure(BaseMainSupport main) {
+                    // before the watcher starts (with the context): its own filter would be the *.yaml pattern
+                    RouteWatcherReloadStrategy reload = main.getCamelContext()
+                            .hasService(RouteWatcherReloadStrategy.class);
+                    if (reload != null) {
+                        reload.setFileFilter(off.reloadFilter());
+                    }
+                }
+            });
         }
-        m.addMainListener(new StartupSummary(config, startedNanos));
+        m.addMainListener(new StartupSummary(config, startedNanos, off));
         io.videopipeline.routing.PipelineMetrics metrics = new io.videopipeline.routing.PipelineMetrics();
         m.addMainListener(metrics);
         m.addMainListener(new io.videopipeline.routing.QueueMetrics(
                 java.time.Duration.ofSeconds(config.getInt("pipeline.metrics.queue-depth-interval-seconds", 15))));
-        ConsoleSettings console = ConsoleConfig.settings(config, env);
         serveConsole(m, console);
-        m.configure().addConfiguration(new PipelineBeans(config, resources, metrics, presets, console));
+        m.configure().addConfiguration(new PipelineBeans(config, resources, metrics, presets, console, aws));
         return m;
     }
 
     /**
      * The console on Camel Main's HTTP server ({@code camel.server.*}, apart from management's); when it is off, its
-     * route file is not loaded at all, so its REST endpoints cannot land on another server (management's).
+     * route file is not loaded at all ({@link OffRoutes}), so its REST endpoints cannot land on another server
+     * (management's).
      */
     private void serveConsole(Main m, ConsoleSettings console) {
         if (!console.enabled()) {
-            m.configure().withRoutesExcludePattern("file:" + routesDir.resolve(CONSOLE_ROUTE + ".yaml"));
             if (!"local".equals(config.profile()) && config.getBoolean("pipeline.console.enabled", true)) {
                 LOG.info("Web console off: profile '{}' needs {} in the environment", config.profile(),
                         ConsoleConfig.TOKEN_ENV);

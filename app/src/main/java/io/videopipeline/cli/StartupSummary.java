@@ -26,10 +26,13 @@ final class StartupSummary extends MainListenerSupport {
 
     private final PipelineConfig config;
     private final long startedNanos;
+    private final OffRoutes off;
 
-    StartupSummary(PipelineConfig config, long startedNanos) {
+    /** @param off the routes of features that are off (not loaded): named, so the summary says they are off */
+    StartupSummary(PipelineConfig config, long startedNanos, OffRoutes off) {
         this.config = config;
         this.startedNanos = startedNanos;
+        this.off = off;
     }
 
     @Override
@@ -45,9 +48,10 @@ final class StartupSummary extends MainListenerSupport {
         String endpoints = context.getEndpoints().stream()
                 .map(Endpoint::getEndpointUri).map(URISupport::sanitizeUri).sorted()
                 .collect(Collectors.joining(", "));
-        LOG.info("video-pipeline {} started in {} ms | profile {} | config {} | routes [{}] | endpoints [{}]{}",
+        LOG.info("video-pipeline {} started in {} ms | profile {} | config {} | routes [{}] | off [{}]"
+                        + " | endpoints [{}]{}",
                 Version.current(), (System.nanoTime() - startedNanos) / 1_000_000, config.profile(),
-                files, routes, endpoints, management(context) + console(context));
+                files, routes, off.describe(), endpoints, management(context) + console(context));
         LOG.info("Routes started");
     }
 

@@ -26,7 +26,9 @@ class ShippedRoutesTest {
 
     @Test
     void everyShippedRouteLoadsWithTheShippedConfigAndItsIdIsItsFileName() throws Exception {
-        try (PipelineTestApp app = PipelineTestApp.start(work, Map.of())) {
+        // with every optional feature on: the file of one that is off is not loaded (OffRoutes)
+        try (PipelineTestApp app = PipelineTestApp.start(work, Map.of("pipeline.inbox.enabled", "true",
+                "pipeline.inbox.dir", work.resolve("inbox").toString(), "pipeline.job-events.enabled", "true"))) {
             // the routes the files define (each sqs-source kamelet adds its own route, located in the kamelet file;
             // each REST service of console-api.yaml is a route handing over to the file's route)
             List<Route> routes = app.camel().getRoutes().stream()

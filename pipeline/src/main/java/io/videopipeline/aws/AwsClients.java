@@ -43,6 +43,8 @@ public final class AwsClients implements AutoCloseable {
     private S3Presigner presigner;
     private SqsClient sqs;
     private SnsClient sns;
+    /** How often {@link #close()} ran: a build ahead asked for before a close does not build after it. */
+    private int closes;
 
     public AwsClients(AwsSettings settings) {
         this.settings = settings;
@@ -57,6 +59,36 @@ public final class AwsClients implements AutoCloseable {
 
     public AwsCredentialsProvider credentials() {
         return credentials;
+    }
+
+    /**
+     * Starts building the S3 and SQS clients and the presigner on a thread of its own and returns at once: on a
+     * multi-core machine a runner's start loads the SDK's classes (~2,500) beside its own start-up work instead of
+     * before it (issue 20). A caller of {@link #s3()}, {@link #sqs()} or {@link #s3Presigner()} meanwhile waits for
+     * that build and gets its clients: there is still one client per service. A build that fails is left to the
+     * first caller, whose own build fails the same way and reports it.
+     */
+    public void buildAhead() {
+        int generation;
+        synchronized (this) {
+            generation = closes;
+        }
+        Thread ahead = new Thread(() -> {
+            synchronized (this) {
+                if (closes != generation) {
+                    return; // closed before this thread ran: nobody wants these clients any more
+                }
+                try {
+                    s3();
+                    sqs();
+                    s3Presigner();
+                } catch (RuntimeException e) {
+                    // the caller's own build reports it
+                }
+            }
+        }, "aws-clients-ahead");
+        ahead.setDaemon(true);
+        ahead.start();
     }
 
     /** The one S3 client, built on first use. */
@@ -164,13 +196,20 @@ public final class AwsClients implements AutoCloseable {
                 .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(70));
     }
 
-    private <T extends AutoCloseable> T track(T client) {
+    /** Clients (and SQS's HTTP clients) built and not yet closed: for tests of the one-client-per-service rule. */
+    synchronized int openClients() {
+        return built.size();
+    }
+
+    /** Synchronized: the clients built on demand (Elastic Transcoder, ...) may come while a build ahead runs. */
+    private synchronized <T extends AutoCloseable> T track(T client) {
         built.add(client);
         return client;
     }
 
     @Override
     public synchronized void close() {
+        closes++;
         s3 = null;
         presigner = null;
         sqs = null;
