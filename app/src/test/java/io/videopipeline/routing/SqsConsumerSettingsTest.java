@@ -48,7 +48,8 @@ class SqsConsumerSettingsTest {
                 assertThat(c.getWaitTimeSeconds()).as(route + " waitTimeSeconds").isEqualTo(20);
                 assertThat(c.getAttributeNames()).as(route).isEqualTo("ApproximateReceiveCount,SentTimestamp");
                 assertThat(c.getMessageAttributeNames()).as(route).isEqualTo("All");
-                assertThat(c.isDeleteAfterRead()).as(route).isTrue();
+                // the kamelet's first step deletes (routing/SqsAcknowledger), on the exchange's completion
+                assertThat(c.isDeleteAfterRead()).as(route).isFalse();
             });
             assertThat(queues(consumers)).containsExactly(
                     Map.entry("extract-metadata", "transcoded-video-metadata"),
