@@ -153,7 +153,7 @@ public final class PipelineBeans implements CamelConfiguration {
         bind(camel, "sqsAcknowledger", acknowledger);
         // a service: Camel stops it after the routes (every completed exchange has handed over its delete), and the
         // runner closes the SQS client only after Camel has stopped, so the deletes still queued are flushed first
-        camel.addService(acknowledger, true, false);
+        addService(camel, acknowledger.service());
         bind(camel, "transcodePlanner", transcodePlanner(s3, outputKeys, presets, transcodedBucket));
         io.videopipeline.jobs.JobMetrics jobMetrics = new io.videopipeline.jobs.JobMetrics();
         JobTracker jobs = JobConfig.tracker(config, aws, jobMetrics);
@@ -408,6 +408,15 @@ public final class PipelineBeans implements CamelConfiguration {
                 sweep.shutdown(); // its thread ends with the sweep
             }
         });
+    }
+
+    /** A service Camel stops with the context (after the routes), started with it rather than now. */
+    private static void addService(CamelContext camel, Object service) {
+        try {
+            camel.addService(service, true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add " + service + " to " + camel.getName(), e);
+        }
     }
 
     private static void bind(CamelContext camel, String name, Object bean) {

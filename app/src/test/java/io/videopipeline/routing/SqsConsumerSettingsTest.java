@@ -51,6 +51,9 @@ class SqsConsumerSettingsTest {
                 // the kamelet's first step deletes (routing/SqsAcknowledger), on the exchange's completion
                 assertThat(c.isDeleteAfterRead()).as(route).isFalse();
             });
+            // ... by default off the consumer thread (config/application.properties)
+            assertThat(app.camel().getRegistry().lookupByNameAndType("sqsAcknowledger", SqsAcknowledger.class)
+                    .settings().mode()).isEqualTo(SqsAcknowledger.Mode.ASYNC);
             assertThat(queues(consumers)).containsExactly(
                     Map.entry("extract-metadata", "transcoded-video-metadata"),
                     Map.entry("notify-email", "transcoded-video-email"),

@@ -41,10 +41,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * refusing). A delete given up is logged at WARN with the queue and the message id (never the receipt handle, which
  * grants the right to delete) and counted ({@code pipeline_sqs_acknowledge_failures_total}).
  *
- * <p>On stop (a Camel service, stopped after the routes and their in-flight exchanges, and before the runner closes
- * the SQS client) the deletes still queued are flushed for up to the flush timeout.
+ * <p>On stop ({@link #service()}, a Camel service, stopped after the routes and their in-flight exchanges, and before
+ * the runner closes the SQS client) the deletes still queued are flushed for up to the flush timeout.
  */
-public final class SqsAcknowledger implements Service {
+public final class SqsAcknowledger {
     private static final Logger LOG = LoggerFactory.getLogger(SqsAcknowledger.class);
 
     /** Where the delete runs. */
@@ -209,17 +209,41 @@ public final class SqsAcknowledger implements Service {
                 .register(registry);
     }
 
-    @Override
-    public synchronized void start() {
+    /**
+     * Its life in the Camel context, to add as a service: stopped after the routes, it {@linkplain #flush flushes}.
+     * Not the bean itself: Camel's bean step starts and stops a bean that is a service with each route calling it,
+     * and one route stopped by hand must not stop the deletes of the others.
+     */
+    public Service service() {
+        return new Service() {
+            @Override
+            public void start() {
+                open();
+            }
+
+            @Override
+            public void stop() {
+                flush();
+            }
+
+            @Override
+            public String toString() {
+                return "SqsAcknowledger";
+            }
+        };
+    }
+
+    /** After a {@link #flush}: deletes go to the background again. */
+    public synchronized void open() {
         stopped = false;
     }
 
     /**
-     * Flushes: waits up to the flush timeout for the deletes still queued (retries included), then stops the thread.
-     * Camel stops its services after the routes, so every exchange that completed has handed its delete over by now.
+     * Waits up to the flush timeout for the deletes still queued (retries included), then stops the background thread;
+     * a completion after this deletes on its own thread. Camel stops its services after the routes, so every exchange
+     * that completed has handed its delete over by then.
      */
-    @Override
-    public void stop() {
+    public void flush() {
         DeleteQueue queue;
         synchronized (this) {
             stopped = true;
