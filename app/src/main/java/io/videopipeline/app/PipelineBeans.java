@@ -200,7 +200,8 @@ public final class PipelineBeans implements CamelConfiguration {
                     config.getInt("pipeline.sqs.acknowledge-attempts", 4),
                     Duration.ofMillis(config.getInt("pipeline.sqs.acknowledge-retry-delay-ms", 200)),
                     config.getInt("pipeline.sqs.acknowledge-batch-size", SqsAcknowledger.Settings.MAX_BATCH),
-                    Duration.ofSeconds(config.getInt("pipeline.sqs.acknowledge-flush-seconds", 5))));
+                    Duration.ofSeconds(config.getInt("pipeline.sqs.acknowledge-flush-seconds", 5)),
+                    config.getInt("pipeline.sqs.acknowledge-backlog", 1000)));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError(e.getMessage(), e);
         }

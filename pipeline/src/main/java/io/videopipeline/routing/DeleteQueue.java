@@ -119,45 +119,49 @@ final class DeleteQueue {
     }
 
     private void send(String queue, List<Delete> deletes) {
+        DeleteMessageBatchResponse response = null;
         try {
             String url = queueUrls.apply(queue);
             if (deletes.size() == 1) {
                 sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(deletes.get(0).receiptHandle()));
-                done(deletes.get(0));
-                return;
-            }
-            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
-            for (int i = 0; i < deletes.size(); i++) {
-                entries.add(DeleteMessageBatchRequestEntry.builder().id(String.valueOf(i))
-                        .receiptHandle(deletes.get(i).receiptHandle()).build());
-            }
-            DeleteMessageBatchResponse response = sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(entries));
-            boolean[] answered = new boolean[deletes.size()];
-            for (DeleteMessageBatchResultEntry ok : response.successful()) {
-                int i = index(ok.id(), deletes.size());
-                if (i >= 0 && !answered[i]) {
-                    answered[i] = true;
-                    done(deletes.get(i));
+            } else {
+                List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+                for (int i = 0; i < deletes.size(); i++) {
+                    entries.add(DeleteMessageBatchRequestEntry.builder().id(String.valueOf(i))
+                            .receiptHandle(deletes.get(i).receiptHandle()).build());
                 }
-            }
-            for (BatchResultErrorEntry failed : response.failed()) {
-                int i = index(failed.id(), deletes.size());
-                if (i >= 0 && !answered[i]) {
-                    answered[i] = true;
-                    Delete d = deletes.get(i);
-                    // a sender fault (an invalid receipt handle) fails the same way every time
-                    failed(d, !Boolean.TRUE.equals(failed.senderFault()),
-                            redact(failed.code() + ": " + failed.message(), d));
-                }
-            }
-            for (int i = 0; i < answered.length; i++) {
-                if (!answered[i]) {
-                    failed(deletes.get(i), true, "no answer for it in the batch");
-                }
+                response = sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(entries));
             }
         } catch (RuntimeException e) {
             for (Delete d : deletes) {
                 failed(d, retryable(e), describe(e, d));
+            }
+            return;
+        }
+        if (response == null) {
+            done(deletes.get(0));
+            return;
+        }
+        boolean[] answered = new boolean[deletes.size()];
+        for (DeleteMessageBatchResultEntry ok : response.successful()) {
+            int i = index(ok.id(), deletes.size());
+            if (i >= 0 && !answered[i]) {
+                answered[i] = true;
+                done(deletes.get(i));
+            }
+        }
+        for (BatchResultErrorEntry failed : response.failed()) {
+            int i = index(failed.id(), deletes.size());
+            if (i >= 0 && !answered[i]) {
+                answered[i] = true;
+                Delete d = deletes.get(i);
+                // a sender fault (an invalid receipt handle) fails the same way every time
+                failed(d, !Boolean.TRUE.equals(failed.senderFault()), redact(failed.code() + ": " + failed.message(), d));
+            }
+        }
+        for (int i = 0; i < answered.length; i++) {
+            if (!answered[i]) {
+                failed(deletes.get(i), true, "no answer for it in the batch");
             }
         }
     }

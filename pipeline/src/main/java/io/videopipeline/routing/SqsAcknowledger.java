@@ -68,16 +68,18 @@ public final class SqsAcknowledger {
      * @param retryDelay   back-off before the second try; doubles for each further one
      * @param batchSize    most deletes of one queue in one DeleteMessageBatch (SQS: 10); 1 sends each on its own
      * @param flushTimeout how long a stop waits for the deletes still queued
+     * @param backlog      most deletes waiting in the background; beyond, a consumer deletes its message itself
      */
-    public record Settings(Mode mode, int attempts, Duration retryDelay, int batchSize, Duration flushTimeout) {
+    public record Settings(Mode mode, int attempts, Duration retryDelay, int batchSize, Duration flushTimeout,
+                           int backlog) {
         /** SQS's limit on the entries of one DeleteMessageBatch. */
         public static final int MAX_BATCH = 10;
 
         public Settings {
             if (attempts < 1 || batchSize < 1 || batchSize > MAX_BATCH || retryDelay.isNegative()
-                    || flushTimeout.isNegative()) {
+                    || flushTimeout.isNegative() || backlog < 1) {
                 throw new IllegalArgumentException("acknowledge settings out of range: " + attempts + " attempts, batch "
-                        + batchSize + " (1 to " + MAX_BATCH + ")");
+                        + batchSize + " (1 to " + MAX_BATCH + "), backlog " + backlog);
             }
         }
     }
@@ -153,7 +155,9 @@ public final class SqsAcknowledger {
 
     void acknowledge(DeleteQueue.Delete delete) {
         DeleteQueue queue = settings.mode() == Mode.ASYNC ? background() : null;
-        if (queue != null) {
+        // back-pressure: while SQS struggles, the consumers slow down rather than pile up deletes (whose messages
+        // would come back before the deletes went out)
+        if (queue != null && queue.outstanding() < settings.backlog()) {
             queue.add(delete);
         } else {
             deleteNow(delete);
