@@ -24,6 +24,7 @@ import io.videopipeline.routing.DeadLetters;
 import io.videopipeline.routing.FailurePolicy;
 import io.videopipeline.routing.KameletSourceFollowsItsRoute;
 import io.videopipeline.routing.ReceivedMessage;
+import io.videopipeline.routing.SqsAcknowledger;
 import io.videopipeline.media.EncodeSlots;
 import io.videopipeline.media.FfmpegSettings;
 import io.videopipeline.media.Preset;
@@ -164,15 +165,21 @@ public final class PipelineBeans implements CamelConfiguration {
             }
         });
         bind(camel, "deadLetters", new DeadLetters(aws.sqs(), received));
+        SqsAcknowledger acknowledger = acknowledger(aws);
+        bind(camel, "sqsAcknowledger", acknowledger);
+        // a service: Camel stops it after the routes (every completed exchange has handed over its delete), and the
+        // runner closes the SQS client only after Camel has stopped, so the deletes still queued are flushed first
+        addService(camel, acknowledger.service());
         bind(camel, "transcodePlanner", transcodePlanner(s3, outputKeys, presets, transcodedBucket));
         io.videopipeline.jobs.JobMetrics jobMetrics = new io.videopipeline.jobs.JobMetrics();
         JobTracker jobs = JobConfig.tracker(config, aws, jobMetrics);
-        // pipeline_jobs{state} and pipeline_job_ready_seconds on /observe/metrics, once the registry exists
+        // pipeline_jobs{state}, pipeline_job_ready_seconds and pipeline_sqs_acknowledge_failures_total on /observe/metrics, once the registry exists
         io.videopipeline.routing.WhenStarted.run(camel, context -> {
             io.micrometer.core.instrument.MeterRegistry registry = context.getRegistry()
                     .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
             if (registry != null) {
                 jobMetrics.register(registry);
+                acknowledger.register(registry);
             }
         });
         io.videopipeline.jobs.ParkedJobs parked = JobConfig.parkedJobs(config, jobs, intake);
@@ -197,6 +204,21 @@ public final class PipelineBeans implements CamelConfiguration {
         bind(camel, "fanoutEffects", new io.videopipeline.jobs.FanoutEffects(s3, jobs));
         if (console.enabled()) {
             console(camel, aws, jobs, parked, intake, acl);
+        }
+    }
+
+    /** How the SQS consumers' messages are deleted once done (pipeline.sqs.*; see config/application.properties). */
+    private SqsAcknowledger acknowledger(AwsClients aws) {
+        SqsAcknowledger.Mode mode = config.parse("pipeline.sqs.acknowledge", "async", SqsAcknowledger.Mode::parse);
+        try {
+            return new SqsAcknowledger(aws.sqs(), new SqsAcknowledger.Settings(mode,
+                    config.getInt("pipeline.sqs.acknowledge-attempts", 4),
+                    Duration.ofMillis(config.getInt("pipeline.sqs.acknowledge-retry-delay-ms", 200)),
+                    config.getInt("pipeline.sqs.acknowledge-batch-size", SqsAcknowledger.Settings.MAX_BATCH),
+                    Duration.ofSeconds(config.getInt("pipeline.sqs.acknowledge-flush-seconds", 5)),
+                    config.getInt("pipeline.sqs.acknowledge-backlog", 1000)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError(e.getMessage(), e);
         }
     }
 
@@ -413,6 +435,15 @@ public final class PipelineBeans implements CamelConfiguration {
                 sweep.shutdown(); // its thread ends with the sweep
             }
         });
+    }
+
+    /** A service Camel stops with the context (after the routes), started with it rather than now. */
+    private static void addService(CamelContext camel, Object service) {
+        try {
+            camel.addService(service, true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add " + service + " to " + camel.getName(), e);
+        }
     }
 
     private static void bind(CamelContext camel, String name, Object bean) {

@@ -54,8 +54,20 @@ final class RoutingSection {
         this.queueUrl = cloud.queueUrl(QUEUE);
     }
 
-    /** A routes dir whose transcode-video.yaml is the shipped one changed by {@code edit}. */
-    record Variant(String name, Path routesDir, int batch) {
+    /**
+     * A routes dir whose transcode-video.yaml is the shipped one changed by {@code edit}, and settings the runner gets
+     * on top of {@link #settings}.
+     */
+    record Variant(String name, Path routesDir, int batch, Map<String, String> settings) {
+        Variant(String name, Path routesDir, int batch) {
+            this(name, routesDir, batch, Map.of());
+        }
+
+        Variant with(String newName, Map<String, String> more) {
+            Map<String, String> all = new LinkedHashMap<>(settings);
+            all.putAll(more);
+            return new Variant(newName, routesDir, batch, all);
+        }
     }
 
     void run() throws Exception {
@@ -65,7 +77,11 @@ final class RoutingSection {
         String shipped = Files.readString(env.routesDir().resolve("transcode-video.yaml"));
         boolean greedy = shipped.contains("greedy: true");
         List<Variant> variants = new ArrayList<>();
-        variants.add(variant("as shipped (maxMessagesPerPoll=1" + (greedy ? ", greedy" : "") + ")", shipped, 1));
+        Variant asShipped = variant("as shipped (maxMessagesPerPoll=1" + (greedy ? ", greedy" : "") + ")", shipped, 1);
+        variants.add(asShipped);
+        // the delete on the consumer thread before its next receive, as before issue 20's async acknowledgement
+        Variant syncAck = asShipped.with("acknowledge sync (maxMessagesPerPoll=1" + (greedy ? ", greedy" : "") + ")",
+                Map.of("pipeline.sqs.acknowledge", "sync"));
         if (greedy) {
             variants.add(variant("without greedy (before the fix)", shipped.replaceAll("\\n *greedy: true", ""), 1));
         } else {
@@ -76,7 +92,9 @@ final class RoutingSection {
         if (!batched.contains("greedy: true")) {
             batched = batched.replace("maxMessagesPerPoll: 10", "maxMessagesPerPoll: 10\n        greedy: true");
         }
-        variants.add(variant("maxMessagesPerPoll=10, greedy", batched, 10));
+        Variant tenPerPoll = variant("maxMessagesPerPoll=10, greedy", batched, 10);
+        variants.add(tenPerPoll);
+        variants.add(1, syncAck);
 
         int events = env.pick("routing.events", 300, 1000);
         int reps = env.pick("routing.reps", 1, 3);
@@ -85,7 +103,7 @@ final class RoutingSection {
         // Warm-up (JIT, connection pools) of both sides, not reported.
         // C2 needs a few thousand events here (2 shared cores) before rates stop climbing.
         int warmUp = env.pick("routing.warm-up", 1000, 4000);
-        for (Variant warm : List.of(variants.get(0), variants.get(variants.size() - 1))) {
+        for (Variant warm : List.of(asShipped, tenPerPoll)) {
             fill(warmUp);
             runRoute(warm, 1, warmUp, 120);
             fill(warmUp);
@@ -102,7 +120,7 @@ final class RoutingSection {
         Variant fast = variants.stream().filter(v -> v.name().startsWith(greedy ? "as shipped" : "with greedy"))
                 .findFirst().orElseThrow();
         for (int n : depths) {
-            for (Variant v : List.of(fast, variants.get(2))) {
+            for (Variant v : fast == asShipped ? List.of(fast, syncAck, tenPerPoll) : List.of(fast, tenPerPoll)) {
                 measure(v, 1, n, 1, Math.max(cap, n / 50), " [depth " + n + "]");
             }
         }
@@ -135,6 +153,10 @@ final class RoutingSection {
                 if ((side + r) % 2 == 0) {
                     double s0 = Procs.cpuMsWithChildren(cloud.process.pid());
                     routeCount = runRoute(v, consumers, events, capSeconds);
+                    if (routeCount >= events) {
+                        // every delete done (async ones flushed at the stop): a message left would be a shortcut
+                        requireEmptyQueue(v);
+                    }
                     serverCpu.add((Procs.cpuMsWithChildren(cloud.process.pid()) - s0) / Math.max(1, routeCount));
                     routeRate.add(JobRecorder.INSTANCE.rate());
                     routeCpu.add(JobRecorder.INSTANCE.cpuMsPerEvent());
@@ -184,6 +206,15 @@ final class RoutingSection {
         }
     }
 
+    private void requireEmptyQueue(Variant v) {
+        var attrs = cloud.sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNamesWithStrings("All"))
+                .attributesAsStrings();
+        if (!"0".equals(attrs.get("ApproximateNumberOfMessages"))
+                || !"0".equals(attrs.get("ApproximateNumberOfMessagesNotVisible"))) {
+            throw new IllegalStateException(v.name() + ": messages left on the queue after the route stopped: " + attrs);
+        }
+    }
+
     private void purge() throws InterruptedException {
         cloud.sqs.purgeQueue(b -> b.queueUrl(queueUrl));
         for (int i = 0; i < 100; i++) {
@@ -207,6 +238,12 @@ final class RoutingSection {
                 .formatted(i, i, 0x1000000L + i, KEY);
     }
 
+    private Map<String, String> settings(Variant v, int consumers) {
+        Map<String, String> s = settings(consumers);
+        s.putAll(v.settings());
+        return s;
+    }
+
     private Map<String, String> settings(int consumers) {
         Map<String, String> s = new LinkedHashMap<>();
         for (String kv : cloud.runnerSettings()) {
@@ -221,7 +258,7 @@ final class RoutingSection {
     }
 
     private int runRoute(Variant v, int consumers, int events, int capSeconds) throws Exception {
-        PipelineConfig config = PipelineConfig.load(env.configDir(), "aws", Map.of(), settings(consumers));
+        PipelineConfig config = PipelineConfig.load(env.configDir(), "aws", Map.of(), settings(v, consumers));
         PipelineRunner runner = new PipelineRunner(config, v.routesDir());
         JobRecorder.INSTANCE.reset(events);
         try {

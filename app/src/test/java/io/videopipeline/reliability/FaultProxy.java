@@ -46,6 +46,12 @@ final class FaultProxy implements AutoCloseable {
     private volatile int throttledTimes;
     private final Map<String, AtomicLong> throttledByRequestLine = new ConcurrentHashMap<>();
     private final AtomicLong openReceives = new AtomicLong();
+    /** SQS's JSON protocol names the operation in a header; every SQS call's request line is {@code POST /}. */
+    private static final Pattern SQS_TARGET = Pattern.compile("(?im)^x-amz-target:\\s*AmazonSQS\\.(\\w+)");
+    private volatile Pattern throttledSqsOperation;
+    private volatile int throttledSqsTimes;
+    private final AtomicLong throttledSqs = new AtomicLong();
+    private final Map<String, AtomicLong> sqsOperations = new ConcurrentHashMap<>();
 
     FaultProxy(int upstreamPort, long seed, double faultRate) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -81,6 +87,22 @@ final class FaultProxy implements AutoCloseable {
         this.throttledRequestLine = requestLine;
     }
 
+    /**
+     * Answers the first {@code times} SQS calls whose operation ({@code DeleteMessage}, {@code DeleteMessageBatch}, ...)
+     * matches {@code operation} with 503 ServiceUnavailable, whatever the random faults do (counted together).
+     */
+    void throttleFirstSqs(Pattern operation, int times) {
+        this.throttledSqsTimes = times;
+        this.throttledSqsOperation = operation;
+    }
+
+    /** SQS calls that reached the proxy, by operation (refused ones included). */
+    Map<String, Long> sqsCalls() {
+        Map<String, Long> out = new TreeMap<>();
+        sqsOperations.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
     Map<String, Long> counts() {
         Map<String, Long> out = new TreeMap<>();
         counts.forEach((k, v) -> out.put(k, v.get()));
@@ -108,6 +130,15 @@ final class FaultProxy implements AutoCloseable {
     }
 
     private String decide(String headText) {
+        java.util.regex.Matcher sqs = SQS_TARGET.matcher(headText);
+        if (sqs.find()) {
+            sqsOperations.computeIfAbsent(sqs.group(1), k -> new AtomicLong()).incrementAndGet();
+            Pattern operation = throttledSqsOperation;
+            if (operation != null && operation.matcher(sqs.group(1)).matches()
+                    && throttledSqs.incrementAndGet() <= throttledSqsTimes) {
+                return "throttled";
+            }
+        }
         Pattern targeted = throttledRequestLine;
         if (targeted != null) {
             String requestLine = headText.substring(0, Math.max(0, headText.indexOf("\r\n")));

@@ -50,8 +50,12 @@ class SqsConsumerSettingsTest {
                 assertThat(c.getWaitTimeSeconds()).as(route + " waitTimeSeconds").isEqualTo(20);
                 assertThat(c.getAttributeNames()).as(route).isEqualTo("ApproximateReceiveCount,SentTimestamp");
                 assertThat(c.getMessageAttributeNames()).as(route).isEqualTo("All");
-                assertThat(c.isDeleteAfterRead()).as(route).isTrue();
+                // the kamelet's first step deletes (routing/SqsAcknowledger), on the exchange's completion
+                assertThat(c.isDeleteAfterRead()).as(route).isFalse();
             });
+            // ... by default off the consumer thread (config/application.properties)
+            assertThat(app.camel().getRegistry().lookupByNameAndType("sqsAcknowledger", SqsAcknowledger.class)
+                    .settings().mode()).isEqualTo(SqsAcknowledger.Mode.ASYNC);
             assertThat(queues(consumers)).containsExactly(
                     Map.entry("extract-metadata", "transcoded-video-metadata"),
                     Map.entry("notify-email", "transcoded-video-email"),

@@ -2,6 +2,7 @@ package io.videopipeline.config;
 
 import io.videopipeline.notify.LinkSettings;
 import io.videopipeline.permissions.AclMode;
+import io.videopipeline.routing.SqsAcknowledger;
 import io.videopipeline.media.FfmpegSettings;
 import io.videopipeline.transcode.KeyCollision;
 import io.videopipeline.transcode.TranscoderProvider;
@@ -73,6 +74,8 @@ public final class SettingsCheck {
         c.oneOf("pipeline.lambda.invocation-type", List.of("RequestResponse", "Event"), true);
         c.oneOf("pipeline.transcode.on-key-collision",
                 Arrays.stream(KeyCollision.values()).map(k -> k.name().toLowerCase(Locale.ROOT)).toList(), true);
+        c.oneOf("pipeline.sqs.acknowledge",
+                Arrays.stream(SqsAcknowledger.Mode.values()).map(SqsAcknowledger.Mode::value).toList(), true);
         BOOLEANS.forEach(c::bool);
 
         c.number("pipeline.shutdown.grace-seconds", 0, Integer.MAX_VALUE);
@@ -81,6 +84,11 @@ public final class SettingsCheck {
         c.number("pipeline.retry.max-delay-ms", 1, Integer.MAX_VALUE);
         c.number("pipeline.retry.max-receives", 1, 1000); // SQS maxReceiveCount
         c.number("pipeline.intake.max-records", 1, Integer.MAX_VALUE);
+        c.number("pipeline.sqs.acknowledge-attempts", 1, 100);
+        c.number("pipeline.sqs.acknowledge-retry-delay-ms", 0, Integer.MAX_VALUE);
+        c.number("pipeline.sqs.acknowledge-batch-size", 1, SqsAcknowledger.Settings.MAX_BATCH);
+        c.number("pipeline.sqs.acknowledge-flush-seconds", 0, Integer.MAX_VALUE);
+        c.number("pipeline.sqs.acknowledge-backlog", 1, Integer.MAX_VALUE);
         c.number("pipeline.transcode.concurrency", 1, Integer.MAX_VALUE);
         c.number("pipeline.transcode.parallel-encodes", 1, Integer.MAX_VALUE);
         c.number("pipeline.transcode.visibility-timeout-seconds", 0, 43_200); // SQS: at most 12 hours

@@ -48,6 +48,9 @@ class SettingsCheckTest {
             "pipeline.transcode.max-pixels  | 0           | a whole number ≥ 1",
             "pipeline.intake.max-records    | 0           | a whole number ≥ 1",
             "pipeline.transcode.on-key-collision | overwrite | one of refuse, replace",
+            "pipeline.sqs.acknowledge       | later       | one of async, sync",
+            "pipeline.sqs.acknowledge-batch-size | 11     | a whole number from 1 to 10",
+            "pipeline.sqs.acknowledge-attempts | 0        | a whole number from 1 to 100",
     })
     void aBadValueNamesTheKeyTheValueAndWhatIsAllowed(String key, String value, String allowed) {
         PipelineConfig config = shipped("local", Map.of(key, value));
