@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 /**
  * 2. Transcoding: the full transcode-video route in a runner process (S3 PUT done → all three renditions in
  * S3) against the exact ffmpeg command FfmpegCommand builds, run bare on the local file, and against three
- * separate ffmpeg runs (one per preset). x264 preset and threads as shipped (config/application.properties).
+ * separate ffmpeg runs (one per preset). x264 preset and threads as shipped (config/application.properties); the
+ * HLS package and pictures off in the runner, so both sides make the same three MP4s.
  */
 final class TranscodeSection {
     private static final String SECTION = "2 transcode";
@@ -60,7 +61,9 @@ final class TranscodeSection {
             }
         }
         try (Deployment.Runner runner = Deployment.Runner.start(env, cloud, dir, "transcode-runner", List.of(),
-                Map.of("pipeline.routes.enabled", "transcode-video"))) {
+                // the three MP4s alone, as the bare command makes: the HLS package and pictures (on by default) have
+                // their own section, against MP4 only
+                Map.of("pipeline.routes.enabled", "transcode-video", "pipeline.hls.enabled", "false"))) {
             // one small job first (not reported): the runner's first job also pays for class loading and JIT
             viaRoute(runner, new Clip("warm-up", Media.testPattern(env.mediaDir(), 2, 640, 360), 1), 0);
             for (Clip clip : clips) {
