@@ -1,6 +1,8 @@
 package io.videopipeline.reliability;
 
 import static io.videopipeline.EndToEnd.depth;
+import static io.videopipeline.routing.ScriptedTranscoderProvider.calls;
+import static io.videopipeline.routing.ScriptedTranscoderProvider.writes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,7 +20,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -202,15 +203,5 @@ class SqsAcknowledgementTest {
     /** An upload whose bytes script the job (see ScriptedTranscoderProvider); its notification queues the message. */
     private void upload(String key, String script) {
         direct.s3().putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(script));
-    }
-
-    private static int writes(String key) {
-        AtomicInteger n = ScriptedTranscoderProvider.WRITES.get(key);
-        return n == null ? 0 : n.get();
-    }
-
-    private static int calls(String key) {
-        AtomicInteger n = ScriptedTranscoderProvider.CALLS.get(key);
-        return n == null ? 0 : n.get();
     }
 }

@@ -1,6 +1,8 @@
 package io.videopipeline.routing;
 
 import static io.videopipeline.EndToEnd.depth;
+import static io.videopipeline.routing.ScriptedTranscoderProvider.calls;
+import static io.videopipeline.routing.ScriptedTranscoderProvider.writes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -354,16 +355,6 @@ class RecordHandlingTest {
                 .put("SigningCertURL", "https://sns.us-east-1.amazonaws.com/cert.pem")
                 .put("UnsubscribeURL", "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe");
         return root;
-    }
-
-    private static int writes(String key) {
-        AtomicInteger n = ScriptedTranscoderProvider.WRITES.get(key);
-        return n == null ? 0 : n.get();
-    }
-
-    private static int calls(String key) {
-        AtomicInteger n = ScriptedTranscoderProvider.CALLS.get(key);
-        return n == null ? 0 : n.get();
     }
 
     private static List<Message> awaitDeadLetters(int count) {

@@ -39,6 +39,18 @@ public final class ScriptedTranscoderProvider implements TranscoderProvider {
     public static final Map<String, AtomicInteger> WRITES = new ConcurrentHashMap<>();
     public static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
 
+    /** How many jobs of this source key wrote outputs. */
+    public static int writes(String key) {
+        AtomicInteger n = WRITES.get(key);
+        return n == null ? 0 : n.get();
+    }
+
+    /** How many times a job of this source key was started. */
+    public static int calls(String key) {
+        AtomicInteger n = CALLS.get(key);
+        return n == null ? 0 : n.get();
+    }
+
     @Override
     public String name() {
         return "scripted";
