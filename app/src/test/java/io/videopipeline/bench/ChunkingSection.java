@@ -146,9 +146,7 @@ final class ChunkingSection {
             return (System.nanoTime() - t0) / 1e9;
         } finally {
             for (Path out : outs) {
-                try (var files = Files.walk(out)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                }
+                PipelineBench.deleteTree(out);
             }
         }
     }

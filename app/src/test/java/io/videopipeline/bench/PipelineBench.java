@@ -190,7 +190,8 @@ class PipelineBench {
         return m;
     }
 
-    private static void deleteTree(Path dir) throws Exception {
+    /** Removes a directory and everything in it (a section's temporary outputs); nothing if it is not there. */
+    static void deleteTree(Path dir) throws Exception {
         if (Files.exists(dir)) {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -184,9 +184,7 @@ final class StreamingSection {
                         + " variants of " + master + ":\n" + programs);
             }
         } finally {
-            try (var files = Files.walk(copy)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            PipelineBench.deleteTree(copy);
         }
     }
 }

@@ -183,9 +183,7 @@ final class TranscodeSection {
             double cpu = (Procs.childrenCpuMs() - cpu0) / 1000;
             return new double[] {wall, cpu};
         } finally {
-            try (var files = Files.walk(out)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            PipelineBench.deleteTree(out);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.videopipeline.routing;
 
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -24,11 +23,12 @@ public final class DeadLetters {
 
     private final SqsClient sqs;
     private final ReceivedMessage received;
-    private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
+    private final QueueUrls queueUrls;
 
     public DeadLetters(SqsClient sqs, ReceivedMessage received) {
         this.sqs = sqs;
         this.received = received;
+        this.queueUrls = new QueueUrls(sqs);
     }
 
     /** Exchange property: the queue a route's dead letters go to. */
@@ -60,7 +60,7 @@ public final class DeadLetters {
 
     /** Sends a letter. Fails (and so leaves the message on its queue) if SQS does not take it: never lost. */
     public void send(DeadLetter letter) {
-        String url = queueUrls.computeIfAbsent(letter.queue(), q -> sqs.getQueueUrl(b -> b.queueName(q)).queueUrl());
+        String url = queueUrls.of(letter.queue());
         sqs.sendMessage(b -> b.queueUrl(url).messageBody(letter.body()).messageAttributes(letter.attributes()));
     }
 

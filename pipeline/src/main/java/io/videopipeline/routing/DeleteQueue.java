@@ -1,5 +1,6 @@
 package io.videopipeline.routing;
 
+import io.videopipeline.failure.FailureClassifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -231,12 +232,12 @@ final class DeleteQueue {
         thread.shutdownNow();
     }
 
-    /** Throttling, a 5xx or a connection that failed may pass; any other refusal (4xx) fails the same way again. */
+    /**
+     * Throttling, a 5xx or a connection that failed may pass; any other refusal (4xx) fails the same way again. The
+     * pipeline's own rule (FailureClassifier), for SDK failures only: anything else is a bug, not worth a retry.
+     */
     static boolean retryable(RuntimeException e) {
-        if (e instanceof AwsServiceException refused) {
-            return refused.isThrottlingException() || refused.statusCode() >= 500;
-        }
-        return e instanceof SdkClientException;
+        return e instanceof SdkException && FailureClassifier.isTransient(e);
     }
 
     /**

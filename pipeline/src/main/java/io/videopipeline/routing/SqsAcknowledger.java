@@ -4,8 +4,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -86,7 +84,7 @@ public final class SqsAcknowledger {
 
     private final SqsClient sqs;
     private final Settings settings;
-    private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
+    private final QueueUrls queueUrls;
     private final AtomicLong failures = new AtomicLong();
     /** The background deletes, made at the first one; null before, and again after a stop. */
     private DeleteQueue background;
@@ -95,6 +93,7 @@ public final class SqsAcknowledger {
     public SqsAcknowledger(SqsClient sqs, Settings settings) {
         this.sqs = sqs;
         this.settings = settings;
+        this.queueUrls = new QueueUrls(sqs);
     }
 
     public Settings settings() {
@@ -170,7 +169,7 @@ public final class SqsAcknowledger {
             return null;
         }
         if (background == null) {
-            background = new DeleteQueue(sqs, this::queueUrl, settings.attempts(), settings.retryDelay(),
+            background = new DeleteQueue(sqs, queueUrls::of, settings.attempts(), settings.retryDelay(),
                     settings.batchSize(), this::notDeleted);
         }
         return background;
@@ -179,7 +178,7 @@ public final class SqsAcknowledger {
     /** One DeleteMessage here and now (with the SDK's own retries), as Camel's consumer made it. */
     private void deleteNow(DeleteQueue.Delete delete) {
         try {
-            sqs.deleteMessage(b -> b.queueUrl(queueUrl(delete.queue())).receiptHandle(delete.receiptHandle()));
+            sqs.deleteMessage(b -> b.queueUrl(queueUrls.of(delete.queue())).receiptHandle(delete.receiptHandle()));
         } catch (RuntimeException e) {
             notDeleted(delete, DeleteQueue.describe(e, delete));
         }
@@ -191,13 +190,6 @@ public final class SqsAcknowledger {
                         + " is handled again, which the routes' idempotency makes harmless",
                 DeleteQueue.queueName(delete.queue()), delete.messageId(), delete.attempt(),
                 delete.attempt() == 1 ? "y" : "ies", why);
-    }
-
-    private String queueUrl(String queue) {
-        if (queue.startsWith("https://") || queue.startsWith("http://")) {
-            return queue;
-        }
-        return queueUrls.computeIfAbsent(queue, q -> sqs.getQueueUrl(b -> b.queueName(q)).queueUrl());
     }
 
     /** Deletes given up (after the retries, at a stop's flush timeout, or refused in sync mode). */
