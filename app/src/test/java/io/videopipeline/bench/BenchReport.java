@@ -20,7 +20,7 @@ final class BenchReport {
     /** How the ratio value/limit is judged. */
     enum Target {
         NONE(""), AT_LEAST_0_90("≥ 0.90"), AT_MOST_1_00("≤ 1.00"), AT_MOST_1_10("≤ 1.10"), AT_MOST_1_25("≤ 1.25"),
-        AT_MOST_1_30("≤ 1.30"), INFO("info");
+        AT_MOST_1_30("≤ 1.30"), AT_MOST_2("≤ 2"), INFO("info");
 
         final String text;
 
@@ -38,6 +38,7 @@ final class BenchReport {
                 case AT_MOST_1_10 -> ratio <= 1.10 ? "ok" : "POOR";
                 case AT_MOST_1_25 -> ratio <= 1.25 ? "ok" : "POOR";
                 case AT_MOST_1_30 -> ratio <= 1.30 ? "ok" : "POOR";
+                case AT_MOST_2 -> ratio <= 2.0 ? "ok" : "POOR";
                 default -> "";
             };
         }

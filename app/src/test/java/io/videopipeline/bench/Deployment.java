@@ -50,7 +50,7 @@ final class Deployment {
         static Cloud start(BenchEnv env, Path dir) throws IOException, InterruptedException {
             Path data = dir.resolve("data");
             Files.createDirectories(data);
-            Procs.Jar p = Procs.Jar.start(env.jar(), dir, "localcloud", List.of(), List.of("localcloud",
+            Procs.Jar p = Procs.Jar.start(env.jar(), dir, "localcloud", shippedJvmOptions(env), List.of("localcloud",
                     "--config", env.configDir().toString(),
                     "--set", "pipeline.localcloud.port=0", "--set", "pipeline.localcloud.smtp-port=0",
                     "--set", "pipeline.localcloud.data-dir=" + data,
@@ -129,8 +129,17 @@ final class Deployment {
             this.readySeconds = readySeconds;
         }
 
+        /** A runner as the README starts one: {@code java @config/jvm.options -jar ...}, then {@code jvmArgs}. */
         static Runner start(BenchEnv env, Cloud cloud, Path dir, String name, List<String> jvmArgs,
                             Map<String, String> settings) throws IOException, InterruptedException {
+            List<String> flags = new ArrayList<>(shippedJvmOptions(env));
+            flags.addAll(jvmArgs);
+            return startPlain(env, cloud, dir, name, flags, settings);
+        }
+
+        /** A runner with {@code jvmArgs} only: plain {@code java -jar} when they are empty. */
+        static Runner startPlain(BenchEnv env, Cloud cloud, Path dir, String name, List<String> jvmArgs,
+                                 Map<String, String> settings) throws IOException, InterruptedException {
             cloud.purgeQueues();
             int port = Procs.freePort();
             List<String> args = new ArrayList<>(List.of("run", "--profile", "aws",
@@ -167,5 +176,17 @@ final class Deployment {
         public void close() throws InterruptedException {
             process.close();
         }
+    }
+
+    /**
+     * The argument file the README's run command passes ({@code @config/jvm.options}), or nothing with
+     * {@code -Dbench.jvm-options=plain}: the runners and the local cloud are measured as users start them.
+     */
+    static List<String> shippedJvmOptions(BenchEnv env) {
+        Path file = env.configDir().resolve("jvm.options");
+        if ("plain".equals(System.getProperty("bench.jvm-options")) || !Files.isRegularFile(file)) {
+            return List.of();
+        }
+        return List.of("@" + file);
     }
 }

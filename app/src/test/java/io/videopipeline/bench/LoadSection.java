@@ -71,41 +71,16 @@ final class LoadSection {
                 // MP4s only, as the bare runs it is compared with (the streaming section prices the HLS package)
                 List.of(), Map.of("pipeline.transcode.concurrency", String.valueOf(concurrency),
                         "pipeline.hls.enabled", "false"))) {
-            long mails0 = cloud.mails();
+            if (env.pick("load.warm-up", 1, 1) > 0) {
+                // one upload first, not counted, as in the transcode section: the first requests of the runner and
+                // of the local cloud (which stands in for AWS, not on a worker's cores) pay class loading and JIT
+                await(putAll(clip, prefix.replace("/", "-warm-up/"), 1), runner, prefix.replace("/", "-warm-up/"),
+                        renditions, System.nanoTime());
+            }
             double cpu0 = Procs.cpuMsWithChildren(runner.pid());
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, 16));
             long t0 = System.nanoTime();
             java.time.LocalTime start = java.time.LocalTime.now();
-            try {
-                List<Future<?>> puts = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    String key = prefix + "clip-" + i + ".mov";
-                    puts.add(pool.submit(() -> cloud.s3.putObject(b -> b.bucket("video-upload").key(key),
-                            RequestBody.fromFile(clip))));
-                }
-                for (Future<?> f : puts) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdown();
-            }
-            long deadline = t0 + 3_600_000_000_000L;
-            int want = n * renditions;
-            while (true) {
-                List<String> keys = cloud.s3.listObjectsV2Paginator(b -> b.bucket("video-transcoded").prefix(prefix))
-                        .contents().stream().map(o -> o.key()).toList();
-                long mp4 = keys.stream().filter(k -> k.endsWith(".mp4")).count();
-                long json = keys.stream().filter(k -> k.endsWith(".json")).count();
-                if (mp4 >= want && json >= want && cloud.mails() - mails0 >= want) {
-                    break;
-                }
-                if (System.nanoTime() > deadline || !runner.process.process.isAlive()) {
-                    throw new IllegalStateException("load: " + mp4 + " renditions, " + json + " metadata, "
-                            + (cloud.mails() - mails0) + " mails of " + want + ":\n" + runner.process.tail());
-                }
-                // coarse on purpose: listing S3 costs the local cloud CPU the pipeline is using
-                Thread.sleep(1000);
-            }
+            await(putAll(clip, prefix, n), runner, prefix, n * renditions, t0);
             // the last effect's own time, from the runner's log (mail sent, metadata written, renditions written)
             java.time.LocalTime last = start;
             // (a fresh runner per run: every mail it logged is one of this run's; mail lines name only the file)
@@ -117,6 +92,47 @@ final class LoadSection {
             }
             double seconds = java.time.Duration.between(start, last).toNanos() / 1e9;
             return new double[] {seconds, (Procs.cpuMsWithChildren(runner.pid()) - cpu0) / 1000};
+        }
+    }
+
+    /** Uploads {@code n} copies of {@code clip} under {@code prefix} at once; returns the mail count before. */
+    private long putAll(Path clip, String prefix, int n) throws Exception {
+        long mails0 = cloud.mails();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, 16));
+        try {
+            List<Future<?>> puts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String key = prefix + "clip-" + i + ".mov";
+                puts.add(pool.submit(() -> cloud.s3.putObject(b -> b.bucket("video-upload").key(key),
+                        RequestBody.fromFile(clip))));
+            }
+            for (Future<?> f : puts) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return mails0;
+    }
+
+    /** Waits for {@code want} renditions, metadata files and mails of the uploads under {@code prefix}. */
+    private void await(long mails0, Deployment.Runner runner, String prefix, int want, long t0) throws Exception {
+        long deadline = t0 + 3_600_000_000_000L;
+        while (true) {
+            List<String> keys = cloud.s3.listObjectsV2Paginator(b -> b.bucket("video-transcoded").prefix(prefix))
+                    .contents().stream().map(o -> o.key()).toList();
+            long mp4 = keys.stream().filter(k -> k.endsWith(".mp4")).count();
+            // the metadata files; not the job records ({name}.job.json) beside them
+            long json = keys.stream().filter(k -> k.endsWith(".json") && !k.endsWith(".job.json")).count();
+            if (mp4 >= want && json >= want && cloud.mails() - mails0 >= want) {
+                return;
+            }
+            if (System.nanoTime() > deadline || !runner.process.process.isAlive()) {
+                throw new IllegalStateException("load: " + mp4 + " renditions, " + json + " metadata, "
+                        + (cloud.mails() - mails0) + " mails of " + want + ":\n" + runner.process.tail());
+            }
+            // coarse on purpose: listing S3 costs the local cloud CPU the pipeline is using
+            Thread.sleep(1000);
         }
     }
 }

@@ -37,6 +37,12 @@ final class StartupSection {
         List<Double> flaggedCpu = new ArrayList<>();
         List<Double> floorFlaggedCpu = new ArrayList<>();
         List<Double> awsOther = new ArrayList<>();
+        // as the README's run command starts it: java @config/jvm.options -jar (the floor with the same file)
+        List<String> shippedFlags = Deployment.shippedJvmOptions(env);
+        List<Double> shipped = new ArrayList<>();
+        List<Double> shippedCpu = new ArrayList<>();
+        List<Double> floorShipped = new ArrayList<>();
+        List<Double> floorShippedCpu = new ArrayList<>();
         // the readiness setting the shipped config does not use, for comparison
         boolean shippedUp = java.nio.file.Files.readString(env.configDir().resolve("application.properties"))
                 .contains("camel.health.initial-state=UP");
@@ -50,14 +56,24 @@ final class StartupSection {
             if (!Double.isNaN(l[1])) { // the line may come after readiness and the process is killed at once
                 localRoutes.add(l[1]);
             }
-            try (Deployment.Runner runner = Deployment.Runner.start(env, cloud, dir, "startup-aws-" + r, List.of(),
-                    Map.of())) {
+            try (Deployment.Runner runner = Deployment.Runner.startPlain(env, cloud, dir, "startup-aws-" + r,
+                    List.of(), Map.of())) {
                 awsCpu.add(Procs.cpuMsWithChildren(runner.pid()) / 1000);
                 aws.add(runner.readySeconds);
             }
-            try (Deployment.Runner runner = Deployment.Runner.start(env, cloud, dir, "startup-aws-" + other + "-" + r,
+            try (Deployment.Runner runner = Deployment.Runner.startPlain(env, cloud, dir, "startup-aws-" + other + "-" + r,
                     List.of(), Map.of("camel.health.initial-state", other))) {
                 awsOther.add(runner.readySeconds);
+            }
+            if (!shippedFlags.isEmpty()) {
+                double[] fs = floorApp(r + "-shipped", shippedFlags);
+                floorShipped.add(fs[0]);
+                floorShippedCpu.add(fs[1]);
+                try (Deployment.Runner runner = Deployment.Runner.start(env, cloud, dir, "startup-aws-shipped-" + r,
+                        List.of(), Map.of())) {
+                    shippedCpu.add(Procs.cpuMsWithChildren(runner.pid()) / 1000);
+                    shipped.add(runner.readySeconds);
+                }
             }
         }
         // what the container runs (docker/Dockerfile, entrypoint.sh): an AppCDS archive trained by a start of the
@@ -71,7 +87,7 @@ final class StartupSection {
                 double[] f = floorApp(r, containerFlags(floorArchive));
                 floorFlagged.add(f[0]);
                 floorFlaggedCpu.add(f[1]);
-                try (Deployment.Runner runner = Deployment.Runner.start(env, cloud, dir, "startup-aws-flags-" + r,
+                try (Deployment.Runner runner = Deployment.Runner.startPlain(env, cloud, dir, "startup-aws-flags-" + r,
                         containerFlags(appArchive), Map.of())) {
                     flaggedCpu.add(Procs.cpuMsWithChildren(runner.pid()) / 1000);
                     flagged.add(runner.readySeconds);
@@ -105,14 +121,25 @@ final class StartupSection {
                     String.format("vs the floor with the same flags: %.2f", Stats.of(flagged).median()
                             / floorFlaggedStats.median()));
         }
+        if (!shipped.isEmpty()) {
+            report.add(SECTION, "profile aws, java @config/jvm.options -jar (the README's run command)", "s",
+                    Stats.of(shipped), "floor, same JVM options", Stats.of(floorShipped), BenchReport.Target.AT_MOST_2,
+                    String.format("CPU to ready %.2f s vs the floor's %.2f s (%.2f)", Stats.of(shippedCpu).median(),
+                            Stats.of(floorShippedCpu).median(),
+                            Stats.of(shippedCpu).median() / Stats.of(floorShippedCpu).median()));
+        }
         report.placeholder(SECTION, "container start → healthy",
                 "measured by the container work (tools/container-smoke.sh); not part of this harness");
     }
 
     /** {seconds to ready, CPU seconds when ready}. */
     private double[] floorApp(int rep, List<String> jvmArgs) throws Exception {
+        return floorApp(rep + (jvmArgs.isEmpty() ? "" : "-flags"), jvmArgs);
+    }
+
+    private double[] floorApp(String label, List<String> jvmArgs) throws Exception {
         int port = Procs.freePort();
-        try (Procs.Jar p = startFloor("startup-floor-" + rep + (jvmArgs.isEmpty() ? "" : "-flags"), port, jvmArgs)) {
+        try (Procs.Jar p = startFloor("startup-floor-" + label, port, jvmArgs)) {
             double ready = p.awaitHttp200("http://127.0.0.1:" + port + "/observe/health/ready", 120);
             double cpu = Procs.cpuMsWithChildren(p.pid()) / 1000;
             p.kill();
