@@ -51,6 +51,7 @@ public final class PipelineTestApp implements AutoCloseable {
         // Short visibility so a message left for redelivery comes back within a test's patience.
         s.put("pipeline.provision.visibility-timeout-seconds", "3");
         s.put("pipeline.transcode.visibility-timeout-seconds", "10");
+        s.put("pipeline.sqs.receive-visibility-seconds", "5");
         // nothing is in flight when a test closes: a stuck stop fails fast instead of waiting out the default 45 s
         s.put("camel.main.shutdown-timeout", "2");
         return s;

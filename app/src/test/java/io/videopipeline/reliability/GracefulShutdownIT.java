@@ -81,6 +81,49 @@ class GracefulShutdownIT {
     @TempDir
     Path work;
 
+    /**
+     * A stopped runner's last long polls still wait in SQS (the client gave up on them, the queue does not know); the
+     * next message is handed to one of them and lost to everyone until the visibility timeout that receive asked for
+     * runs out. With receives asking for a short visibility (extended while the work goes on) that is seconds, not
+     * the retry delay (aws/aws-sdk-java-v2#1395; a KEDA scale-in or a deploy stops runners like this).
+     */
+    @Test
+    void aMessageHandedToAStoppedRunnersLongPollComesBackAfterTheReceiveVisibility() throws Exception {
+        Path clip = PipelineRig.clip(work.resolve("clips/after-stop.mov"), 1);
+        try (PipelineRig rig = new PipelineRig(work.resolve("run"));
+             FaultProxy proxy = new FaultProxy(rig.cloudPort, 1, 0.0)) {
+            rig.startSeparateCloud(proxy.endpoint());
+            int receiveVisibility = 4;
+            int retryDelay = 120; // what such a message waited before: its receive asked for the retry delay
+            rig.set("pipeline.sqs.receive-visibility-seconds", String.valueOf(receiveVisibility))
+                    .set("pipeline.transcode.visibility-timeout-seconds", String.valueOf(retryDelay));
+            rig.start();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    rig.queueDepths().values().stream().allMatch(d -> d == 0) && proxy.openReceives() >= CONSUMERS);
+            assertThat(rig.terminate(Duration.ofSeconds(40))).isIn(0, 143);
+
+            rig.upload("after-stop/clip.mov", clip);
+            var sqs = rig.sqs();
+            String queue = sqs.getQueueUrl(b -> b.queueName("video-upload-events")).queueUrl();
+            // the event is in flight at once: the stopped runner's poll took it, and nobody can see it
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() ->
+                    "1".equals(sqs.getQueueAttributes(b -> b.queueUrl(queue).attributeNames(
+                            software.amazon.awssdk.services.sqs.model.QueueAttributeName
+                                    .APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes().values().iterator().next()));
+            long taken = System.nanoTime();
+            // a consumer that comes later gets it once the receive's visibility runs out
+            var received = await().atMost(Duration.ofSeconds(retryDelay / 2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> sqs.receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1)).messages(),
+                            m -> !m.isEmpty());
+            double seconds = (System.nanoTime() - taken) / 1e9;
+            System.out.printf("A message taken by a stopped runner's long poll was received again after %.1f s%n",
+                    seconds);
+            assertThat(received.get(0).body()).contains("after-stop/clip.mov");
+            assertThat(seconds).as("back after the receive visibility (%d s), not the retry delay (%d s)",
+                    receiveVisibility, retryDelay).isLessThan(receiveVisibility + 20);
+        }
+    }
+
     @Test
     void sigtermMidTranscodeExitsWithinTheGracePeriodAndLosesNothing() throws Exception {
         Path clip = PipelineRig.clip(work.resolve("clips/long.mov"), 20);

@@ -90,6 +90,7 @@ final class PipelineRig implements AutoCloseable {
         // Messages of a killed process come back quickly; a running transcode keeps its own extended.
         settings.put("pipeline.provision.visibility-timeout-seconds", "6");
         settings.put("pipeline.transcode.visibility-timeout-seconds", "10");
+        settings.put("pipeline.sqs.receive-visibility-seconds", "5");
         settings.put("pipeline.shutdown.grace-seconds", "10");
         settings.put("--routes", project.resolve("routes").toString());
         settings.put("--config", project.resolve("config").toString());

@@ -120,6 +120,31 @@ class SqsAcknowledgementTest {
         assertThat(acknowledger().failures()).isZero();
     }
 
+    /**
+     * Receives ask for a short visibility (extended while the work goes on), so that a message handed to a stopped
+     * runner's poll comes back soon (GracefulShutdownIT); a message whose work failed still waits its retry delay.
+     */
+    @Test
+    void aFailedMessageWaitsItsRetryDelayNotTheShortVisibilityItWasReceivedWith() throws Exception {
+        int retryDelay = 6;
+        start(Map.of("pipeline.sqs.receive-visibility-seconds", "2",
+                "pipeline.transcode.visibility-timeout-seconds", String.valueOf(retryDelay)));
+        String key = key("flaky-wait");
+        upload(key, "flaky");
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> calls(key) >= 1);
+        long failed = System.nanoTime();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> calls(key) >= 2);
+        double waited = (System.nanoTime() - failed) / 1e9;
+
+        assertThat(waited).as("the second try came after the retry delay (%d s), not the receive's 2 s", retryDelay)
+                .isGreaterThan(retryDelay - 1.5);
+        assertThat(proxy.sqsCalls().getOrDefault("ChangeMessageVisibility", 0L)).as("the failed message hidden")
+                .isGreaterThanOrEqualTo(1);
+        awaitDone(List.of(key));
+        assertThat(writes(key)).isEqualTo(1);
+    }
+
     @Test
     void aDeleteSqsRefusesIsRetriedAndTheMessageIsHandledOnce() throws Exception {
         start(Map.of());

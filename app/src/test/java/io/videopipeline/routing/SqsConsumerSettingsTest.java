@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every queue-consuming route gets its SQS consumer from the one definition, routes/sqs-source.kamelet.yaml: on the
  * started application, each route's consumer endpoint has the same settings (greedy included: report-job-state once
- * lacked it), and only transcode-video's own parameters differ.
+ * lacked it), and only the transcode routes' own parameters and the routes' retry delays differ.
  */
 class SqsConsumerSettingsTest {
 
@@ -64,22 +64,30 @@ class SqsConsumerSettingsTest {
                     Map.entry("transcode-chunk", "transcode-chunks"),
                     Map.entry("transcode-video", "video-upload-events"));
 
-            // transcode-video's long jobs: one message per poll, kept invisible while it runs; two in flight, so the
-            // next job's download and the last one's upload overlap the one encode (pipeline.transcode.parallel-encodes)
+            // every consumer receives with the short visibility (pipeline.sqs.receive-visibility-seconds, 5 in the
+            // test app) and extends it while it works: a message handed to a stopped runner's poll is back soon
+            assertThat(consumers).allSatisfy((route, sqs) -> assertThat(parameters(sqs)).as(route)
+                    .containsEntry("visibilityTimeout", "5").containsEntry("extendMessageVisibility", "true"));
+            // transcode-video's long jobs: one message per poll; two in flight, so the next job's download and the
+            // last one's upload overlap the one encode (pipeline.transcode.parallel-encodes)
             assertThat(parameters(consumers.get("transcode-video"))).containsEntry("maxMessagesPerPoll", "1")
-                    .containsEntry("visibilityTimeout", "10").containsEntry("extendMessageVisibility", "true")
                     .containsEntry("concurrentConsumers", "2");
             // split-and-stitch tasks are long work too
             assertThat(parameters(consumers.get("transcode-chunk"))).containsEntry("maxMessagesPerPoll", "1")
-                    .containsEntry("visibilityTimeout", "10").containsEntry("extendMessageVisibility", "true")
                     .containsEntry("concurrentConsumers", "1");
             // the others: the kamelet's defaults, SQS's own for what it leaves unset
             consumers.forEach((route, sqs) -> {
                 if (!route.startsWith("transcode-")) {
-                    assertThat(parameters(sqs)).as(route).doesNotContainKeys("maxMessagesPerPoll", "visibilityTimeout")
-                            .containsEntry("extendMessageVisibility", "false").containsEntry("concurrentConsumers", "1");
+                    assertThat(parameters(sqs)).as(route).doesNotContainKeys("maxMessagesPerPoll")
+                            .containsEntry("concurrentConsumers", "1");
                 }
             });
+            // a failed message waits its route's retry delay: the transcode queues' own (10 in the test app), the
+            // queues' provisioned visibility timeout (3) for the others
+            assertThat(retryDelays(app.camel())).containsExactly(Map.entry("extract-metadata", "3"),
+                    Map.entry("notify-email", "3"), Map.entry("report-job-state", "3"),
+                    Map.entry("set-permissions", "3"), Map.entry("transcode-chunk", "10"),
+                    Map.entry("transcode-video", "10"));
         }
     }
 
@@ -143,6 +151,17 @@ class SqsConsumerSettingsTest {
         Map<String, String> queues = new TreeMap<>();
         consumers.forEach((route, sqs) -> queues.put(route, sqs.getConfiguration().getQueueName()));
         return queues;
+    }
+
+    /** The kamelet's retryAfterSeconds each consuming route gives it, by route id. */
+    private static Map<String, String> retryDelays(CamelContext camel) {
+        Map<String, String> delays = new TreeMap<>();
+        for (Route route : camel.getRoutes()) {
+            if (route.getEndpoint() instanceof KameletEndpoint kamelet) {
+                delays.put(route.getRouteId(), String.valueOf(kamelet.getKameletProperties().get("retryAfterSeconds")));
+            }
+        }
+        return delays;
     }
 
     private static Map<String, String> parameters(Sqs2Endpoint sqs) {

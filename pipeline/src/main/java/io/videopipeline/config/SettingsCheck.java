@@ -89,6 +89,8 @@ public final class SettingsCheck {
         c.number("pipeline.sqs.acknowledge-batch-size", 1, SqsAcknowledger.Settings.MAX_BATCH);
         c.number("pipeline.sqs.acknowledge-flush-seconds", 0, Integer.MAX_VALUE);
         c.number("pipeline.sqs.acknowledge-backlog", 1, Integer.MAX_VALUE);
+        // extended every half of it: below 2 s the extensions would come every few hundred milliseconds
+        c.number("pipeline.sqs.receive-visibility-seconds", 2, 43_200);
         c.number("pipeline.transcode.concurrency", 1, Integer.MAX_VALUE);
         c.number("pipeline.transcode.parallel-encodes", 1, Integer.MAX_VALUE);
         c.number("pipeline.transcode.visibility-timeout-seconds", 0, 43_200); // SQS: at most 12 hours

@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <p>What is deleted when is what Camel's consumer decided with {@code deleteAfterRead=true}: the delete hangs on the
  * exchange's completion as Camel's own did, so a message is deleted when its exchange completes (every record done or
  * parked, a filtered or stopped exchange included: Camel deleted those too) and never when it fails (a record pending
- * after the split, an error not handled): that message stays and comes back after its visibility timeout.
+ * after the split, an error not handled): that message stays and comes back after its retry delay
+ * ({@link #deleteWhenDone(Exchange, int)}).
  *
  * <p>What changes ({@code pipeline.sqs.acknowledge=async}, the default) is the thread: Camel deleted on the consumer
  * thread before its next receive; here the delete is handed to a background thread ({@link DeleteQueue}: batched,
@@ -105,13 +106,31 @@ public final class SqsAcknowledger {
      * on the exchange the aws2-sqs consumer made (the kamelet's first step).
      */
     public void deleteWhenDone(Exchange exchange) {
+        deleteWhenDone(exchange, 0);
+    }
+
+    /**
+     * As {@link #deleteWhenDone(Exchange)}, and when the exchange fails, hides the message for
+     * {@code retryAfterSeconds} (0: leaves it as it is). The consumers receive with a short visibility timeout that
+     * they extend while they work (the kamelet's {@code visibilityTimeout}): a message handed to the long poll of a
+     * runner that has just stopped then comes back in seconds rather than after a retry delay; this keeps the wait
+     * before a retry what it was.
+     */
+    public void deleteWhenDone(Exchange exchange, int retryAfterSeconds) {
+        if (retryAfterSeconds < 0 || retryAfterSeconds > MAX_VISIBILITY_SECONDS) {
+            throw new IllegalArgumentException("sqsAcknowledger: retry after " + retryAfterSeconds + " s is not 0 to "
+                    + MAX_VISIBILITY_SECONDS);
+        }
         String handle = exchange.getMessage().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class);
         if (handle == null) {
             throw new IllegalStateException("sqsAcknowledger: the exchange carries no SQS receipt handle");
         }
         exchange.getExchangeExtension().addOnCompletion(new WhenDone(new DeleteQueue.Delete(queueOf(exchange), handle,
-                exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class), 1)));
+                exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class), 1), retryAfterSeconds));
     }
+
+    /** SQS's longest visibility timeout: 12 hours. */
+    static final int MAX_VISIBILITY_SECONDS = 43_200;
 
     private static String queueOf(Exchange exchange) {
         Endpoint from = exchange.getFromEndpoint();
@@ -125,9 +144,11 @@ public final class SqsAcknowledger {
     /** The delete, hung on the exchange's completion like the consumer's own (which no longer deletes). */
     private final class WhenDone implements Synchronization, Ordered {
         private final DeleteQueue.Delete delete;
+        private final int retryAfterSeconds;
 
-        WhenDone(DeleteQueue.Delete delete) {
+        WhenDone(DeleteQueue.Delete delete, int retryAfterSeconds) {
             this.delete = delete;
+            this.retryAfterSeconds = retryAfterSeconds;
         }
 
         @Override
@@ -137,7 +158,10 @@ public final class SqsAcknowledger {
 
         @Override
         public void onFailure(Exchange exchange) {
-            // not deleted: the message comes back after its visibility timeout (the consumer logs the failure)
+            // not deleted: the message comes back after the retry delay (the consumer logs the failure)
+            if (retryAfterSeconds > 0) {
+                retryAfter(delete, retryAfterSeconds);
+            }
         }
 
         /** Last of the exchange's completions: after the consumer's visibility extension has let go of the message. */
@@ -190,6 +214,21 @@ public final class SqsAcknowledger {
                         + " is handled again, which the routes' idempotency makes harmless",
                 DeleteQueue.queueName(delete.queue()), delete.messageId(), delete.attempt(),
                 delete.attempt() == 1 ? "y" : "ies", why);
+    }
+
+    /**
+     * Hides a failed message for its retry delay, on the consumer thread (failures are rare). If SQS refuses, the
+     * message comes back when the visibility it was received with runs out: sooner, never lost.
+     */
+    private void retryAfter(DeleteQueue.Delete message, int seconds) {
+        try {
+            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrls.of(message.queue()))
+                    .receiptHandle(message.receiptHandle()).visibilityTimeout(seconds));
+        } catch (RuntimeException e) {
+            LOG.warn("Queue {}: message {} failed and could not be hidden for its retry delay of {} s ({}); it comes"
+                            + " back when the visibility it was received with ends", DeleteQueue.queueName(message.queue()),
+                    message.messageId(), seconds, DeleteQueue.describe(e, message));
+        }
     }
 
     /** Deletes given up (after the retries, at a stop's flush timeout, or refused in sync mode). */
