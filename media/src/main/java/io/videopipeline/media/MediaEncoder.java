@@ -139,16 +139,19 @@ public final class MediaEncoder {
             return input;
         }
 
-        /** True to have each rendition probed before it is reported {@link #stored} (one ffprobe run each). */
-        default boolean probesRenditions() {
+        /**
+         * True to have each rendition's play time and size read before it is reported {@link #stored}: from its MP4
+         * header ({@link Mp4Facts}), or by ffprobe if that cannot be read.
+         */
+        default boolean wantsRenditionFacts() {
             return false;
         }
 
         /**
-         * After a file was uploaded: a rendition ({@code output} set; {@code info} its probe, null if not probed or
-         * the probe failed) or a file of the streaming package ({@code output} and {@code info} null).
+         * After a file was uploaded: a rendition ({@code output} set; {@code facts} its play time and size, null if
+         * not wanted or unreadable) or a file of the streaming package ({@code output} and {@code facts} null).
          */
-        default void stored(String key, Output output, Path file, FfmpegProbe.MediaInfo info) {
+        default void stored(String key, Output output, Path file, Mp4Facts.Facts facts) {
         }
 
         /**
@@ -430,15 +433,23 @@ public final class MediaEncoder {
             }
             written.add(output.key());
             steps.stored(output.key(), output, files.get(i).file(),
-                    steps.probesRenditions() ? probeRendition(files.get(i).file(), request, output) : null);
+                    steps.wantsRenditionFacts() ? renditionFacts(files.get(i).file(), request, output) : null);
         }
         return written;
     }
 
-    /** The rendition as written, or null: a rendition ffprobe cannot read was still uploaded, and only its figures are missing. */
-    private FfmpegProbe.MediaInfo probeRendition(Path file, Request request, Output output) {
+    /**
+     * The rendition's play time and size as written, or null: a rendition they cannot be read from was still
+     * uploaded, and only its figures are missing. ffprobe only when the MP4 header cannot be read.
+     */
+    private Mp4Facts.Facts renditionFacts(Path file, Request request, Output output) {
+        java.util.Optional<Mp4Facts.Facts> header = Mp4Facts.read(file);
+        if (header.isPresent()) {
+            return header.get();
+        }
         try {
-            return probe.probe(file, request.outputBucket(), output.key());
+            FfmpegProbe.MediaInfo info = probe.probe(file, request.outputBucket(), output.key());
+            return new Mp4Facts.Facts(info.duration(), info.width(), info.height());
         } catch (RuntimeException e) {
             LOG.warn("Cannot probe the rendition s3://{}/{} just written: {}", request.outputBucket(),
                     LogText.safe(output.key()), LogText.safe(e.getMessage()));

@@ -10,6 +10,7 @@ import io.videopipeline.media.FfmpegProbe;
 import io.videopipeline.media.FfmpegSettings;
 import io.videopipeline.media.FfmpegTools;
 import io.videopipeline.media.MediaEncoder;
+import io.videopipeline.media.Mp4Facts;
 import io.videopipeline.media.ProgressListener;
 import io.videopipeline.media.RenditionMetadata;
 import io.videopipeline.media.SourceMetadata;
@@ -261,13 +262,13 @@ public final class FfmpegTranscoder implements Transcoder {
         }
 
         @Override
-        public boolean probesRenditions() {
+        public boolean wantsRenditionFacts() {
             return probes;
         }
 
-        /** Renditions with their probed figures; of the streaming package, the master and the poster. */
+        /** Renditions with their play time and size; of the streaming package, the master and the poster. */
         @Override
-        public void stored(String key, MediaEncoder.Output output, Path file, FfmpegProbe.MediaInfo info) {
+        public void stored(String key, MediaEncoder.Output output, Path file, Mp4Facts.Facts info) {
             JobRecord.Output listed;
             if (output != null) {
                 Duration duration = info != null && info.duration() != null ? info.duration() : inputDuration;
