@@ -79,8 +79,8 @@ final class LoadSection {
             if (env.pick("load.warm-up", 1, 1) > 0) {
                 // one upload first, not counted, as in the transcode section: the first requests of the runner and
                 // of the local cloud (which stands in for AWS, not on a worker's cores) pay class loading and JIT
-                await(putAll(clip, prefix.replace("/", "-warm-up/"), 1), runner, prefix.replace("/", "-warm-up/"),
-                        renditions, System.nanoTime());
+                String warmUp = prefix.replace("/", "-warm-up/");
+                await(putAll(clip, warmUp, 1), runner, warmUp, renditions, System.nanoTime());
             }
             double cpu0 = Procs.cpuMsWithChildren(runner.pid());
             double cloudCpu0 = Procs.cpuMsWithChildren(cloud.process.pid());

@@ -153,12 +153,17 @@ class SqsConsumerSettingsTest {
         return queues;
     }
 
-    /** The kamelet's retryAfterSeconds each consuming route gives it, by route id. */
+    /**
+     * The retry delay each consuming route's kamelet hands the acknowledger ({@code deleteWhenDone(${exchange}, N)}),
+     * by route id: given by the route or the kamelet's default.
+     */
     private static Map<String, String> retryDelays(CamelContext camel) {
         Map<String, String> delays = new TreeMap<>();
         for (Route route : camel.getRoutes()) {
             if (route.getEndpoint() instanceof KameletEndpoint kamelet) {
-                delays.put(route.getRouteId(), String.valueOf(kamelet.getKameletProperties().get("retryAfterSeconds")));
+                Object value = ((org.apache.camel.model.ModelCamelContext) camel).getRouteDefinition(kamelet.getRouteId())
+                        .getTemplateParameters().get("retryAfterSeconds");
+                delays.put(route.getRouteId(), camel.resolvePropertyPlaceholders(String.valueOf(value)));
             }
         }
         return delays;
