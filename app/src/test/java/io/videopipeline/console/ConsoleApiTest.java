@@ -124,9 +124,9 @@ class ConsoleApiTest {
         assertThat(found.json().get("items")).extracting(j -> j.get("key").asText()).containsExactly(key);
 
         // watch: every URL the page gets is fetchable, the MP4s presigned, the stream public
-        ConsoleClient.Answer detail = console.get("/api/uploads/detail?key=" + q(key));
-        assertThat(detail.status()).as(detail.text()).isEqualTo(200);
-        JsonNode watch = detail.json().get("watch");
+        // the poster, storyboard and package summary come from routes that follow the stream's notifications,
+        // so they may land after the record says Complete: wait for them, as the page's reload would
+        JsonNode watch = awaitWatch(key);
         assertThat(fetch(watch.get("master").asText())).startsWith("#EXTM3U");
         assertThat(fetch(watch.get("poster").asText())).isNotEmpty();
         assertThat(fetch(watch.get("storyboardVtt").asText())).startsWith("WEBVTT");
@@ -330,6 +330,18 @@ class ConsoleApiTest {
             ConsoleClient.Answer a = console.get("/api/uploads/detail?key=" + q(key));
             last[0] = a.json();
             return a.status() == 200 && consoleState.equals(a.json().get("consoleState").asText());
+        });
+        return last[0];
+    }
+
+    private static JsonNode awaitWatch(String key) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(TRANSCODE).pollInterval(Duration.ofMillis(250)).until(() -> {
+            ConsoleClient.Answer a = console.get("/api/uploads/detail?key=" + q(key));
+            assertThat(a.status()).as(a.text()).isEqualTo(200);
+            last[0] = a.json().get("watch");
+            return last[0].get("summary").isObject() && last[0].hasNonNull("poster")
+                    && last[0].hasNonNull("storyboardVtt");
         });
         return last[0];
     }
