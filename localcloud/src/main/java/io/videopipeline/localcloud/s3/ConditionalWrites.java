@@ -3,6 +3,7 @@ package io.videopipeline.localcloud.s3;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import io.videopipeline.localcloud.gateway.HttpRequests;
@@ -30,22 +31,40 @@ final class ConditionalWrites {
     /**
      * Runs {@code write} once every earlier conditional write of the same object has answered.
      *
-     * @param object the object's path ({@code /bucket/key}, path-style as the pipeline's clients use)
+     * <p>The next write in line starts on {@code executor}, after this one's response is done: started inside the
+     * completion callback it would run on the HTTP client's thread, nested in the previous exchange, and a line of
+     * racing writers would nest that deep.
+     *
+     * @param object   the object's path ({@code /bucket/key}, path-style as the pipeline's clients use)
+     * @param executor the server's threads
      */
-    void inTurn(String object, Consumer<Callback> write, Callback callback) {
+    void inTurn(String object, Executor executor, Consumer<Callback> write, Callback callback) {
         CompletableFuture<Void> mine = new CompletableFuture<>();
         CompletableFuture<Void> before = inFlight.put(object, mine);
-        Runnable run = () -> write.accept(Callback.from(() -> {
-            release(object, mine);
-            callback.succeeded();
-        }, failure -> {
-            release(object, mine);
-            callback.failed(failure);
-        }));
+        Runnable run = () -> {
+            try {
+                write.accept(Callback.from(() -> {
+                    try {
+                        callback.succeeded();
+                    } finally {
+                        release(object, mine);
+                    }
+                }, failure -> {
+                    try {
+                        callback.failed(failure);
+                    } finally {
+                        release(object, mine);
+                    }
+                }));
+            } catch (RuntimeException e) {
+                release(object, mine);
+                callback.failed(e);
+            }
+        };
         if (before == null) {
             run.run();
         } else {
-            before.whenComplete((ignored, failure) -> run.run());
+            before.whenCompleteAsync((ignored, failure) -> run.run(), executor);
         }
     }
 

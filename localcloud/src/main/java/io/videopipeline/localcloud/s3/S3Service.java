@@ -98,7 +98,8 @@ public final class S3Service implements StreamingService {
             return;
         }
         if (ConditionalWrites.isConditionalPut(request)) {
-            conditionalWrites.inTurn(uri.getPath(), done -> s3Proxy.forward(request, response, done), callback);
+            conditionalWrites.inTurn(uri.getPath(), request.getComponents().getExecutor(),
+                    done -> s3Proxy.forward(request, response, done), callback);
             return;
         }
         s3Proxy.forward(request, response, callback);
