@@ -98,7 +98,8 @@ final class ChunkingSection {
         report.add(SECTION, "overhead per chunk (1 worker, chunked - unchunked) / chunks", "s CPU",
                 Stats.of(perChunkCpu), null, null, BenchReport.Target.INFO,
                 String.format("wall %.2f s per chunk; the stitch (download parts, concat, mux, package, upload)"
-                        + " %.2f s of it once per job", perChunkWall, chunked1.stitchSeconds));
+                        + " %.2f s of it once per job (%s); on 2 workers %.2f s (%s)", perChunkWall,
+                        chunked1.stitchSeconds, chunked1.stitchTimes, chunked2.stitchSeconds, chunked2.stitchTimes));
         report.fact("chunking per-chunk overhead", String.format("cpu %.3f s, wall %.3f s, stitch %.2f s,"
                 + " chunks %d, unchunked wall %.1f s for %d s of video", perChunkCpu, perChunkWall,
                 chunked1.stitchSeconds, chunked1.chunks, whole.wall, seconds));
@@ -111,7 +112,8 @@ final class ChunkingSection {
         return s;
     }
 
-    private record Run(double wall, double pickup, double cpu, int chunks, double stitchSeconds, String load) {
+    private record Run(double wall, double pickup, double cpu, int chunks, double stitchSeconds, String stitchTimes,
+                       String load) {
     }
 
     /** {wall alone, wall of two at once} of the shipped command with one encoding thread on this clip. */
@@ -172,6 +174,7 @@ final class ChunkingSection {
             LocalTime end = null;
             LocalTime received = null;
             String stitchLine = null;
+            String breakdown = "";
             while (end == null) {
                 for (Deployment.Runner r : started) {
                     List<LocalTime> receipt = r.process.lineTimes("Transcoding s3://video-upload/" + key);
@@ -184,6 +187,8 @@ final class ChunkingSection {
                         end = stitched.get(0);
                         stitchLine = r.process.output().lines().filter(l -> l.contains("Stitched s3://video-upload/"
                                 + key)).findFirst().orElse(null);
+                        breakdown = r.process.output().lines().filter(l -> l.contains("Stitch of s3://video-upload/"
+                                + key)).map(l -> l.substring(l.indexOf("): ") + 3)).findFirst().orElse("");
                     } else if (!whole.isEmpty() && !r.process.output().contains("Split s3://video-upload/" + key)) {
                         end = whole.get(0);
                     }
@@ -211,7 +216,7 @@ final class ChunkingSection {
             cleanUp(key, base);
             LocalTime start = received == null ? put : received;
             return new Run(Duration.between(start, end).toNanos() / 1e9, Duration.between(put, start).toNanos() / 1e9,
-                    (cpu - cpu0) / 1000, chunks, stitch, load);
+                    (cpu - cpu0) / 1000, chunks, stitch, breakdown, load);
         } finally {
             for (Deployment.Runner r : started) {
                 r.close();

@@ -14,6 +14,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -42,6 +49,7 @@ public final class ChunkEncoder {
 
     /** The part suffix: nothing the output bucket notifies on. */
     public static final String PART = ".part";
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkEncoder.class);
 
     private final MediaEncoder encoder;
     private final FfmpegProcess process;
@@ -147,77 +155,183 @@ public final class ChunkEncoder {
      * Downloads the parts, stitches every output, packages the stream (when on) and uploads it all as
      * {@link MediaEncoder#encode} does, with the same {@code steps}.
      *
+     * <p>The stitch is the one serial step of a chunked job, so it overlaps what it can on its worker's cores: the
+     * next output's parts download while one output is joined, and the pictures are decoded from their source
+     * rendition (joined first) while the other outputs are joined, the rungs packaged and the MP4s uploaded. The
+     * log line says where its time went.
+     *
      * @param info what the audio task's probe found in the source (size, duration, audio)
      */
     public MediaEncoder.Result stitch(MediaEncoder.Request request, ChunkPlan plan, String work,
                                       FfmpegProbe.MediaInfo info, MediaEncoder.Steps steps) {
         // every chunk is done: this worker's copy of the source is needed no more, and the parts want the disk
         sources.remove(sourceName(work));
+        ExecutorService background = Executors.newFixedThreadPool(2, task -> {
+            Thread thread = new Thread(task, "stitch-" + request.jobId());
+            thread.setDaemon(true);
+            return thread;
+        });
         try (JobDir dir = jobDir(request)) {
-            List<FfmpegCommand.Output> files = encoder.outputFiles(request, dir.path(), steps);
-            StreamingJob streaming = streaming(request, files, dir.path(), info);
-            Path parts = Files.createDirectory(dir.path().resolve("parts"));
-            Map<String, Path> audio = new LinkedHashMap<>();
-            if (info.hasAudio()) {
+            try {
+                return stitch(request, plan, work, info, steps, dir.path(), background);
+            } finally {
+                stop(background, request); // a pictures ffmpeg still running dies before its dir goes
+            }
+        } catch (IOException e) {
+            throw MediaEncoder.localFileError(request, e, steps);
+        }
+    }
+
+    private MediaEncoder.Result stitch(MediaEncoder.Request request, ChunkPlan plan, String work,
+                                       FfmpegProbe.MediaInfo info, MediaEncoder.Steps steps, Path dir,
+                                       ExecutorService background) throws IOException {
+        StitchTimes times = new StitchTimes();
+        List<FfmpegCommand.Output> files = encoder.outputFiles(request, dir, steps);
+        StreamingJob streaming = streaming(request, files, dir, info);
+        Path parts = Files.createDirectory(dir.resolve("parts"));
+        Map<String, Path> audio = new LinkedHashMap<>();
+        if (info.hasAudio()) {
+            times.parts.time(() -> {
                 for (Map.Entry<String, Preset> a : audioSettings(request).entrySet()) {
                     Path file = parts.resolve(a.getKey() + ".m4a");
                     get(request, audioKey(work, a.getValue()), file);
                     audio.put(a.getKey(), file);
                 }
-            }
-            List<FfmpegCommand.Output> all = new ArrayList<>(files);
-            if (streaming != null) {
-                all.addAll(streaming.outputs().rungs());
-            }
-            MediaEncoder.run(MediaEncoder.Step.ENCODE, steps, () -> {
-                for (int i = 0; i < all.size(); i++) {
-                    boolean rung = i >= files.size();
-                    int index = rung ? i - files.size() : i;
-                    List<Path> chunks = new ArrayList<>();
-                    for (int k = 0; k < plan.count(); k++) {
-                        Path chunk = parts.resolve(String.format("c%05d-%s%d.mp4", k, rung ? "r" : "o", index));
-                        get(request, chunkKey(work, k, rung, index), chunk);
-                        chunks.add(chunk);
-                    }
-                    Path list = parts.resolve((rung ? "r" : "o") + index + ".ffconcat");
-                    write(request, list, FfmpegCommand.concatList(chunks));
-                    Preset preset = all.get(i).preset();
-                    process.transcode(encoder.command.buildStitch(list, audio.get(FfmpegCommand.audioName(preset)),
-                            all.get(i).file(), !rung), request.inputBucket(), request.inputKey(), request.jobId(),
-                            null, ProgressListener.NONE);
-                    for (Path chunk : chunks) {
-                        delete(chunk); // room for the next output's chunks
-                    }
-                }
             });
-            for (FfmpegCommand.Output file : files) {
-                if (!MediaEncoder.isWritten(file.file(), request, steps)) {
-                    throw steps.failed(MediaEncoder.Step.OUTPUTS, null, new TranscodeFailedException("the stitch wrote"
-                            + " no " + file.preset().name() + " output for " + request.object(), request.inputBucket(),
-                            request.inputKey(), null));
-                }
-            }
-            if (streaming != null) {
-                MediaEncoder.run(MediaEncoder.Step.ENCODE, steps, () -> {
-                    FfmpegCommand.Pictures pictures = streaming.outputs().pictures();
-                    process.transcode(encoder.command.buildPictures(pictureSource(all, pictures, info), pictures),
-                            request.inputBucket(), request.inputKey(), request.jobId(), null, ProgressListener.NONE);
-                    try {
-                        streaming.finish(encoder.settings.ffmpegPath(), process, request.inputBucket(),
-                                request.inputKey(), request.jobId());
-                    } catch (IOException e) {
-                        throw new TranscodeFailedException("cannot write the HLS package of " + request.object()
-                                + ": " + e, request.inputBucket(), request.inputKey(), e);
-                    }
-                });
-            }
-            steps.encoded(files.stream().map(FfmpegCommand.Output::file).toList());
-            List<String> written = encoder.upload(request, files, info.duration(), steps);
-            return new MediaEncoder.Result(info, written,
-                    streaming == null ? List.of() : encoder.uploadPackage(request, streaming, steps));
-        } catch (IOException e) {
-            throw MediaEncoder.localFileError(request, e, steps);
         }
+        List<Join> joins = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            joins.add(new Join(false, i, files.get(i)));
+        }
+        if (streaming != null) {
+            List<FfmpegCommand.Output> rungs = streaming.outputs().rungs();
+            for (int i = 0; i < rungs.size(); i++) {
+                joins.add(new Join(true, i, rungs.get(i)));
+            }
+        }
+        FfmpegCommand.Pictures pictures = streaming == null ? null : streaming.outputs().pictures();
+        Path pictureSource = pictures == null ? null
+                : pictureSource(joins.stream().map(Join::output).toList(), pictures, info);
+        // the pictures' source first: its decode then runs beside everything else
+        joins.sort(java.util.Comparator.comparing(j -> !j.output().file().equals(pictureSource)));
+        Future<?> pictured = MediaEncoder.call(MediaEncoder.Step.ENCODE, steps,
+                () -> joinAll(request, plan, work, parts, joins, audio, pictureSource, pictures, background, times));
+        for (FfmpegCommand.Output file : files) {
+            if (!MediaEncoder.isWritten(file.file(), request, steps)) {
+                throw steps.failed(MediaEncoder.Step.OUTPUTS, null, new TranscodeFailedException("the stitch wrote"
+                        + " no " + file.preset().name() + " output for " + request.object(), request.inputBucket(),
+                        request.inputKey(), null));
+            }
+        }
+        if (streaming != null) {
+            MediaEncoder.run(MediaEncoder.Step.ENCODE, steps, () -> times.packaging.time(() -> {
+                try {
+                    streaming.packageRungs(encoder.settings.ffmpegPath(), process, request.inputBucket(),
+                            request.inputKey(), request.jobId());
+                } catch (IOException e) {
+                    throw packageError(request, e);
+                }
+            }));
+        }
+        steps.encoded(files.stream().map(FfmpegCommand.Output::file).toList());
+        List<String> written = times.uploads.call(() -> encoder.upload(request, files, info.duration(), steps));
+        List<String> streamed = List.of();
+        if (streaming != null) {
+            MediaEncoder.run(MediaEncoder.Step.ENCODE, steps, () -> times.picturesWait.time(() -> {
+                await(pictured, request);
+                try {
+                    streaming.finishPictures();
+                } catch (IOException e) {
+                    throw packageError(request, e);
+                }
+            }));
+            streamed = times.uploads.call(() -> encoder.uploadPackage(request, streaming, steps));
+        }
+        LOG.info("Stitch of {} ({} outputs, {} chunks): {}", request.object(), joins.size(), plan.count(), times);
+        return new MediaEncoder.Result(info, written, streamed);
+    }
+
+    /** One output's chunks to join: MP4 output {@code index}, or rung-only encode {@code index} when {@code rung}. */
+    private record Join(boolean rung, int index, FfmpegCommand.Output output) {
+    }
+
+    /**
+     * Joins every output in order, the next one's parts downloading meanwhile; starts the pictures once their source
+     * is joined.
+     *
+     * @return the pictures' decode, running (null without pictures)
+     */
+    private Future<?> joinAll(MediaEncoder.Request request, ChunkPlan plan, String work, Path parts, List<Join> joins,
+                              Map<String, Path> audio, Path pictureSource, FfmpegCommand.Pictures pictures,
+                              ExecutorService background, StitchTimes times) {
+        Future<?> pictured = null;
+        Future<List<Path>> next = background.submit(() -> download(request, plan, work, parts, joins.get(0)));
+        for (int j = 0; j < joins.size(); j++) {
+            Join join = joins.get(j);
+            Future<List<Path>> mine = next;
+            List<Path> chunks = times.parts.call(() -> await(mine, request));
+            if (j + 1 < joins.size()) {
+                Join following = joins.get(j + 1);
+                next = background.submit(() -> download(request, plan, work, parts, following));
+            }
+            Path list = parts.resolve((join.rung() ? "r" : "o") + join.index() + ".ffconcat");
+            write(request, list, FfmpegCommand.concatList(chunks));
+            Preset preset = join.output().preset();
+            times.joins.time(() -> process.transcode(encoder.command.buildStitch(list,
+                    audio.get(FfmpegCommand.audioName(preset)), join.output().file(), !join.rung()),
+                    request.inputBucket(), request.inputKey(), request.jobId(), null, ProgressListener.NONE));
+            for (Path chunk : chunks) {
+                delete(chunk); // room for the next output's chunks
+            }
+            if (join.output().file().equals(pictureSource)) {
+                pictured = background.submit(() -> times.pictures.time(() -> process.transcode(
+                        encoder.command.buildPictures(pictureSource, pictures), request.inputBucket(),
+                        request.inputKey(), request.jobId(), null, ProgressListener.NONE)));
+            }
+        }
+        return pictured;
+    }
+
+    private List<Path> download(MediaEncoder.Request request, ChunkPlan plan, String work, Path parts, Join join) {
+        List<Path> chunks = new ArrayList<>();
+        for (int k = 0; k < plan.count(); k++) {
+            Path chunk = parts.resolve(String.format("c%05d-%s%d.mp4", k, join.rung() ? "r" : "o", join.index()));
+            get(request, chunkKey(work, k, join.rung(), join.index()), chunk);
+            chunks.add(chunk);
+        }
+        return chunks;
+    }
+
+    private static <T> T await(Future<T> work, MediaEncoder.Request request) {
+        try {
+            return work.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new TranscodeFailedException("the stitch of " + request.object() + " failed: " + e.getCause(),
+                    request.inputBucket(), request.inputKey(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TranscodeFailedException("the stitch of " + request.object() + " was interrupted",
+                    request.inputBucket(), request.inputKey(), e);
+        }
+    }
+
+    private static void stop(ExecutorService background, MediaEncoder.Request request) {
+        background.shutdownNow();
+        try {
+            if (!background.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.warn("The stitch of {} left a download or the pictures' ffmpeg running", request.object());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static TranscodeFailedException packageError(MediaEncoder.Request request, IOException e) {
+        return new TranscodeFailedException("cannot write the HLS package of " + request.object() + ": " + e,
+                request.inputBucket(), request.inputKey(), e);
     }
 
     /**

@@ -91,16 +91,27 @@ final class StreamingJob {
      * rungs (stream copy), writes the master and the storyboard's cues.
      */
     void finish(String ffmpeg, FfmpegProcess process, String bucket, String key, String jobId) throws IOException {
+        packageRungs(ffmpeg, process, bucket, key, jobId);
+        finishPictures();
+    }
+
+    /** Packages the rungs (stream copy) and writes the master: needs the rung files, not the pictures. */
+    void packageRungs(String ffmpeg, FfmpegProcess process, String bucket, String key, String jobId)
+            throws IOException {
+        process.transcode(pkg.packagerCommand(ffmpeg, rungs, rungFiles, withAudio, segmentSeconds), bucket, key,
+                jobId, durationSeconds > 0 ? Duration.ofMillis((long) (durationSeconds * 1000)) : null,
+                ProgressListener.NONE);
+        pkg.writeMaster(rungs, withAudio);
+    }
+
+    /** Once the pictures are written: the dark video's poster, and the storyboard's cues. */
+    void finishPictures() throws IOException {
         FfmpegCommand.Pictures pictures = outputs.pictures();
         if ((!Files.isRegularFile(pictures.poster()) || Files.size(pictures.poster()) == 0)
                 && Files.isRegularFile(pictures.anyPoster())) {
             Files.move(pictures.anyPoster(), pictures.poster(), StandardCopyOption.REPLACE_EXISTING);
         }
-        process.transcode(pkg.packagerCommand(ffmpeg, rungs, rungFiles, withAudio, segmentSeconds), bucket, key,
-                jobId, durationSeconds > 0 ? Duration.ofMillis((long) (durationSeconds * 1000)) : null,
-                ProgressListener.NONE);
-        pkg.writeMaster(rungs, withAudio);
-        pkg.writeStoryboard(durationSeconds, outputs.pictures());
+        pkg.writeStoryboard(durationSeconds, pictures);
     }
 
     List<StreamingPackage.Upload> uploads() throws IOException {

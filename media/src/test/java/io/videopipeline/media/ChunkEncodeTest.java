@@ -200,7 +200,9 @@ class ChunkEncodeTest {
 
     /**
      * With streaming on, the stitch takes the pictures from the 640x360 rung of an 854x480 source (the smallest
-     * rendition wide enough): the same pictures as the unchunked job's, in number, size and storyboard cues.
+     * rendition wide enough): the same pictures as the unchunked job's, in number, size and storyboard cues. And it
+     * decodes them beside its other work: the stitch's ffmpeg is a stand-in that holds the pictures' run until a join
+     * starts after it (for up to 30 s), which a stitch running one ffmpeg after the other never does.
      */
     @Test
     void theStitchsPicturesMatchTheUnchunkedJobsFromASmallerRendition() throws Exception {
@@ -210,7 +212,9 @@ class ChunkEncodeTest {
         MediaEncoder encoder = new MediaEncoder(S3.client(), settings(true), "test");
         List<String> whole = encoder.encode(request("wide-whole", key, "wholewide"), new MediaEncoder.Steps() { })
                 .streamed();
-        ChunkEncoder chunks = new ChunkEncoder(encoder);
+        Path markers = Files.createDirectories(work.resolve("stitch-markers"));
+        ChunkEncoder chunks = new ChunkEncoder(new MediaEncoder(S3.client(), settings(true)
+                .withFfmpegPath(picturesWaitForAJoin(markers).toString()), "test"));
         String workPrefix = "_chunks/test-wide/";
         FfmpegProbe.MediaInfo info = chunks.encodeAudio(request("wide-audio", key, "wide"), workPrefix);
         ChunkPlan plan = chunks.plan(info, CATALOG.presets(), 3);
@@ -220,6 +224,7 @@ class ChunkEncodeTest {
         }
         List<String> stitched = chunks.stitch(request("wide-stitch", key, "wide"), plan, workPrefix, info,
                 new MediaEncoder.Steps() { }).streamed();
+        assertThat(markers.resolve("pictures-beside-a-join")).as("the pictures decoded while a join ran").exists();
 
         List<String> pictures = stitched.stream().filter(k -> k.endsWith(".jpg") || k.endsWith(".vtt")).toList();
         assertThat(pictures).hasSizeGreaterThan(3)
@@ -233,6 +238,26 @@ class ChunkEncodeTest {
                 assertThat(imageSize(download(picture))).as(picture).isEqualTo(imageSize(download(unchunked)));
             }
         }
+    }
+
+    /** ffmpeg, except that the pictures' run (its graph splits in three) first waits for a join to start. */
+    private static Path picturesWaitForAJoin(Path markers) throws Exception {
+        Path script = work.resolve("ffmpeg-pictures-wait-for-a-join.sh");
+        Files.writeString(script, """
+                #!/bin/sh
+                markers='%s'
+                joins() { ls "$markers" | grep -c '^join-'; }
+                case "$*" in
+                  *"-f concat"*) : > "$markers/join-$$" ;;
+                  *"split=3[v0][v1][v2]"*)
+                    before=$(joins); i=0
+                    while [ "$(joins)" -le "$before" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+                    [ $i -lt 300 ] && : > "$markers/pictures-beside-a-join" ;;
+                esac
+                exec ffmpeg "$@"
+                """.formatted(markers));
+        script.toFile().setExecutable(true);
+        return script;
     }
 
     @Test
