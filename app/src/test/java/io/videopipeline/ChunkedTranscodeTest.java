@@ -104,9 +104,10 @@ class ChunkedTranscodeTest {
             ChunkedJobs jobs = app.camel().getRegistry().lookupByNameAndType("chunkedJobs", ChunkedJobs.class);
             EndToEnd.upload(s3, UPLOAD, "dup/tone.mov", EndToEnd.clip(work, "dup.mov", "320x180", true, 7));
             // 7 s in chunks of 3 s rounded to whole HLS segments (2 GOPs of 90 frames at 29.97): 6.006 s + 1 s
-            List<Message> tasks = takeTasks(3);
+            // one audio task per audio setting (160, 128 and 96 kb/s), so separate workers encode them
+            List<Message> tasks = takeTasks(5);
             assertThat(tasks).extracting(ChunkedTranscodeTest::task)
-                    .containsExactlyInAnyOrder("audio", "chunk:0", "chunk:1");
+                    .containsExactlyInAnyOrder("audio:0", "audio:1", "audio:2", "chunk:0", "chunk:1");
             Message first = tasks.stream().filter(m -> task(m).equals("chunk:0")).findFirst().orElseThrow();
             run(jobs, first);
             String part = EndToEnd.keys(s3, TRANSCODED, "_chunks/").stream().filter(k -> k.endsWith("/c00000/o0.part"))
@@ -180,6 +181,45 @@ class ChunkedTranscodeTest {
             // a chunk task arriving after the stitch finds no work left, and says so without failing
             run(jobs, first);
             assertThat(EndToEnd.keys(s3, TRANSCODED, "dup/tone/")).noneMatch(k -> k.endsWith(".part"));
+        } finally {
+            app.camel().getRouteController().startRoute("transcode-chunk");
+        }
+    }
+
+    /**
+     * A job planned before the audio was split (its plan counts no audio tasks; one {@code audio} task encodes every
+     * setting) and handled by a worker after the upgrade: it still stitches, with all three audio tracks.
+     */
+    @Test
+    void aJobPlannedBeforeTheAudioSplitStillStitches() throws Exception {
+        app.camel().getRouteController().stopRoute("transcode-chunk");
+        try {
+            ChunkedJobs jobs = app.camel().getRegistry().lookupByNameAndType("chunkedJobs", ChunkedJobs.class);
+            EndToEnd.upload(s3, UPLOAD, "legacy/tone.mov", EndToEnd.clip(work, "legacy.mov", "320x180", true, 7));
+            List<Message> tasks = takeTasks(5);
+            String plan = EndToEnd.keys(s3, TRANSCODED, "_chunks/").stream().filter(k -> k.endsWith("/plan"))
+                    .findFirst().orElseThrow();
+            com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(s3.getObjectAsBytes(b -> b
+                            .bucket(TRANSCODED).key(plan)).asByteArray());
+            old.remove("audioTasks");
+            s3.putObject(b -> b.bucket(TRANSCODED).key(plan), RequestBody.fromString(old.toString()));
+            Message audio = tasks.stream().filter(m -> task(m).equals("audio:0")).findFirst().orElseThrow();
+            run(jobs, audio.toBuilder().messageAttributes(Map.of(ChunkedJobs.TASK, MessageAttributeValue.builder()
+                    .dataType("String").stringValue("audio").build())).build());
+            for (Message m : tasks) {
+                if (task(m).startsWith("chunk:")) {
+                    run(jobs, m);
+                }
+            }
+            run(jobs, takeTasks(1).get(0));
+
+            assertThat(awaitRecord("legacy/tone.mov", JobState.COMPLETE).outputs()).hasSize(5);
+            for (String preset : List.of("1080p", "720p", "web-720p")) {
+                JsonNode probe = EndToEnd.probe(s3, TRANSCODED, "legacy/tone/tone-" + preset + ".mp4", work);
+                assertThat(EndToEnd.stream(probe, "audio")).as(preset).isNotNull();
+            }
+            assertThat(EndToEnd.keys(s3, TRANSCODED, "_chunks/")).isEmpty();
         } finally {
             app.camel().getRouteController().startRoute("transcode-chunk");
         }

@@ -127,19 +127,41 @@ public final class ChunkEncoder {
     }
 
     /**
+     * How many audio tasks a job of {@code request} has: one per distinct audio setting of its outputs (each an AAC
+     * encode of the whole source, which one core does: as separate tasks they run on separate workers), one for a
+     * source without audio (it only reports the source's figures).
+     */
+    public int audioTasks(MediaEncoder.Request request, FfmpegProbe.MediaInfo info) {
+        return info.hasAudio() ? Math.max(1, audioSettings(request).size()) : 1;
+    }
+
+    /**
      * Downloads and probes the source (or reuses this worker's copy, as {@link #encodeChunk}), encodes its audio once
      * per audio setting of the outputs (none without audio), uploaded as parts.
      *
      * @return what ffprobe found in the source
      */
     public FfmpegProbe.MediaInfo encodeAudio(MediaEncoder.Request request, String work) {
+        return encodeAudio(request, work, -1);
+    }
+
+    /**
+     * As {@link #encodeAudio(MediaEncoder.Request, String)}, only audio setting {@code setting} (0 to
+     * {@link #audioTasks} - 1), or every setting when negative.
+     */
+    public FfmpegProbe.MediaInfo encodeAudio(MediaEncoder.Request request, String work, int setting) {
         try (JobDir dir = jobDir(request); SourceCache.Lease source = source(request, work)) {
             Path input = source.file();
             FfmpegProbe.MediaInfo info = source.info();
             if (!info.hasAudio()) {
                 return info;
             }
-            for (Map.Entry<String, Preset> audio : audioSettings(request).entrySet()) {
+            List<Map.Entry<String, Preset>> settings = new ArrayList<>(audioSettings(request).entrySet());
+            if (setting >= settings.size()) {
+                throw new IllegalArgumentException("audio setting " + setting + " of " + request.object()
+                        + ": its outputs have " + settings.size());
+            }
+            for (Map.Entry<String, Preset> audio : setting < 0 ? settings : List.of(settings.get(setting))) {
                 Path file = dir.path().resolve(audio.getKey() + ".m4a");
                 encoder.slots().run(() -> process.transcode(
                         encoder.command.buildAudio(input, info.formatName(), audio.getValue(), file),
@@ -247,7 +269,7 @@ public final class ChunkEncoder {
             }));
             streamed = times.uploads.call(() -> encoder.uploadPackage(request, streaming, steps));
         }
-        LOG.info("Stitch of {} ({} outputs, {} chunks): {}", request.object(), joins.size(), plan.count(), times);
+        LOG.info("Stitch of {} ({} renditions, {} chunks): {}", request.object(), joins.size(), plan.count(), times);
         return new MediaEncoder.Result(info, written, streamed);
     }
 

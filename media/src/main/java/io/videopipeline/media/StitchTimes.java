@@ -26,7 +26,7 @@ final class StitchTimes {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "waited %s for parts, joins %s, package %s, uploads %s; pictures %s beside"
-                + " them, waited %s for", parts, joins, packaging, uploads, pictures, picturesWait);
+                + " them (%s of it waited for)", parts, joins, packaging, uploads, pictures, picturesWait);
     }
 
     /** The time spent in one phase, summed over its runs (from any thread). */

@@ -44,8 +44,11 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  *
  * <ul>
  *   <li>{@code chunk:K}: chunk K of every output ({@link ChunkEncoder#encodeChunk}), then the marker
- *       {@code {work}done/cK}; {@code audio}: the whole source's audio once, then {@code {work}done/audio} holding the
- *       source's probe figures for the stitch.</li>
+ *       {@code {work}done/cK}; {@code audio:N}: the whole source's audio once in the outputs' audio setting N (one task
+ *       per setting, so they run on separate workers, each one AAC encode on one core), then {@code {work}done/audio-N}
+ *       holding the source's probe figures for the stitch ({@code audio}, every setting in one task, and its marker
+ *       {@code done/audio} are what planners before the split sent: a job in flight across the upgrade still
+ *       finishes).</li>
  *   <li>Whoever writes the last marker (it lists {@code done/} after writing its own) sends {@code stitch}; two
  *       finishing at once may both send it. {@code stitch} claims {@code {work}stitch} with a conditional write
  *       ({@code If-None-Match: *}) holding its SQS message id: another message finds the claim and does nothing, the
@@ -67,6 +70,8 @@ public final class ChunkedJobs {
     /** The SQS message attribute naming the task. */
     public static final String TASK = "pipeline-chunk";
     static final String AUDIO = "audio";
+    /** The plan's count of audio tasks. */
+    private static final String AUDIO_TASKS = "audioTasks";
     static final String STITCH = "stitch";
     static final String CHUNK = "chunk:";
     /** S3's most keys in one DeleteObjects. */
@@ -161,18 +166,22 @@ public final class ChunkedJobs {
                 && info.duration().toMillis() / 1000.0 > settings.minSeconds() && info.width() > 0;
     }
 
-    /** The planner's part: the plan in the work prefix, then one message per chunk and one for the audio. */
+    /** The planner's part: the plan in the work prefix, then one message per audio setting and one per chunk. */
     void distribute(TranscodeJob job, String jobId, FfmpegProbe.MediaInfo info) {
         List<Preset> presets = job.outputs().stream().map(TranscodeOutput::preset).toList();
         ChunkPlan plan = chunks.plan(info, presets, settings.chunkSeconds());
         String work = work(jobId);
+        int audioTasks = chunks.audioTasks(request(job, jobId, ProgressListener.NONE), info);
         ObjectNode doc = JSON.createObjectNode().put("rate", plan.rate()).put("chunkFrames", plan.chunkFrames())
-                .put("count", plan.count());
+                .put("count", plan.count()).put(AUDIO_TASKS, audioTasks);
         s3.putObject(b -> b.bucket(job.outputBucket()).key(work + "plan").contentType("application/json"),
                 RequestBody.fromString(doc.toString()));
         String body = S3EventRecord.of(job.inputBucket(), job.inputKey()).eventName("ObjectCreated:Put")
                 .size(job.inputSize() == null ? 0 : job.inputSize()).eTag(job.inputETag()).toJson();
-        send(body, AUDIO);
+        // the audio first: its tasks each take a whole source's length of one core, so they should not be last
+        for (int a = 0; a < audioTasks; a++) {
+            send(body, AUDIO + ":" + a);
+        }
         for (int k = 0; k < plan.count(); k++) {
             send(body, CHUNK + k);
         }
@@ -193,7 +202,8 @@ public final class ChunkedJobs {
         }
         MessageAttributeValue value = attributes == null ? null : attributes.get(TASK);
         String task = value == null ? null : value.stringValue();
-        if (task == null || !(task.equals(AUDIO) || task.equals(STITCH) || task.matches("chunk:\\d{1,5}"))) {
+        if (task == null || !(task.matches("audio(:\\d{1,2})?") || task.equals(STITCH)
+                || task.matches("chunk:\\d{1,5}"))) {
             throw new ChunkTaskException("not a chunk task: attribute " + TASK + " is "
                     + (task == null ? "missing" : "'" + LogText.safe(task) + "'"));
         }
@@ -208,25 +218,34 @@ public final class ChunkedJobs {
         }
         String jobId = FfmpegTranscoder.jobId(job);
         String work = work(jobId);
-        ChunkPlan plan = readPlan(job, work);
-        if (plan == null) {
+        JsonNode planDoc = readJson(job, work + "plan");
+        if (planDoc == null) {
             LOG.info("Nothing to do for {} of job {}: its work is done and gone", task, jobId);
             return;
         }
+        ChunkPlan plan = new ChunkPlan(planDoc.path("rate").asText(), planDoc.path("chunkFrames").asLong(),
+                planDoc.path("count").asInt());
+        int audioTasks = planDoc.path(AUDIO_TASKS).asInt(1); // a plan from before the audio was split: one task
         if (task.equals(STITCH)) {
             stitch(job, jobId, work, plan, messageId);
             return;
         }
-        String marker = work + "done/" + (task.equals(AUDIO) ? AUDIO : "c" + task.substring(CHUNK.length()));
+        String marker = work + "done/" + (task.startsWith(AUDIO) ? task.replace(':', '-')
+                : "c" + task.substring(CHUNK.length()));
         if (exists(job, marker)) {
             LOG.info("{} of job {} is done already (a redelivered or repeated task): nothing to do", task, jobId);
-            maybeStitch(job, work, plan); // its worker may have died before sending the stitch
+            maybeStitch(job, work, plan, audioTasks); // its worker may have died before sending the stitch
             return;
         }
         MediaEncoder.Request request = request(job, jobId + "-" + task.replace(':', '-'), ProgressListener.NONE);
         String markerBody;
-        if (task.equals(AUDIO)) {
-            FfmpegProbe.MediaInfo info = chunks.encodeAudio(request, work);
+        if (task.startsWith(AUDIO)) {
+            int setting = task.equals(AUDIO) ? -1 : Integer.parseInt(task.substring(AUDIO.length() + 1));
+            if (setting >= audioTasks) {
+                throw new ChunkTaskException("audio task " + setting + " is not in the plan of job " + jobId + " ("
+                        + audioTasks + " audio tasks)");
+            }
+            FfmpegProbe.MediaInfo info = chunks.encodeAudio(request, work, setting);
             markerBody = JSON.createObjectNode().put("formatName", info.formatName())
                     .put("durationMillis", info.duration().toMillis()).put("width", info.width())
                     .put("height", info.height()).put("hasAudio", info.hasAudio()).toString();
@@ -249,14 +268,14 @@ public final class ChunkedJobs {
             }
             // another worker finished the same task first (a message seen twice): its parts are as good
         }
-        maybeStitch(job, work, plan);
+        maybeStitch(job, work, plan, audioTasks);
     }
 
     /** Every task done: the stitch message (sent by each worker that sees it so; the stitch claims once). */
-    private void maybeStitch(TranscodeJob job, String work, ChunkPlan plan) {
+    private void maybeStitch(TranscodeJob job, String work, ChunkPlan plan, int audioTasks) {
         long done = s3.listObjectsV2Paginator(b -> b.bucket(job.outputBucket()).prefix(work + "done/")).contents()
                 .stream().count();
-        if (done >= plan.count() + 1L) {
+        if (done >= plan.count() + (long) audioTasks) {
             send(S3EventRecord.of(job.inputBucket(), job.inputKey()).eventName("ObjectCreated:Put")
                     .size(job.inputSize() == null ? 0 : job.inputSize()).eTag(job.inputETag()).toJson(), STITCH);
         }
@@ -328,14 +347,11 @@ public final class ChunkedJobs {
                 outputs, listener);
     }
 
-    private ChunkPlan readPlan(TranscodeJob job, String work) {
-        JsonNode doc = readJson(job, work + "plan");
-        return doc == null ? null : new ChunkPlan(doc.path("rate").asText(), doc.path("chunkFrames").asLong(),
-                doc.path("count").asInt());
-    }
-
     private FfmpegProbe.MediaInfo sourceInfo(TranscodeJob job, String work) {
-        JsonNode n = readJson(job, work + "done/" + AUDIO);
+        // every audio task's marker holds the same figures: any will do
+        String marker = s3.listObjectsV2Paginator(b -> b.bucket(job.outputBucket()).prefix(work + "done/" + AUDIO))
+                .contents().stream().map(S3Object::key).findFirst().orElse(null);
+        JsonNode n = marker == null ? null : readJson(job, marker);
         if (n == null) {
             throw new TranscodeFailedException("the audio task of s3://" + job.inputBucket() + "/"
                     + LogText.safe(job.inputKey()) + " left no figures to stitch with", job.inputBucket(),
