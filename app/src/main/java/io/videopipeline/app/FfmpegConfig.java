@@ -39,6 +39,7 @@ public final class FfmpegConfig {
                 .withTimeout(minutes(config, "pipeline.ffmpeg.timeout-minutes", "120"))
                 .withLimits(inputLimits(config))
                 .withMultipartThreshold(config.getInt("pipeline.transcode.multipart-threshold-mb", 64) * 1024L * 1024L)
+                .withUploadConcurrency(config.getInt("pipeline.transcode.upload-concurrency", 4))
                 .withProgressLogInterval(Duration.ofSeconds(config.getInt("pipeline.ffmpeg.progress-log-seconds", 30)))
                 // a little past the grace Camel gives in-flight work, so a stop does not kill ffmpeg first
                 .withShutdownGrace(Duration.ofSeconds(config.getInt("pipeline.shutdown.grace-seconds", 30) + 2L));

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param timeout             a run taking longer is killed and fails (default 2 h)
  * @param multipartThreshold  outputs larger than this (bytes) are uploaded in parts of this size (default 64 MiB,
  *                            minimum 5 MiB, S3's smallest part)
+ * @param uploadConcurrency   files of one job's HLS package uploaded at once (default 4): a package is hundreds of
+ *                            small objects, each a round trip ({@code pipeline.transcode.upload-concurrency})
  * @param progressLogInterval how often a running job logs its progress (default 30 s)
  * @param limits              what one upload may ask for ({@code pipeline.transcode.max-*}, {@link InputLimits})
  * @param shutdownGrace       how long a JVM shutdown lets a running ffmpeg finish before killing it (default 0);
@@ -27,7 +29,8 @@ import java.util.Objects;
  *                            default
  */
 public record FfmpegSettings(String ffmpegPath, String ffprobePath, Path workDir, String x264Preset, int threads,
-                             Duration timeout, long multipartThreshold, Duration progressLogInterval,
+                             Duration timeout, long multipartThreshold, int uploadConcurrency,
+                             Duration progressLogInterval,
                              InputLimits limits, Duration shutdownGrace,
                              StreamingSettings streaming) {
 
@@ -61,6 +64,10 @@ public record FfmpegSettings(String ffmpegPath, String ffprobePath, Path workDir
             throw new IllegalArgumentException("pipeline.ffmpeg.multipart-threshold must be at least " + MIN_PART_SIZE
                     + " bytes (S3's smallest part), got " + multipartThreshold);
         }
+        if (uploadConcurrency < 1) {
+            throw new IllegalArgumentException("pipeline.transcode.upload-concurrency must be at least 1, got "
+                    + uploadConcurrency);
+        }
         if (progressLogInterval.isNegative() || progressLogInterval.isZero()) {
             throw new IllegalArgumentException("pipeline.ffmpeg.progress-log-interval must be positive");
         }
@@ -68,62 +75,67 @@ public record FfmpegSettings(String ffmpegPath, String ffprobePath, Path workDir
 
     public static FfmpegSettings defaults() {
         return new FfmpegSettings("ffmpeg", "ffprobe", Path.of(System.getProperty("java.io.tmpdir")), "fast", 0,
-                Duration.ofHours(2), 64L * 1024 * 1024, Duration.ofSeconds(30), InputLimits.DEFAULTS, Duration.ZERO,
+                Duration.ofHours(2), 64L * 1024 * 1024, 4, Duration.ofSeconds(30), InputLimits.DEFAULTS, Duration.ZERO,
                 StreamingSettings.OFF);
     }
 
     public FfmpegSettings withFfmpegPath(String path) {
         return new FfmpegSettings(path, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits, shutdownGrace, streaming);
+                uploadConcurrency, progressLogInterval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withFfprobePath(String path) {
         return new FfmpegSettings(ffmpegPath, path, workDir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits, shutdownGrace, streaming);
+                uploadConcurrency, progressLogInterval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withWorkDir(Path dir) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, dir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits, shutdownGrace, streaming);
+                uploadConcurrency, progressLogInterval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withX264Preset(String preset) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits, shutdownGrace, streaming);
+                uploadConcurrency, progressLogInterval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withThreads(int count) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, count, timeout, multipartThreshold,
-                progressLogInterval, limits, shutdownGrace, streaming);
+                uploadConcurrency, progressLogInterval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withTimeout(Duration limit) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, limit, multipartThreshold,
-                progressLogInterval, limits, shutdownGrace, streaming);
+                uploadConcurrency, progressLogInterval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withMultipartThreshold(long bytes) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, bytes,
-                progressLogInterval, limits, shutdownGrace, streaming);
+                uploadConcurrency, progressLogInterval, limits, shutdownGrace, streaming);
+    }
+
+    public FfmpegSettings withUploadConcurrency(int count) {
+        return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
+                count, progressLogInterval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withProgressLogInterval(Duration interval) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
-                interval, limits, shutdownGrace, streaming);
+                uploadConcurrency, interval, limits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withLimits(InputLimits inputLimits) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, inputLimits, shutdownGrace, streaming);
+                uploadConcurrency, progressLogInterval, inputLimits, shutdownGrace, streaming);
     }
 
     public FfmpegSettings withStreaming(StreamingSettings settings) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits, shutdownGrace, settings);
+                uploadConcurrency, progressLogInterval, limits, shutdownGrace, settings);
     }
 
     public FfmpegSettings withShutdownGrace(Duration grace) {
         return new FfmpegSettings(ffmpegPath, ffprobePath, workDir, x264Preset, threads, timeout, multipartThreshold,
-                progressLogInterval, limits, grace, streaming);
+                uploadConcurrency, progressLogInterval, limits, grace, streaming);
     }
 }

@@ -308,7 +308,11 @@ public final class MediaEncoder {
         }
     }
 
-    /** The package after the MP4s, the master playlist last; each file carries the first output's user metadata. */
+    /**
+     * The package after the MP4s, each file carrying the first output's user metadata: every file but the master side
+     * by side ({@link SideBySideUploads}), then the master playlist, whose upload says the package is complete.
+     * {@code steps} hears of each file in the package's order.
+     */
     List<String> uploadPackage(Request request, StreamingJob streaming, Steps steps) {
         Map<String, String> metadata = request.outputs().get(0).metadata();
         List<String> written = new ArrayList<>();
@@ -318,17 +322,31 @@ public final class MediaEncoder {
         } catch (IOException e) {
             throw localFileError(request, e, steps);
         }
-        for (StreamingPackage.Upload upload : uploads) {
-            try {
-                uploader.upload(upload.file(), request.outputBucket(), upload.key(), upload.contentType(), metadata);
-            } catch (IOException | SdkException e) {
-                throw steps.failed(Step.UPLOAD, null, new TranscodeFailedException("cannot upload s3://"
-                        + request.outputBucket() + "/" + LogText.safe(upload.key()) + " (" + written.size() + " of "
-                        + uploads.size() + " package files written): " + e.getMessage(), request.inputBucket(),
-                        request.inputKey(), e));
+        try (SideBySideUploads sending = new SideBySideUploads(settings.uploadConcurrency(),
+                "upload-" + request.jobId())) {
+            int master = uploads.size() - 1;
+            for (StreamingPackage.Upload upload : uploads.subList(0, Math.max(0, master))) {
+                sending.start(() -> uploader.upload(upload.file(), request.outputBucket(), upload.key(),
+                        upload.contentType(), metadata));
             }
-            written.add(upload.key());
-            steps.stored(upload.key(), null, upload.file(), null);
+            for (int i = 0; i < uploads.size(); i++) {
+                StreamingPackage.Upload upload = uploads.get(i);
+                try {
+                    if (i < master) {
+                        sending.await(i);
+                    } else {
+                        uploader.upload(upload.file(), request.outputBucket(), upload.key(), upload.contentType(),
+                                metadata);
+                    }
+                } catch (IOException | SdkException e) {
+                    throw steps.failed(Step.UPLOAD, null, new TranscodeFailedException("cannot upload s3://"
+                            + request.outputBucket() + "/" + LogText.safe(upload.key()) + " (" + written.size()
+                            + " of " + uploads.size() + " package files written): " + e.getMessage(),
+                            request.inputBucket(), request.inputKey(), e));
+                }
+                written.add(upload.key());
+                steps.stored(upload.key(), null, upload.file(), null);
+            }
         }
         return written;
     }
@@ -408,32 +426,42 @@ public final class MediaEncoder {
         }
     }
 
+    /** The MP4s side by side ({@link SideBySideUploads}); {@code steps} hears of each in the outputs' order. */
     List<String> upload(Request request, List<FfmpegCommand.Output> files, Duration inputDuration,
                                 Steps steps) {
         List<String> written = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            Output output = request.outputs().get(i);
-            Map<String, String> metadata = new LinkedHashMap<>(output.metadata());
-            metadata.put(RenditionMetadata.PRESET, output.preset().name());
-            Duration duration = steps.renditionDuration(i, inputDuration);
-            if (duration != null) {
-                metadata.put(RenditionMetadata.DURATION, SourceMetadata.encodeDuration(duration));
+        try (SideBySideUploads sending = new SideBySideUploads(settings.uploadConcurrency(),
+                "upload-" + request.jobId())) {
+            List<Integer> started = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                Output output = request.outputs().get(i);
+                Map<String, String> metadata = new LinkedHashMap<>(output.metadata());
+                metadata.put(RenditionMetadata.PRESET, output.preset().name());
+                Duration duration = steps.renditionDuration(i, inputDuration);
+                if (duration != null) {
+                    metadata.put(RenditionMetadata.DURATION, SourceMetadata.encodeDuration(duration));
+                }
+                Path file = files.get(i).file();
+                started.add(steps.alreadyStored(output) ? null : sending.start(() -> uploader.upload(file,
+                        request.outputBucket(), output.key(), RenditionMetadata.CONTENT_TYPE, metadata)));
             }
-            if (steps.alreadyStored(output)) {
-                continue;
+            for (int i = 0; i < files.size(); i++) {
+                Output output = request.outputs().get(i);
+                if (started.get(i) == null) {
+                    continue;
+                }
+                try {
+                    sending.await(started.get(i));
+                } catch (IOException | SdkException e) {
+                    throw steps.failed(Step.UPLOAD, output, new TranscodeFailedException("cannot upload s3://"
+                            + request.outputBucket() + "/" + LogText.safe(output.key()) + " (" + written.size()
+                            + " of " + files.size() + " outputs written): " + e.getMessage(), request.inputBucket(),
+                            request.inputKey(), e));
+                }
+                written.add(output.key());
+                steps.stored(output.key(), output, files.get(i).file(),
+                        steps.wantsRenditionFacts() ? renditionFacts(files.get(i).file(), request, output) : null);
             }
-            try {
-                uploader.upload(files.get(i).file(), request.outputBucket(), output.key(),
-                        RenditionMetadata.CONTENT_TYPE, metadata);
-            } catch (IOException | SdkException e) {
-                throw steps.failed(Step.UPLOAD, output, new TranscodeFailedException("cannot upload s3://"
-                        + request.outputBucket() + "/" + LogText.safe(output.key()) + " (" + written.size() + " of "
-                        + files.size() + " outputs written): " + e.getMessage(), request.inputBucket(),
-                        request.inputKey(), e));
-            }
-            written.add(output.key());
-            steps.stored(output.key(), output, files.get(i).file(),
-                    steps.wantsRenditionFacts() ? renditionFacts(files.get(i).file(), request, output) : null);
         }
         return written;
     }

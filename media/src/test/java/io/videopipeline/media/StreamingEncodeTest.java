@@ -14,12 +14,24 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -122,6 +134,85 @@ class StreamingEncodeTest {
         assertImage(twelve.resolve("pictures/twelve-storyboard.jpg"), 3 * 96, 54);
         assertThat(Files.readString(twelve.resolve("pictures/twelve-storyboard.vtt")))
                 .contains("#xywh=192,0,96,54").doesNotContain("#xywh=288");
+    }
+
+    /**
+     * The MP4s go up side by side, then the package's files side by side (pipeline.transcode.upload-concurrency), the
+     * master playlist alone after all of them: the first two PUTs of each kind wait (up to 10 s) until the other is
+     * sent, which uploads one after the other never do.
+     */
+    @Test
+    void theUploadsGoSideBySideAndTheMasterLast() throws Exception {
+        String master = "videos/side/side.m3u8";
+        CountDownLatch twoMp4s = new CountDownLatch(2);
+        CountDownLatch twoPackageFiles = new CountDownLatch(2);
+        AtomicBoolean mp4WaitedAlone = new AtomicBoolean();
+        AtomicBoolean packageFileWaitedAlone = new AtomicBoolean();
+        AtomicInteger packageFilesDone = new AtomicInteger();
+        AtomicInteger doneBeforeMaster = new AtomicInteger(-1);
+        ExecutionInterceptor watch = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                String path = context.httpRequest().encodedPath();
+                if (context.httpRequest().method() != SdkHttpMethod.PUT || !path.contains("/videos/side/")) {
+                    return;
+                }
+                if (path.endsWith("/" + master)) {
+                    doneBeforeMaster.set(packageFilesDone.get());
+                } else if (isRendition(path)) {
+                    bothInFlight(twoMp4s, mp4WaitedAlone);
+                } else {
+                    bothInFlight(twoPackageFiles, packageFileWaitedAlone);
+                }
+            }
+
+            @Override
+            public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                String path = context.httpRequest().encodedPath();
+                if (context.httpRequest().method() == SdkHttpMethod.PUT && path.contains("/videos/side/")
+                        && !path.endsWith("/" + master) && !isRendition(path)) {
+                    packageFilesDone.incrementAndGet();
+                }
+            }
+
+            private boolean isRendition(String path) {
+                return path.endsWith(".mp4") && !path.contains("/hls/");
+            }
+
+            private void bothInFlight(CountDownLatch two, AtomicBoolean waitedAlone) {
+                if (two.getCount() == 0) {
+                    return;
+                }
+                two.countDown();
+                try {
+                    if (!two.await(10, TimeUnit.SECONDS)) {
+                        waitedAlone.set(true); // sent one after the other: nothing else was in flight
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        String key = "uploads/side.mp4";
+        S3.client().putObject(b -> b.bucket("in-bucket").key(key), clip("side.mp4", "320x180", 1, true));
+        List<MediaEncoder.Output> outputs = CATALOG.presets().stream().map(p -> new MediaEncoder.Output(
+                "videos/side/side-" + p.name() + ".mp4", p, Map.of("source-key", key))).toList();
+        MediaEncoder.Result result;
+        try (S3Client watched = S3Client.builder().endpointOverride(S3.endpoint()).region(Region.US_EAST_1)
+                .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        S3ProxyFixture.ACCESS_KEY, S3ProxyFixture.SECRET_KEY)))
+                .overrideConfiguration(o -> o.addExecutionInterceptor(watch)).build()) {
+            result = new MediaEncoder(watched, settings(true).withUploadConcurrency(4), "test").encode(
+                    new MediaEncoder.Request("test-side", "in-bucket", key, null, "out-bucket", outputs, null),
+                    new MediaEncoder.Steps() { });
+        }
+        assertThat(mp4WaitedAlone).as("an MP4 waited 10 s alone for a second one").isFalse();
+        assertThat(packageFileWaitedAlone).as("a package file waited 10 s alone for a second one").isFalse();
+        assertThat(twoMp4s.getCount() + twoPackageFiles.getCount()).isZero();
+        assertThat(result.streamed()).last().isEqualTo(master);
+        assertThat(doneBeforeMaster.get()).as("package files uploaded before the master")
+                .isEqualTo(result.streamed().size() - 1);
+        assertThat(keys("videos/side/")).containsAll(result.streamed());
     }
 
     @Test

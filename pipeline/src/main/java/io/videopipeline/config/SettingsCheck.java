@@ -96,6 +96,7 @@ public final class SettingsCheck {
         c.number("pipeline.transcode.visibility-timeout-seconds", 0, 43_200); // SQS: at most 12 hours
         c.number("pipeline.provision.visibility-timeout-seconds", 0, 43_200);
         c.number("pipeline.transcode.multipart-threshold-mb", 5, Integer.MAX_VALUE); // S3's smallest part
+        c.number("pipeline.transcode.upload-concurrency", 1, 64);
         c.number("pipeline.transcode.abort-stale-uploads-after-hours", 0, Integer.MAX_VALUE);
         c.number("pipeline.ffmpeg.threads", 0, Integer.MAX_VALUE);
         // fractions are fine (a test's 3 s timeout is 0.05); zero or less would fail every job
