@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -235,7 +236,7 @@ public final class ChunkEncoder {
         Path pictureSource = pictures == null ? null
                 : pictureSource(joins.stream().map(Join::output).toList(), pictures, info);
         // the pictures' source first: its decode then runs beside everything else
-        joins.sort(java.util.Comparator.comparing(j -> !j.output().file().equals(pictureSource)));
+        joins.sort(Comparator.comparing(j -> !j.output().file().equals(pictureSource)));
         Future<?> pictured = MediaEncoder.call(MediaEncoder.Step.ENCODE, steps,
                 () -> joinAll(request, plan, work, parts, joins, audio, pictureSource, pictures, background, times));
         for (FfmpegCommand.Output file : files) {
