@@ -252,7 +252,7 @@ public final class ChunkEncoder {
                     streaming.packageRungs(encoder.settings.ffmpegPath(), process, request.inputBucket(),
                             request.inputKey(), request.jobId());
                 } catch (IOException e) {
-                    throw packageError(request, e);
+                    throw MediaEncoder.packageError(request, e);
                 }
             }));
         }
@@ -265,7 +265,7 @@ public final class ChunkEncoder {
                 try {
                     streaming.finishPictures();
                 } catch (IOException e) {
-                    throw packageError(request, e);
+                    throw MediaEncoder.packageError(request, e);
                 }
             }));
             streamed = times.uploads.call(() -> encoder.uploadPackage(request, streaming, steps));
@@ -350,11 +350,6 @@ public final class ChunkEncoder {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static TranscodeFailedException packageError(MediaEncoder.Request request, IOException e) {
-        return new TranscodeFailedException("cannot write the HLS package of " + request.object() + ": " + e,
-                request.inputBucket(), request.inputKey(), e);
     }
 
     /**

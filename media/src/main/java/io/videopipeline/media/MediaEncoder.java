@@ -303,9 +303,14 @@ public final class MediaEncoder {
             streaming.finish(settings.ffmpegPath(), process, request.inputBucket(), request.inputKey(),
                     request.jobId());
         } catch (IOException e) {
-            throw new TranscodeFailedException("cannot write the HLS package of " + request.object() + ": " + e,
-                    request.inputBucket(), request.inputKey(), e);
+            throw packageError(request, e);
         }
+    }
+
+    /** A local file error while writing the HLS package (also the stitch's). */
+    static TranscodeFailedException packageError(Request request, IOException e) {
+        return new TranscodeFailedException("cannot write the HLS package of " + request.object() + ": " + e,
+                request.inputBucket(), request.inputKey(), e);
     }
 
     /**
