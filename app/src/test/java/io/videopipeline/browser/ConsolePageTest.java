@@ -323,7 +323,9 @@ class ConsolePageTest {
         assertThat(driver.findElement(By.id("page-next")).isEnabled()).isFalse();
         assertThat(keysShown()).hasSize(1).doesNotContainAnyElementsOf(first).doesNotContainAnyElementsOf(second);
 
+        // one page at a time, as a person clicks: a second click while the page is still loading can miss
         driver.findElement(By.id("page-prev")).click();
+        BROWSER.await(Duration.ofSeconds(10)).until(d -> page.text("#page-info").startsWith("page 2 of 3"));
         driver.findElement(By.id("page-prev")).click();
         BROWSER.await(Duration.ofSeconds(10)).until(d -> keysShown().equals(first));
     }
