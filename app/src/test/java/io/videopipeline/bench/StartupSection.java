@@ -77,7 +77,7 @@ final class StartupSection {
             }
         }
         // what the container runs (docker/Dockerfile, entrypoint.sh): an AppCDS archive trained by a start of the
-        // local profile, and C1 only; the floor gets the same treatment (its own archive) for the second ratio
+        // local profile; the floor gets the same treatment (its own archive) for the second ratio
         List<Double> flagged = new ArrayList<>();
         List<Double> floorFlagged = new ArrayList<>();
         if (env.pick("startup.container-flags", 1, 1) > 0) {
@@ -114,9 +114,9 @@ final class StartupSection {
                         + " first long poll (20 s on an empty queue) has returned");
         if (!flagged.isEmpty()) {
             Stats floorFlaggedStats = Stats.of(floorFlagged);
-            report.info(SECTION, "floor with the container's JVM flags (its own AppCDS archive + C1)", "s",
+            report.info(SECTION, "floor with the container's JVM flags (its own AppCDS archive)", "s",
                     floorFlaggedStats, "TimerFloorApp trained once with -XX:ArchiveClassesAtExit");
-            report.add(SECTION, "profile aws, the container's JVM flags (AppCDS archive + -XX:TieredStopAtLevel=1)",
+            report.add(SECTION, "profile aws, the container's JVM flags (AppCDS archive)",
                     "s", Stats.of(flagged), "floor (plain java)", floorStats, BenchReport.Target.INFO,
                     String.format("vs the floor with the same flags: %.2f", Stats.of(flagged).median()
                             / floorFlaggedStats.median()));
@@ -179,7 +179,7 @@ final class StartupSection {
     }
 
     private static List<String> containerFlags(Path archive) {
-        return List.of("-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1");
+        return List.of("-XX:SharedArchiveFile=" + archive);
     }
 
     /** As docker/Dockerfile trains it: a local-profile start on a transient local cloud, ended after 5 s. */
