@@ -7,7 +7,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +76,6 @@ public final class TransferProbe {
     }
 
     private static void transfers(URI endpoint, String bucket, Path file, int cloudPid, int reps) throws Exception {
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (AwsClients clients = new AwsClients(new AwsSettings("us-east-1", endpoint, true, "test", "test"))) {
             var s3 = clients.s3();
             long mib = Files.size(file) / MIB;
@@ -85,31 +83,24 @@ public final class TransferProbe {
                 String key = "bench/transfer-probe-" + rep;
                 Path back = Files.createTempFile("transfer-probe-", ".bin");
                 Files.delete(back);
-                long cpu0 = os.getProcessCpuTime();
-                double cloud0 = cloudCpuSeconds(cloudPid);
+                double cpu0 = Procs.jvmCpuMs();
+                double cloud0 = Procs.cpuMsWithChildren(cloudPid);
                 long t0 = System.nanoTime();
                 s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
                 long t1 = System.nanoTime();
-                long cpu1 = os.getProcessCpuTime();
-                double cloud1 = cloudCpuSeconds(cloudPid);
+                double cpu1 = Procs.jvmCpuMs();
+                double cloud1 = Procs.cpuMsWithChildren(cloudPid);
                 s3.getObject(b -> b.bucket(bucket).key(key), back);
                 long t2 = System.nanoTime();
-                long cpu2 = os.getProcessCpuTime();
-                double cloud2 = cloudCpuSeconds(cloudPid);
+                double cpu2 = Procs.jvmCpuMs();
+                double cloud2 = Procs.cpuMsWithChildren(cloudPid);
                 Files.delete(back);
                 s3.deleteObject(b -> b.bucket(bucket).key(key));
                 System.out.printf("rep %d, %d MiB: PUT wall %.2f s, runner CPU %.2f s, cloud CPU %.2f s | "
                                 + "GET wall %.2f s, runner CPU %.2f s, cloud CPU %.2f s%n", rep, mib,
-                        (t1 - t0) / 1e9, (cpu1 - cpu0) / 1e9, cloud1 - cloud0,
-                        (t2 - t1) / 1e9, (cpu2 - cpu1) / 1e9, cloud2 - cloud1);
+                        (t1 - t0) / 1e9, (cpu1 - cpu0) / 1e3, (cloud1 - cloud0) / 1e3,
+                        (t2 - t1) / 1e9, (cpu2 - cpu1) / 1e3, (cloud2 - cloud1) / 1e3);
             }
         }
-    }
-
-    /** utime + stime of a process, from /proc/PID/stat (fields 14 and 15; the name in field 2 may hold spaces). */
-    private static double cloudCpuSeconds(int pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 }
