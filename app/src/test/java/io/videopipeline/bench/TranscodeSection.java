@@ -84,12 +84,15 @@ final class TranscodeSection {
             // alternate which side goes first: the machine's load drifts
             double[] bare = null;
             if (r % 2 == 1) {
+                settle();
                 bare = bare(clip.file(), presets);
             }
+            settle();
             double[] route = viaRoute(runner, clip, r);
             routeWall.add(route[0]);
             routeCpu.add(route[1]);
             if (bare == null) {
+                settle();
                 bare = bare(clip.file(), presets);
             }
             bareWall.add(bare[0]);
@@ -114,6 +117,16 @@ final class TranscodeSection {
         report.add(SECTION, "CPU: route (runner JVM + its ffmpeg/ffprobe), " + what, "s", Stats.of(routeCpu),
                 "bare ffmpeg", Stats.of(bareCpu), BenchReport.Target.AT_MOST_1_10,
                 String.format("3 separate runs: %.1f s CPU", Stats.of(sepCpu).median()));
+    }
+
+    /**
+     * The same idle pause before each measured side. This machine is a VM whose guest hands freed memory back to the
+     * host after a few idle seconds (free page reporting): the first ~700 MB process after a pause pays ~1 s of
+     * system CPU faulting it in again (a bare 1080p encode: 8.1 s after 10-30 s idle, 7.6 s right after another),
+     * so whichever side ran second used to get warm memory for free.
+     */
+    private void settle() throws InterruptedException {
+        Thread.sleep(env.pick("transcode.settle-seconds", 10, 10) * 1000L);
     }
 
     /**
