@@ -1,7 +1,6 @@
 package io.videopipeline;
 
 import io.videopipeline.aws.AwsSettings;
-import io.videopipeline.cli.CompilerThreadNice;
 import io.videopipeline.cli.DeadLetterCommand;
 import io.videopipeline.cli.StatusCommand;
 import io.videopipeline.cli.LaunchOptions;
@@ -91,10 +90,6 @@ public final class Main {
             }
             if (options.dryRun() && !command.equals("provision")) {
                 throw new UserError(UserError.USAGE, "--dry-run goes with provision only (see --help)");
-            }
-            if (command.equals("run") || command.equals("localcloud")) {
-                // the long-running commands: their JIT compiles beside ffmpeg (or beside the runner's ffmpeg)
-                CompilerThreadNice.lower(config.getInt("pipeline.runner.jit-nice", 0));
             }
             switch (command) {
                 case "run" -> new PipelineRunner(config, options.routesDir()).run();

@@ -79,7 +79,6 @@ public final class SettingsCheck {
         BOOLEANS.forEach(c::bool);
 
         c.number("pipeline.shutdown.grace-seconds", 0, Integer.MAX_VALUE);
-        c.number("pipeline.runner.jit-nice", 0, 19);
         c.number("pipeline.retry.attempts", 0, Integer.MAX_VALUE);
         c.number("pipeline.retry.delay-ms", 1, Integer.MAX_VALUE);
         c.number("pipeline.retry.max-delay-ms", 1, Integer.MAX_VALUE);
