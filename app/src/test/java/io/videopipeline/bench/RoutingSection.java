@@ -44,14 +44,16 @@ final class RoutingSection {
     private final BenchReport report;
     private final Deployment.Cloud cloud;
     private final Path dir;
-    private final String queueUrl;
+    /** The queue of the side being measured: a fresh one per side ({@link #fill}). */
+    private String queueName;
+    private String queueUrl;
+    private int queuesMade;
 
     RoutingSection(BenchEnv env, BenchReport report, Deployment.Cloud cloud, Path dir) {
         this.env = env;
         this.report = report;
         this.cloud = cloud;
         this.dir = dir;
-        this.queueUrl = cloud.queueUrl(QUEUE);
     }
 
     /**
@@ -71,7 +73,7 @@ final class RoutingSection {
     }
 
     void run() throws Exception {
-        // its own notification (if the bucket sends one) is purged by the first fill
+        // its own notification (if the bucket sends one) stays on the shipped queue: each side reads a fresh one
         cloud.s3.putObject(b -> b.bucket("video-upload").key(KEY),
                 software.amazon.awssdk.core.sync.RequestBody.fromString("not a video: the no-op transcoder never reads it"));
         String shipped = Files.readString(env.routesDir().resolve("transcode-video.yaml"));
@@ -116,8 +118,8 @@ final class RoutingSection {
         }
         // Scaling with the queue depth: is the cost per event flat?
         List<Integer> depths = env.pickList("routing.depths", List.of(1000), List.of(1000, 10000));
-        // (100k: -Dbench.routing.depths=100000 -Dbench.routing.depth-shipped-only=true — about 30 minutes here: the
-        // route and the SDK loop each take 100k events at ~100-150 ev/s)
+        // (100k: -Dbench.routing.depths=100000 -Dbench.routing.depth-shipped-only=true — about 15 minutes here: the
+        // route and the SDK loop each take 100k events at ~300 ev/s)
         Variant fast = variants.stream().filter(v -> v.name().startsWith(greedy ? "as shipped" : "with greedy"))
                 .findFirst().orElseThrow();
         List<Variant> atDepth = Boolean.getBoolean("bench.routing.depth-shipped-only") ? List.of(asShipped)
@@ -183,7 +185,7 @@ final class RoutingSection {
 
     /** Queues {@code n} S3 notifications (as the local cloud sends them) with a few sending threads. */
     private void fill(int n) throws Exception {
-        purge();
+        freshQueue();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -216,15 +218,19 @@ final class RoutingSection {
         }
     }
 
-    private void purge() throws InterruptedException {
-        cloud.sqs.purgeQueue(b -> b.queueUrl(queueUrl));
-        for (int i = 0; i < 100; i++) {
-            var attrs = cloud.sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNamesWithStrings("All")).attributesAsStrings();
-            if ("0".equals(attrs.get("ApproximateNumberOfMessages")) && "0".equals(attrs.get("ApproximateNumberOfMessagesNotVisible"))) {
-                return;
-            }
-            Thread.sleep(50);
+    /**
+     * Each side gets a queue of its own: a consumer that has just stopped can leave a long poll open on the local
+     * cloud, which then hands it the next messages sent to that queue, invisible for their visibility timeout (README,
+     * Late, not lost) - the next side would wait for them. That made the SDK loop run at 15-50 ev/s in some runs.
+     */
+    private void freshQueue() {
+        if (queueName != null) {
+            cloud.sqs.deleteQueue(b -> b.queueUrl(queueUrl));
+            cloud.sqs.deleteQueue(b -> b.queueUrl(cloud.queueUrl(queueName + "-dlq")));
         }
+        queueName = QUEUE + "-bench-" + (++queuesMade);
+        cloud.sqs.createQueue(b -> b.queueName(queueName + "-dlq"));
+        queueUrl = cloud.sqs.createQueue(b -> b.queueName(queueName)).queueUrl();
     }
 
     static String event(int i) {
@@ -251,6 +257,7 @@ final class RoutingSection {
             s.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         }
         s.put("pipeline.routes.enabled", "transcode-video");
+        s.put("pipeline.queues.upload-events", queueName);
         s.put("pipeline.transcoder", "noop");
         s.put("pipeline.transcode.concurrency", String.valueOf(consumers));
         s.put("camel.management.enabled", "false");
