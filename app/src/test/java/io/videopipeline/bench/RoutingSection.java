@@ -47,6 +47,7 @@ final class RoutingSection {
     /** The queue of the side being measured: a fresh one per side ({@link #fill}). */
     private String queueName;
     private String queueUrl;
+    private String deadLetterUrl;
     private int queuesMade;
 
     RoutingSection(BenchEnv env, BenchReport report, Deployment.Cloud cloud, Path dir) {
@@ -226,10 +227,10 @@ final class RoutingSection {
     private void freshQueue() {
         if (queueName != null) {
             cloud.sqs.deleteQueue(b -> b.queueUrl(queueUrl));
-            cloud.sqs.deleteQueue(b -> b.queueUrl(cloud.queueUrl(queueName + "-dlq")));
+            cloud.sqs.deleteQueue(b -> b.queueUrl(deadLetterUrl));
         }
         queueName = QUEUE + "-bench-" + (++queuesMade);
-        cloud.sqs.createQueue(b -> b.queueName(queueName + "-dlq"));
+        deadLetterUrl = cloud.sqs.createQueue(b -> b.queueName(queueName + "-dlq")).queueUrl();
         queueUrl = cloud.sqs.createQueue(b -> b.queueName(queueName)).queueUrl();
     }
 
