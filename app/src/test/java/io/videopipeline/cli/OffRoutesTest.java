@@ -82,15 +82,15 @@ class OffRoutesTest {
                 assertThat(reload.getFileFilter().accept(routes.resolve("inbox-upload.yaml").toFile())).isFalse();
                 assertThat(reload.getFileFilter().accept(routes.resolve("set-permissions.yaml").toFile())).isTrue();
 
-                // the off route's file is saved, then an on route's: once the second is reloaded, the first was seen
+                // the off route's file is saved, then an on route's: once the second is reloaded, the first was seen.
+                // Reload adds the new route and then starts it, so wait for both, not just for the new route object.
                 Route before = camel.getRoute("set-permissions");
                 touch(routes.resolve("inbox-upload.yaml"));
                 touch(routes.resolve("set-permissions.yaml"));
                 await().atMost(Duration.ofSeconds(60)).until(() -> camel.getRoute("set-permissions") != null
-                        && camel.getRoute("set-permissions") != before);
+                        && camel.getRoute("set-permissions") != before
+                        && camel.getRouteController().getRouteStatus("set-permissions") == ServiceStatus.Started);
                 assertThat(camel.getRoute("inbox-upload")).isNull();
-                assertThat(camel.getRouteController().getRouteStatus("set-permissions"))
-                        .isEqualTo(ServiceStatus.Started);
             } finally {
                 main.stop();
             }
