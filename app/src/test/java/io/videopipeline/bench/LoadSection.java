@@ -52,8 +52,9 @@ final class LoadSection {
             List<double[]> got = viaPipeline(clip, n, concurrency, presets.size(), batches);
             for (int b = 0; b < got.size(); b++) {
                 report.add(SECTION, n + " uploads at once → last effect, transcode.concurrency=" + concurrency
-                        + (String.valueOf(concurrency).equals(shipped) ? " (shipped default, parallel-encodes="
-                        + shipped("pipeline.transcode.parallel-encodes") + ")" : "")
+                        + (String.valueOf(concurrency).equals(shipped) ? " (shipped default)" : "")
+                        + ", parallel-encodes=" + settings(concurrency).getOrDefault(
+                                "pipeline.transcode.parallel-encodes", shipped("pipeline.transcode.parallel-encodes"))
                         + (b == 0 ? ", a fresh runner" : ", batch " + (b + 1) + " on the same runner"), "s",
                         Stats.of(got.get(b)[0]), "sum of " + n + " bare ffmpeg runs", Stats.of(bareSum),
                         BenchReport.Target.AT_MOST_1_10, String.format("%d renditions + %d metadata + %d mails;"
@@ -63,6 +64,18 @@ final class LoadSection {
                                 n * presets.size(), got.get(b)[1], got.get(b)[2], bareCpu, Stats.of(bare).median()));
             }
         }
+    }
+
+    /** The runner's settings: MP4s only, as the bare runs it is compared with (the streaming section prices HLS). */
+    private static Map<String, String> settings(int concurrency) {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("pipeline.transcode.concurrency",
+                String.valueOf(concurrency), "pipeline.hls.enabled", "false"));
+        // -Dbench.load.parallel-encodes=N measures another encode-slot count than the shipped one
+        String slots = System.getProperty("bench.load.parallel-encodes", "").trim();
+        if (!slots.isEmpty()) {
+            settings.put("pipeline.transcode.parallel-encodes", slots);
+        }
+        return settings;
     }
 
     /** A setting's value in the shipped config/application.properties, or "" if it has none. */
@@ -83,9 +96,7 @@ final class LoadSection {
             throws Exception {
         String run = "bench-load-c" + concurrency + "-" + System.currentTimeMillis();
         try (Deployment.Runner runner = Deployment.Runner.start(env, cloud, dir, "load-runner-c" + concurrency,
-                // MP4s only, as the bare runs it is compared with (the streaming section prices the HLS package)
-                List.of(), Map.of("pipeline.transcode.concurrency", String.valueOf(concurrency),
-                        "pipeline.hls.enabled", "false"))) {
+                List.of(), settings(concurrency))) {
             if (env.pick("load.warm-up", 1, 1) > 0) {
                 // one upload first, not counted, as in the transcode section: the first requests of the runner and
                 // of the local cloud (which stands in for AWS, not on a worker's cores) pay class loading and JIT
