@@ -72,6 +72,22 @@ class LocalCloudSqsTest {
     }
 
     @Test
+    void answeringRequestsStartsNoThreadPerRequest() {
+        SqsClient sqs = CLOUD.sqs();
+        String queue = CLOUD.createQueue("no-thread-per-request");
+        sqs.sendMessage(b -> b.queueUrl(queue).messageBody("warm-up")); // pools and connections exist after this
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getTotalStartedThreadCount();
+        for (int i = 0; i < 100; i++) {
+            int n = i;
+            sqs.sendMessage(b -> b.queueUrl(queue).messageBody("m" + n));
+        }
+        // on 2 cores the common pool runs each task on a new thread: 200 threads here when a stage used it
+        assertThat(threads.getTotalStartedThreadCount() - before).as("threads started for 100 requests")
+                .isLessThan(10);
+    }
+
+    @Test
     void longPollingReturnsAMessageSentWhileWaiting() {
         String queue = CLOUD.createQueue("long-poll");
         var poll = java.util.concurrent.CompletableFuture.supplyAsync(
