@@ -14,8 +14,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 /**
  * 6. Throughput under load: N small uploads at once through the whole pipeline (runner process, every route) —
  * time from the first PUT to the last effect (3 renditions, 3 metadata files and 3 mails per upload) — against
- * the sum of bare ffmpeg times for the same clips (measured right before each batch), with pipeline.transcode.concurrency 1 and 2 (shipped); each
- * runner takes {@code load.batches} batches one after the other, so the rows show a fresh worker and a running one.
+ * the sum of bare ffmpeg times for the same clips, measured right before each batch, with
+ * pipeline.transcode.concurrency 1 and 2 (shipped); each runner takes {@code load.batches} batches one after the
+ * other, so the rows show a fresh worker and a running one.
  */
 final class LoadSection {
     private static final String SECTION = "6 load";
