@@ -156,8 +156,9 @@ public final class SqsBackend implements AwsWireService, AutoCloseable {
             raw.add(RawHeader.create(h.getKey(), h.getValue()));
         }
         request = request.addHeaders(raw);
-        CompletableFuture<AwsResponse> answer = new CompletableFuture<>();
-        FutureConverters.asJava(handler.apply((org.apache.pekko.http.scaladsl.model.HttpRequest) request))
+        // the stage thenComposeAsync returns is a plain CompletableFuture (Scala's makes no new stage of its own
+        // kind), so what callers chain on the answer runs where they ask
+        return FutureConverters.asJava(handler.apply((org.apache.pekko.http.scaladsl.model.HttpRequest) request))
                 .thenComposeAsync(response -> response.entity().toStrict(REQUEST_TIMEOUT_MS, materializer)
                         .thenApplyAsync(strict -> {
                             Map<String, String> out = new LinkedHashMap<>();
@@ -168,14 +169,8 @@ public final class SqsBackend implements AwsWireService, AutoCloseable {
                             return new AwsResponse(response.status().intValue(), strict.getContentType().toString(),
                                     strict.getData().utf8String(), out);
                         }, ON_COMPLETING_THREAD), ON_COMPLETING_THREAD)
-                .whenCompleteAsync((done, failure) -> {
-                    if (failure != null) {
-                        answer.completeExceptionally(failure);
-                    } else {
-                        answer.complete(done);
-                    }
-                }, ON_COMPLETING_THREAD);
-        return answer.orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                .toCompletableFuture()
+                .orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     /**
