@@ -111,7 +111,11 @@ public final class MailServer implements AutoCloseable {
         }
     }
 
-    /** Every message received since start, as GreenMail holds them (one per recipient). */
+    /**
+     * Every message received since start, as GreenMail holds them (one per recipient). A message's {@code .eml} file
+     * is listed by {@link #receivedMails()} a moment before it shows here: whoever waits for mail should wait on the
+     * view it then reads.
+     */
     public synchronized MimeMessage[] receivedMessages() {
         return greenMail == null ? new MimeMessage[0] : greenMail.getReceivedMessages();
     }

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -271,7 +272,10 @@ class SnsServiceTest {
 
         sns.publish(r -> r.topicArn(topicArn).subject("Rendition ready").message("clip-720p.mp4 is ready"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> mail.receivedMails().size() >= before + 2);
+        // SNS mails asynchronously, and the mail server files its .eml copy just before GreenMail stores the
+        // message: wait for both views, not for one and then read the other.
+        await().atMost(Duration.ofSeconds(10)).until(() -> mail.receivedMails().size() >= before + 2
+                && recipients(mail.receivedMessages()).containsAll(List.of("ops@example.com", "robot@example.com")));
         List<MimeMessage> messages = new ArrayList<>();
         Collections.addAll(messages, mail.receivedMessages());
         MimeMessage plain = messages.stream().filter(m -> recipient(m).equals("ops@example.com")).findFirst().orElseThrow();
@@ -292,6 +296,10 @@ class SnsServiceTest {
         sns.publish(r -> r.topicArn(topicArn).message("no subject given"));
         await().atMost(Duration.ofSeconds(10)).until(() -> mail.receivedMails().size() >= count + 2);
         assertThat(mail.receivedMails().get(count).getFileName().toString()).contains("aws-notification-message");
+    }
+
+    private static List<String> recipients(MimeMessage[] messages) {
+        return Arrays.stream(messages).map(SnsServiceTest::recipient).toList();
     }
 
     private static String recipient(MimeMessage m) {
