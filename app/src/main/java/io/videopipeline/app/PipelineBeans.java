@@ -201,7 +201,11 @@ public final class PipelineBeans implements CamelConfiguration {
                 aws.settings(), mails));
         bind(camel, "jobMessages", new io.videopipeline.notify.JobMessages(jobs, new JobStateIntake()));
         bind(camel, "mailLedger", new MailLedger(s3));
-        bind(camel, "fanoutEffects", new io.videopipeline.jobs.FanoutEffects(s3, jobs));
+        io.videopipeline.jobs.FanoutEffects effects = config.parse("pipeline.jobs.effects-gather-ms", "500",
+                ms -> new io.videopipeline.jobs.FanoutEffects(s3, jobs, Duration.ofMillis(Long.parseLong(ms.trim()))));
+        bind(camel, "fanoutEffects", effects);
+        addService(camel, effects.service()); // stopped after the routes: what they gathered is written
+
         if (console.enabled()) {
             console(camel, aws, jobs, parked, intake, acl);
         }

@@ -81,6 +81,8 @@ class PipelineBeansTest {
             "pipeline.mail.templates-dir           | no-templates     | property 'pipeline.mail.templates-dir'",
             "pipeline.ffmpeg.path                  | /nonexistent/ffmpeg | transcoder 'ffmpeg': ffmpeg not found at '/nonexistent/ffmpeg'",
             "pipeline.transcoder                   | failing          | property 'pipeline.failing.required' is not set",
+            "pipeline.jobs.effects-gather-ms       | -1               | property 'pipeline.jobs.effects-gather-ms': the effects' gathering window must not be negative",
+            "pipeline.jobs.effects-gather-ms       | soon             | property 'pipeline.jobs.effects-gather-ms'",
     })
     void aSettingToFixIsAConfigurationErrorNamingIt(String key, String value, String message) throws IOException {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -167,13 +168,25 @@ public final class JobTracker {
      * once: a redelivered message finds it recorded and writes nothing. A failed write is logged, never thrown.
      */
     public void effectDone(String sourceKey, String sourceETag, String effect, String outputKey) {
+        effectsDone(sourceKey, sourceETag, List.of(new EffectDone(outputKey, effect, now())));
+    }
+
+    /** The same for several effects of one upload's outputs, in one write. */
+    public void effectsDone(String sourceKey, String sourceETag, List<EffectDone> done) {
         change(sourceKey, current -> {
             if (current == null || sourceETag != null && !sourceETag.equals(current.source().eTag())) {
                 return null;
             }
-            JobRecord next = current.withEffect(effect, outputKey, now());
+            JobRecord next = current;
+            for (EffectDone effect : done) {
+                next = next.withEffect(effect.effect(), effect.outputKey(), effect.at());
+            }
             return next == current ? null : next;
         }, false);
+    }
+
+    /** {@code effect} was done for the output {@code outputKey} at {@code at} (ISO-8601, as {@link #now()}). */
+    public record EffectDone(String outputKey, String effect, String at) {
     }
 
     Optional<JobRecord> change(String sourceKey, UnaryOperator<JobRecord> change) {
