@@ -4,6 +4,7 @@ import io.videopipeline.media.ProgressListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -42,6 +43,8 @@ public final class TrackedJob implements ProgressListener {
     /** {wall seconds since the encode began, media seconds left, recent speed} when it passed half way */
     private volatile double[] halfWay;
     private Instant lastWrite;
+    /** outputs stored since this job's last write, for the next (guarded by this) */
+    private final List<JobRecord.Output> unlisted = new ArrayList<>();
 
     /** @param attempt the attempt this is ({@link JobRecord#attempts()} of its Submitted record); 0 if it has none */
     TrackedJob(JobTracker tracker, JobRecord.Source source, String backend, String jobId, int attempt,
@@ -75,10 +78,13 @@ public final class TrackedJob implements ProgressListener {
         finish = new Eta.Finish(perByte, fixed);
     }
 
-    /** The input passed the probe and the encode begins: Progressing at 0 %. */
+    /** The input passed the probe and the encode begins: Progressing at 0 %, the first Progressing write. */
     public void probed(Duration duration) {
         mediaDuration = duration;
         encodeStarted = clock.instant();
+        synchronized (this) {
+            lastWrite = encodeStarted;
+        }
         write(0, null, null);
     }
 
@@ -118,12 +124,33 @@ public final class TrackedJob implements ProgressListener {
     }
 
     /**
-     * An output was stored: listed in this attempt's record at once, not only at Complete. Without an event (the
+     * An output was stored: listed in this attempt's record before Complete when the job's last write is at least
+     * {@code progressInterval} old, else with the next such write or with Complete, which lists every output. A job's
+     * renditions are stored one right after the other, so they are one write, not one each. Without an event (the
      * state does not change); Complete's event lists every output.
      */
     public void outputWritten(JobRecord.Output output) {
-        tracker.change(source.key(), current -> current == null || current.attempts() != attempt
-                || !current.isOf(source) ? null : current.withOutput(output, tracker.now()), false);
+        List<JobRecord.Output> listing;
+        synchronized (this) {
+            unlisted.add(output);
+            Instant now = clock.instant();
+            if (lastWrite != null && Duration.between(lastWrite, now).compareTo(interval) < 0) {
+                return;
+            }
+            lastWrite = now;
+            listing = List.copyOf(unlisted);
+            unlisted.clear();
+        }
+        tracker.change(source.key(), current -> {
+            if (current == null || current.attempts() != attempt || !current.isOf(source)) {
+                return null;
+            }
+            JobRecord next = current;
+            for (JobRecord.Output stored : listing) {
+                next = next.withOutput(stored, tracker.now());
+            }
+            return next;
+        }, false);
     }
 
     /**

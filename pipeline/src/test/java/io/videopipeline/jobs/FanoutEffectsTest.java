@@ -6,11 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.videopipeline.event.ObjectEvent;
 import io.videopipeline.localcloud.LocalCloudExtension;
 import io.videopipeline.media.RenditionMetadata;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +37,7 @@ class FanoutEffectsTest {
             "up/clip/clip-web-720p.mp4");
 
     private final AtomicInteger heads = new AtomicInteger();
-    private final SetClock clock = new SetClock();
+    private final SetClock clock = new SetClock(Instant.parse("2026-01-01T00:00:02Z"));
     private S3Client s3;
     private JobTracker tracker;
     private FanoutEffects effects;
@@ -165,26 +162,6 @@ class FanoutEffectsTest {
         return tracker.store().read(UPLOAD.key()).orElseThrow().outputs().stream()
                 .filter(o -> !o.effects().isEmpty())
                 .collect(Collectors.toMap(JobRecord.Output::key, o -> o.effects().keySet(), (a, b) -> a, TreeMap::new));
-    }
-
-    /** The time the test says it is. */
-    private static final class SetClock extends Clock {
-        volatile Instant now = Instant.parse("2026-01-01T00:00:02Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     private static ObjectEvent event(String key) {
