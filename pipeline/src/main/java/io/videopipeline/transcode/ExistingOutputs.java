@@ -7,6 +7,8 @@ import io.videopipeline.media.SourceMetadata;
 import io.videopipeline.media.TranscodeFailedException;
 
 import io.videopipeline.s3.S3Objects;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -46,11 +48,27 @@ public final class ExistingOutputs {
         if (job.inputETag() == null || job.inputETag().isEmpty()) {
             return false; // nothing to compare with: transcode again rather than guess
         }
-        HeadObjectResponse head = head(s3, job, outputBucket, output);
-        if (head == null) {
+        return writtenFor(job, head(s3, job, outputBucket, output));
+    }
+
+    /** The same, from a head taken already ({@link #heads}; null: the output is missing). */
+    public static boolean writtenFor(TranscodeJob job, HeadObjectResponse head) {
+        if (job.inputETag() == null || job.inputETag().isEmpty() || head == null) {
             return false;
         }
         return job.inputETag().equals(head.metadata().get(RenditionMetadata.SOURCE_ETAG));
+    }
+
+    /**
+     * The head of each of the job's outputs, by key (null: missing), one HeadObject each: for the collision check
+     * and the idempotency check to share, since both ask the same question of the same keys at the same moment.
+     */
+    public static Map<String, HeadObjectResponse> heads(S3Client s3, TranscodeJob job, String outputBucket) {
+        Map<String, HeadObjectResponse> heads = new LinkedHashMap<>();
+        for (TranscodeOutput output : job.outputs()) {
+            heads.put(output.key(), head(s3, job, outputBucket, output));
+        }
+        return heads;
     }
 
     /**
@@ -63,7 +81,11 @@ public final class ExistingOutputs {
      */
     public static java.util.Optional<String> foreignSource(S3Client s3, TranscodeJob job, String outputBucket,
                                                            TranscodeOutput output) {
-        HeadObjectResponse head = head(s3, job, outputBucket, output);
+        return foreignSource(job, head(s3, job, outputBucket, output));
+    }
+
+    /** The same, from a head taken already ({@link #heads}; null: the key is free). */
+    public static java.util.Optional<String> foreignSource(TranscodeJob job, HeadObjectResponse head) {
         if (head == null) {
             return java.util.Optional.empty();
         }

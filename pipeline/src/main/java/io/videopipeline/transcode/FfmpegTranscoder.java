@@ -25,6 +25,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -137,8 +139,8 @@ public final class FfmpegTranscoder implements Transcoder {
         String jobId = jobId(job);
         String object = "s3://" + job.inputBucket() + "/" + LogText.safe(job.inputKey());
         // first: a same-bytes upload under another key has the same ETag and would otherwise pass as done
-        checkCollisions(job);
-        if (uploadedBefore(job)) {
+        Map<String, HeadObjectResponse> heads = checkCollisions(job);
+        if (uploadedBefore(job, heads)) {
             LOG.info("Skipping {} (job {}): all {} outputs already exist for ETag {}", object, jobId,
                     job.outputs().size(), job.inputETag());
             return new TranscodeResult(BACKEND, jobId, List.of(), true);
@@ -214,6 +216,8 @@ public final class FfmpegTranscoder implements Transcoder {
         private volatile Duration inputDuration;
         private final String jobId;
         private final boolean probes;
+        /** the outputs' heads the collision check after the encode took, by key (null: missing) */
+        private final Map<String, HeadObjectResponse> afterEncode = new HashMap<>();
         private volatile boolean distributed;
 
         PipelineSteps(TranscodeJob job, TrackedJob tracked) {
@@ -255,7 +259,12 @@ public final class FfmpegTranscoder implements Transcoder {
 
         @Override
         public void encoded(List<Path> files) {
-            checkCollisions(job); // another upload may have taken the keys while this one was encoding
+            // another upload may have taken the keys while this one was encoding; alreadyStored, asked next about
+            // each output, uses these heads rather than taking its own
+            Map<String, HeadObjectResponse> heads = checkCollisions(job);
+            synchronized (afterEncode) {
+                afterEncode.putAll(heads);
+            }
             for (Path file : files) {
                 sizes.add(size(file));
             }
@@ -316,8 +325,14 @@ public final class FfmpegTranscoder implements Transcoder {
 
         @Override
         public boolean alreadyStored(MediaEncoder.Output output) {
-            if (!ExistingOutputs.writtenFor(s3, job, job.outputBucket(), new TranscodeOutput(output.preset(),
-                    output.key()))) {
+            boolean looked;
+            HeadObjectResponse head;
+            synchronized (afterEncode) {
+                looked = afterEncode.containsKey(output.key());
+                head = afterEncode.remove(output.key()); // once: a later question about the key looks again
+            }
+            if (!(looked ? ExistingOutputs.writtenFor(job, head) : ExistingOutputs.writtenFor(s3, job,
+                    job.outputBucket(), new TranscodeOutput(output.preset(), output.key())))) {
                 return false;
             }
             // written by an earlier attempt that died before the rest: leave it (and its notification) alone
@@ -369,9 +384,16 @@ public final class FfmpegTranscoder implements Transcoder {
      * notifying) anything again.
      */
     boolean uploadedBefore(TranscodeJob job) {
-        if (!ExistingOutputs.allWrittenFor(s3, job, job.outputBucket())) {
-            return false;
-        }
+        return ExistingOutputs.allWrittenFor(s3, job, job.outputBucket()) && packageUploadedBefore(job);
+    }
+
+    /** The same, from the outputs' heads taken already ({@link ExistingOutputs#heads}). */
+    private boolean uploadedBefore(TranscodeJob job, Map<String, HeadObjectResponse> heads) {
+        return heads.values().stream().allMatch(head -> ExistingOutputs.writtenFor(job, head))
+                && packageUploadedBefore(job);
+    }
+
+    private boolean packageUploadedBefore(TranscodeJob job) {
         String master = masterOf(job);
         if (master == null) {
             return true;
@@ -453,10 +475,13 @@ public final class FfmpegTranscoder implements Transcoder {
 
     /**
      * Refuses (or, with {@link KeyCollision#REPLACE}, logs) rendition keys that hold a rendition of another upload.
+     *
+     * @return the heads of the outputs it looked at, by key (null: missing), for the checks that follow at once
      */
-    private void checkCollisions(TranscodeJob job) {
+    private Map<String, HeadObjectResponse> checkCollisions(TranscodeJob job) {
+        Map<String, HeadObjectResponse> heads = ExistingOutputs.heads(s3, job, job.outputBucket());
         for (TranscodeOutput output : job.outputs()) {
-            Optional<String> other = ExistingOutputs.foreignSource(s3, job, job.outputBucket(), output);
+            Optional<String> other = ExistingOutputs.foreignSource(job, heads.get(output.key()));
             if (other.isEmpty()) {
                 continue;
             }
@@ -469,8 +494,9 @@ public final class FfmpegTranscoder implements Transcoder {
                         job.inputBucket(), job.inputKey());
             }
             LOG.warn("{}: replacing it (pipeline.transcode.on-key-collision=replace)", message);
-            return; // one warning per job; every output is replaced
+            break; // one warning per job; every output is replaced
         }
+        return heads;
     }
 
     /** "ffmpeg-" + 16 hex digits of SHA-256 over the job's identity: stable across retries, safe as a file name. */

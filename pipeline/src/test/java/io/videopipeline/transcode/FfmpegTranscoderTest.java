@@ -1,5 +1,9 @@
 package io.videopipeline.transcode;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.videopipeline.failure.FailureClassifier;
 import io.videopipeline.media.FfmpegProbe;
 import io.videopipeline.media.FfmpegProcess;
 import io.videopipeline.media.FfmpegSettings;
@@ -10,11 +14,6 @@ import io.videopipeline.media.S3FileUpload;
 import io.videopipeline.media.SourceMetadata;
 import io.videopipeline.media.SourceMissingException;
 import io.videopipeline.media.UnusableSourceException;
-
-import io.videopipeline.failure.FailureClassifier;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -25,15 +24,21 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -120,6 +125,30 @@ class FfmpegTranscoderTest {
         assertThat(progress.get(progress.size() - 1).done()).isTrue();
         assertThat(progress.get(progress.size() - 1).percent()).isEqualTo(100.0);
         assertThat(workDir).isEmptyDirectory();
+    }
+
+    @Test
+    void aNewUploadHeadsEachRenditionKeyTwiceBeforeTheDownloadAndAfterTheEncode() throws Exception {
+        String etag = upload("heads.mov", clip("small.mov", 640, 360, true));
+        TranscodeJob job = keys.jobFor(UPLOADS, "heads.mov", null, etag, TRANSCODED, PRESETS);
+        Set<String> renditions = job.outputs().stream().map(TranscodeOutput::key).collect(Collectors.toSet());
+        List<String> heads = Collections.synchronizedList(new ArrayList<>());
+        try (S3Client counting = s3Server.client(new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof HeadObjectRequest head && renditions.contains(head.key())) {
+                    heads.add(head.key());
+                }
+            }
+        })) {
+            TranscodeResult result = new FfmpegTranscoder(counting, settings(), progress::add).submit(job);
+
+            assertThat(result.outputsWritten()).hasSize(3);
+        }
+        // the collision check before the download and the idempotency check share their heads; so do the
+        // collision check after the encode and the check for renditions an earlier attempt stored
+        assertThat(heads).hasSize(2 * renditions.size());
+        assertThat(Set.copyOf(heads)).isEqualTo(renditions);
     }
 
     @Test

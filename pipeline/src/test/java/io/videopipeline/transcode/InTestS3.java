@@ -8,6 +8,7 @@ import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.blobstore.TransientApiMetadata;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -31,17 +32,23 @@ final class InTestS3 implements AutoCloseable {
                 .ignoreUnknownHeaders(true)
                 .build();
         proxy.start(); // returns once Jetty listens
-        client = S3Client.builder()
+        client = client(new ExecutionInterceptor() { });
+    }
+
+    S3Client client() {
+        return client;
+    }
+
+    /** Another client of the same S3 that lets {@code interceptor} see its requests (closed by the caller). */
+    S3Client client(ExecutionInterceptor interceptor) {
+        return S3Client.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + proxy.getPort()))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .forcePathStyle(true)
                 .httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(interceptor))
                 .build();
-    }
-
-    S3Client client() {
-        return client;
     }
 
     @Override
