@@ -58,7 +58,29 @@ final class LoadSection {
                                 n * presets.size(), n * presets.size(), n * presets.size(), batch.runnerCpu(),
                                 batch.cloudCpu(), batch.bare().cpu(), batch.bare().medianPerClip()));
             }
+            running(n, concurrency, got, 1);
+            if (got.size() >= 6) {
+                running(n, concurrency, got, got.size() / 2);
+            }
         }
+    }
+
+    /**
+     * The median of the per-batch ratios from batch {@code from + 1} on: a worker that has been running, each batch
+     * against the bare runs measured right before it (a ratio of medians would mix limits minutes apart).
+     */
+    private void running(int n, int concurrency, List<Batch> got, int from) {
+        if (got.size() - from < 2) {
+            return;
+        }
+        List<Batch> later = got.subList(from, got.size());
+        report.add(SECTION, n + " uploads at once, transcode.concurrency=" + concurrency + ", batches " + (from + 1)
+                        + "–" + got.size() + " on the same runner: each batch's ratio to its own limit", "×",
+                Stats.of(later.stream().map(b -> b.seconds() / b.bare().wallSum()).toList()),
+                "1 = the sum of the bare runs just before each batch", Stats.of(1.0), BenchReport.Target.AT_MOST_1_10,
+                String.format("median of %d batches; runner CPU over bare ffmpeg CPU %s; local cloud CPU per batch %s s",
+                        later.size(), Stats.of(later.stream().map(b -> b.runnerCpu() / b.bare().cpu()).toList()).show(),
+                        Stats.of(later.stream().map(Batch::cloudCpu).toList()).show()));
     }
 
     /** A batch through the pipeline, with the bare runs of the same clips measured right before it. */
