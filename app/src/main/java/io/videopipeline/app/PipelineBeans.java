@@ -205,7 +205,6 @@ public final class PipelineBeans implements CamelConfiguration {
                 ms -> new io.videopipeline.jobs.FanoutEffects(s3, jobs, Duration.ofMillis(Long.parseLong(ms.trim()))));
         bind(camel, "fanoutEffects", effects);
         addService(camel, effects.service()); // stopped after the routes: what they gathered is written
-
         if (console.enabled()) {
             console(camel, aws, jobs, parked, intake, acl);
         }

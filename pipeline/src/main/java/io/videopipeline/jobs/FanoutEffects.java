@@ -100,7 +100,7 @@ public final class FanoutEffects {
     }
 
     /** Writes what was gathered. */
-    public void flush() {
+    private void flush() {
         List<Pending> batch;
         synchronized (this) {
             batch = List.copyOf(pending);
