@@ -6,6 +6,8 @@
 #   scripts/startup-cpu.sh aws|floor JAR ENDPOINT SMTP_PORT [JVM flags...]
 # ENDPOINT/SMTP_PORT: a running local cloud (java -jar JAR localcloud --set pipeline.localcloud.port=0 ... prints them).
 # The floor needs app/target/test-classes (TimerFloorApp), built by mvn test-compile.
+# Optional: KEEP=FILE keeps the runner's log, THREADS=FILE writes each live thread's CPU ticks at ready (JIT compiler
+# threads, main, ...), EXTRA_SETS="--set k=v ..." adds settings (e.g. camel.main.startup-recorder=logging).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=$1 jar=$2 endpoint=$3 smtp=$4
@@ -21,7 +23,7 @@ else
   java "${flags[@]}" -jar "$jar" run --profile aws --routes routes --config config \
     --set pipeline.aws.endpoint-url="$endpoint" --set pipeline.aws.access-key=test --set pipeline.aws.secret-key=test \
     --set pipeline.aws.force-path-style=true --set pipeline.mail.host=127.0.0.1 --set pipeline.mail.port="$smtp" \
-    --set camel.management.port="$port" --set pipeline.ffmpeg.work-dir="$work/work" >"$work/out.log" 2>&1 &
+    --set camel.management.port="$port" --set pipeline.ffmpeg.work-dir="$work/work" ${EXTRA_SETS:-} >"$work/out.log" 2>&1 &
 fi
 pid=$!
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/observe/health/ready")" = 200 ]; do
@@ -30,6 +32,14 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/observ
 done
 ready=$(date +%s.%N)
 read -r -a stat < "/proc/$pid/stat"
+if [ -n "${THREADS:-}" ]; then
+  # per-thread CPU ticks (utime + stime; the fields after the parenthesised name, which may hold spaces)
+  for t in /proc/$pid/task/*; do
+    s=$(cat "$t/stat" 2>/dev/null) || continue
+    read -r -a f <<< "${s##*) }"
+    printf '%s %s\n' "$(( f[11] + f[12] ))" "$(cat "$t/comm")"
+  done | sort -rn > "$THREADS"
+fi
 cpu=$(echo "scale=2; (${stat[13]} + ${stat[14]} + ${stat[15]} + ${stat[16]}) / $(getconf CLK_TCK)" | bc)
 kill -TERM "$pid"
 wait "$pid" || true
@@ -37,4 +47,4 @@ classes=""
 if [ "${CLASSLOG:-0}" = 1 ]; then classes=" classes=$(grep -c 'source:' "$work/classes.txt")"; fi
 printf '%s cpu=%s wall=%.2f%s load=%s\n' "$kind" "$cpu" "$(echo "$ready - $start" | bc)" "$classes" \
   "$(cut -d' ' -f1 /proc/loadavg)"
-rm -rf "$work"
+[ -n "${KEEP:-}" ] && cp "$work/out.log" "$KEEP"; rm -rf "$work"

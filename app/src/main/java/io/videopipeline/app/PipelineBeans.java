@@ -103,7 +103,7 @@ public final class PipelineBeans implements CamelConfiguration {
     }
 
     /**
-     * @param aws the AWS clients, perhaps still being built ({@link AwsClients#buildAhead()}), closed by the caller;
+     * @param aws the AWS clients, perhaps still being built ({@link AwsClients#buildAhead(String)}), closed by the caller;
      *            null: built here and added to {@code resources}
      */
     public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources,

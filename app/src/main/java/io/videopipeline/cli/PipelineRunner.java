@@ -95,11 +95,9 @@ public final class PipelineRunner {
         String include = routesIncludePattern();
         ConsoleSettings console = ConsoleConfig.settings(config, env);
         OffRoutes off = OffRoutes.of(config, console.enabled(), routesDir);
-        // Now, so the second core builds the S3 and SQS clients (loading the SDK's classes) while this thread sets
-        // up Camel; PipelineBeans takes them from here (issue 20, start-up).
         AwsClients aws = new AwsClients(AwsSettings.from(config));
         resources.add(aws);
-        aws.buildAhead();
+        startAhead(aws);
         Main m = new Main();
         m.setOverrideProperties(config.asProperties());
         // PipelineConfig has already applied environment variables in the documented order; Camel's
@@ -141,6 +139,21 @@ public final class PipelineRunner {
         serveConsole(m, console);
         m.configure().addConfiguration(new PipelineBeans(config, resources, metrics, presets, console, aws));
         return m;
+    }
+
+    /**
+     * Work the beans and routes need, started now on threads of its own so that a second core does it while this
+     * thread sets Camel up (issue 20, start-up; README, Performance): the S3 and SQS clients (loading the SDK's
+     * classes), then the request the first aws2-sqs endpoint makes when the routes start, and the media tools'
+     * {@code -version} checks (process starts). Whoever needs them waits for them; their failures are reported there.
+     */
+    private void startAhead(AwsClients aws) {
+        aws.buildAhead(config.get("pipeline.queues.upload-events", null));
+        if ("ffmpeg".equals(config.get("pipeline.transcoder", "ffmpeg"))) {
+            io.videopipeline.media.FfmpegTools.checkAhead(config.get("pipeline.ffmpeg.path", "ffmpeg"));
+        }
+        // the metadata step's, whatever the transcoder
+        io.videopipeline.media.FfmpegTools.checkAhead(config.get("pipeline.ffprobe.path", "ffprobe"));
     }
 
     /**

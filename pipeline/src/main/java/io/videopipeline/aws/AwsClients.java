@@ -35,6 +35,7 @@ import java.util.List;
  * event topic or SNS mail) is never built.
  */
 public final class AwsClients implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AwsClients.class);
     private final AwsSettings settings;
     private final AwsCredentialsProvider credentials;
     private final List<AutoCloseable> built = new ArrayList<>();
@@ -67,23 +68,36 @@ public final class AwsClients implements AutoCloseable {
      * before it (issue 20). A caller of {@link #s3()}, {@link #sqs()} or {@link #s3Presigner()} meanwhile waits for
      * that build and gets its clients: there is still one client per service. A build that fails is left to the
      * first caller, whose own build fails the same way and reports it.
+     *
+     * <p>With a queue name, the thread then asks SQS for that queue's URL the way Camel's aws2-sqs endpoint does
+     * when a route starts ({@code ListQueues} by name prefix), so that the SDK's request path (marshalling, signing,
+     * the connection, unmarshalling: another ~700 classes) is loaded on this thread and not on the one starting the
+     * routes. Its answer is not used and a failure is only logged: the endpoint's own request reports it.
      */
-    public void buildAhead() {
+    public void buildAhead(String queueName) {
         int generation;
         synchronized (this) {
             generation = closes;
         }
         Thread ahead = new Thread(() -> {
+            SqsClient client;
             synchronized (this) {
                 if (closes != generation) {
                     return; // closed before this thread ran: nobody wants these clients any more
                 }
                 try {
                     s3();
-                    sqs();
+                    client = sqs();
                     s3Presigner();
                 } catch (RuntimeException e) {
-                    // the caller's own build reports it
+                    return; // the caller's own build reports it
+                }
+            }
+            if (queueName != null) {
+                try {
+                    client.listQueues(r -> r.queueNamePrefix(queueName));
+                } catch (RuntimeException e) {
+                    LOG.debug("Request ahead of the routes failed (the route's own reports it): {}", e.toString());
                 }
             }
         }, "aws-clients-ahead");

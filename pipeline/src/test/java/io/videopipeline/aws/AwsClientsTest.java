@@ -3,7 +3,12 @@ package io.videopipeline.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +41,7 @@ class AwsClientsTest {
             one = alone.openClients(); // S3, SQS with its own HTTP client, presigner
         }
         try (AwsClients aws = new AwsClients(LOCAL)) {
-            aws.buildAhead();
+            aws.buildAhead(null);
             // asked for at once, as a runner's beans may: the caller waits for the build under way
             var s3 = aws.s3();
             var sqs = aws.sqs();
@@ -52,9 +57,45 @@ class AwsClientsTest {
     @Test
     void aBuildAheadDoesItsWorkOnAnotherThread() {
         try (AwsClients aws = new AwsClients(LOCAL)) {
-            aws.buildAhead();
+            aws.buildAhead(null);
             // nothing asked for here: the clients appear by themselves (S3, SQS with its own HTTP client, presigner)
             await().atMost(Duration.ofSeconds(60)).until(() -> aws.openClients() == 4);
+        }
+    }
+
+    @Test
+    void aBuildAheadAsksForTheRoutesQueueAsCamelWillSoTheRequestPathIsLoadedBeforeTheRoutesStart() throws Exception {
+        // a plain HTTP endpoint answering SQS's JSON protocol, to see the request the thread makes
+        List<String> requests = new CopyOnWriteArrayList<>();
+        HttpServer sqs = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        sqs.createContext("/", exchange -> {
+            requests.add(exchange.getRequestHeaders().getFirst("X-Amz-Target") + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] answer = "{\"QueueUrls\":[]}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        sqs.start();
+        try (AwsClients aws = new AwsClients(new AwsSettings("us-east-1",
+                URI.create("http://127.0.0.1:" + sqs.getAddress().getPort()), true, "test", "test"))) {
+            aws.buildAhead("video-upload-events");
+            await().atMost(Duration.ofSeconds(60)).until(() -> !requests.isEmpty());
+            assertThat(requests).singleElement().asString()
+                    .startsWith("AmazonSQS.ListQueues ").contains("\"QueueNamePrefix\":\"video-upload-events\"");
+            assertThat(aws.openClients()).isEqualTo(4);
+        } finally {
+            sqs.stop(0);
+        }
+    }
+
+    @Test
+    void aRequestAheadThatFailsIsNoFailureOfTheBuild() {
+        try (AwsClients aws = new AwsClients(LOCAL)) { // nothing listens on port 9
+            aws.buildAhead("video-upload-events");
+            await().atMost(Duration.ofSeconds(60)).until(() -> aws.openClients() == 4);
+            assertThat(aws.sqs()).isSameAs(aws.sqs());
         }
     }
 
