@@ -19,8 +19,7 @@ public final class FfmpegTools {
     /** Binaries that answered {@code -version} in this JVM: the metadata step does not start ffprobe a second time. */
     private static final Set<String> ANSWERED = ConcurrentHashMap.newKeySet();
     /** Checks {@link #checkAhead} started, by binary. */
-    private static final Map<String, CompletableFuture<Void>> AHEAD =
-            new ConcurrentHashMap<>();
+    private static final Map<String, CompletableFuture<Void>> AHEAD = new ConcurrentHashMap<>();
 
     private FfmpegTools() {
     }

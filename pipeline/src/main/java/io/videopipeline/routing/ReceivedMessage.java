@@ -102,6 +102,12 @@ public final class ReceivedMessage {
         }
     }
 
+    /** Whether records of this message left dead letters to send (after {@link #requireEveryRecordDone}). */
+    public boolean hasDeadLetters(Exchange exchange) {
+        List<?> letters = exchange.getProperty(DEAD_LETTERS, List.class);
+        return letters != null && !letters.isEmpty();
+    }
+
     /** Keeps a record's dead letter with its message; false if the exchange is not a record (send it now). */
     boolean keepUntilDone(Exchange exchange, DeadLetter letter) {
         @SuppressWarnings("unchecked")
