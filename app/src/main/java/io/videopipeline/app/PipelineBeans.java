@@ -103,8 +103,8 @@ public final class PipelineBeans implements CamelConfiguration {
     }
 
     /**
-     * @param aws the AWS clients, perhaps still being built ({@link AwsClients#buildAhead(String)}), closed by the caller;
-     *            null: built here and added to {@code resources}
+     * @param aws the AWS clients, perhaps still being built ({@link AwsClients#buildAhead(String)}), closed by the
+     *            caller; null: built here and added to {@code resources}
      */
     public PipelineBeans(PipelineConfig config, List<AutoCloseable> resources,
                          io.videopipeline.media.ProgressListener progress, PresetCatalog presets,
