@@ -29,10 +29,20 @@ public final class FfmpegConfig {
         return settings;
     }
 
+    /** The ffmpeg binary {@code pipeline.ffmpeg.path} names (default: found on the PATH). */
+    public static String ffmpegPath(PipelineConfig config) {
+        return config.get("pipeline.ffmpeg.path", "ffmpeg");
+    }
+
+    /** The ffprobe binary {@code pipeline.ffprobe.path} names (default: found on the PATH). */
+    public static String ffprobePath(PipelineConfig config) {
+        return config.get("pipeline.ffprobe.path", "ffprobe");
+    }
+
     private static FfmpegSettings encoder(PipelineConfig config) {
         return FfmpegSettings.defaults()
-                .withFfmpegPath(config.get("pipeline.ffmpeg.path", "ffmpeg"))
-                .withFfprobePath(config.get("pipeline.ffprobe.path", "ffprobe"))
+                .withFfmpegPath(ffmpegPath(config))
+                .withFfprobePath(ffprobePath(config))
                 .withWorkDir(Path.of(config.get("pipeline.ffmpeg.work-dir", System.getProperty("java.io.tmpdir") + "/video-pipeline")))
                 .withX264Preset(config.get("pipeline.ffmpeg.x264-preset", "fast"))
                 .withThreads(config.getInt("pipeline.ffmpeg.threads", 0))

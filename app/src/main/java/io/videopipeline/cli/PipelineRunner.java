@@ -1,6 +1,7 @@
 package io.videopipeline.cli;
 
 import io.videopipeline.app.ConsoleConfig;
+import io.videopipeline.app.FfmpegConfig;
 import io.videopipeline.app.PipelineBeans;
 import io.videopipeline.console.ConsoleSettings;
 import io.videopipeline.aws.AwsClients;
@@ -8,6 +9,7 @@ import io.videopipeline.aws.AwsSettings;
 import io.videopipeline.config.PipelineConfig;
 import io.videopipeline.config.SettingsCheck;
 import io.videopipeline.emulator.EmulatedCloud;
+import io.videopipeline.media.FfmpegTools;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -150,10 +152,10 @@ public final class PipelineRunner {
     private void startAhead(AwsClients aws) {
         aws.buildAhead(config.get("pipeline.queues.upload-events", null));
         if ("ffmpeg".equals(config.get("pipeline.transcoder", "ffmpeg"))) {
-            io.videopipeline.media.FfmpegTools.checkAhead(config.get("pipeline.ffmpeg.path", "ffmpeg"));
+            FfmpegTools.checkAhead(FfmpegConfig.ffmpegPath(config));
         }
         // the metadata step's, whatever the transcoder
-        io.videopipeline.media.FfmpegTools.checkAhead(config.get("pipeline.ffprobe.path", "ffprobe"));
+        FfmpegTools.checkAhead(FfmpegConfig.ffprobePath(config));
     }
 
     /**

@@ -50,6 +50,7 @@ public final class FfmpegTools {
      */
     public static void checkAhead(String... paths) {
         for (String path : paths) {
+            // names in its messages do not matter: a failure here is only a reason for the check to run again
             AHEAD.computeIfAbsent(path, p -> CompletableFuture.runAsync(
                     () -> runVersion(p, p, "-"), command -> {
                         Thread t = new Thread(command, "version-check-ahead");
