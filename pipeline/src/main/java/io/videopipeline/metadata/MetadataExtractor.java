@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import io.videopipeline.logging.LogText;
+import io.videopipeline.media.FfmpegProcess;
 import io.videopipeline.media.MediaGuard;
 import io.videopipeline.media.RenditionMetadata;
 import io.videopipeline.stream.StreamKeys;
@@ -217,7 +218,7 @@ public final class MetadataExtractor {
         Process process;
         try {
             // the same orphan guard as the transcoder's ffmpeg: an ffprobe never outlives a SIGKILLed JVM
-            process = new ProcessBuilder(io.videopipeline.media.FfmpegProcess.guarded(command)).start();
+            process = new ProcessBuilder(FfmpegProcess.guarded(command)).start();
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start ffprobe at '" + settings.ffprobe() + "': " + e.getMessage(), e);
         }
@@ -230,18 +231,18 @@ public final class MetadataExtractor {
         CompletableFuture<byte[]> stderr = drain(process.getErrorStream());
         try {
             if (!process.waitFor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+                // waits (up to 5 s) for the kill to take: the failure is reported with no ffprobe left running
+                FfmpegProcess.killTree(process);
                 throw new MetadataExtractionException("ffprobe timed out after " + settings.timeout()
                         + " reading " + object + "; killed", true);
             }
             return new Run(process.exitValue(), stdout.get(), stderr.get());
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            FfmpegProcess.killTree(process);
             Thread.currentThread().interrupt();
             throw new MetadataExtractionException("Interrupted while probing " + object, true);
         } catch (ExecutionException e) {
-            process.destroyForcibly();
+            FfmpegProcess.killTree(process);
             throw new MetadataExtractionException("Cannot read ffprobe's output for " + object + ": "
                     + e.getMessage(), false);
         }
