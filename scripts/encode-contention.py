@@ -9,7 +9,7 @@ Start it, then the load benchmark (mvn -o -B -Pbench verify -Dbench.quick=true -
  2. while a pipeline encode runs: the mean number of runnable threads (state R: running or waiting for a core) of
     every other process, by process and thread name (digits folded) - who competes with ffmpeg for the two cores.
 Reading every thread's stat every 10 ms while a pipeline encode runs loads the machine itself (a load run with it
-gave 1.41 for batch 2, 1.27-1.35 without): use it to see who competes, not for the ratios.
+gave 1.41 for batch 2, 1.17-1.30 without): use it to see who competes, not for the ratios.
 """
 import collections
 import os
