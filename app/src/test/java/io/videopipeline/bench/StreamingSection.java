@@ -123,9 +123,7 @@ final class StreamingSection {
         double ffmpeg = (Procs.childrenCpuMs(runner.pid()) - ffmpeg0) / 1000;
         double cpu = (Procs.cpuMsWithChildren(runner.pid()) - cpu0) / 1000;
         List<S3Object> stored = new ArrayList<>();
-        // the local cloud's filesystem store also lists its directories ("…/hls/"): not objects
-        cloud.s3.listObjectsV2Paginator(b -> b.bucket("video-transcoded").prefix(prefix)).contents().stream()
-                .filter(o -> !o.key().endsWith("/")).forEach(stored::add);
+        cloud.s3.listObjectsV2Paginator(b -> b.bucket("video-transcoded").prefix(prefix)).contents().forEach(stored::add);
         long bytes = 0;
         long mp4 = 0;
         long segments = 0;

@@ -93,10 +93,10 @@ class ChunkKillIT {
         return file;
     }
 
-    /** Keys under the prefix, without the directory entries the filesystem store lists. */
+    /** Keys under the prefix. */
     private static List<String> keys(PipelineRig rig, String prefix) {
         return rig.s3().listObjectsV2Paginator(b -> b.bucket(PipelineRig.TRANSCODED).prefix(prefix)).contents()
-                .stream().map(S3Object::key).filter(k -> !k.endsWith("/")).sorted().toList();
+                .stream().map(S3Object::key).sorted().toList();
     }
 
     private static Path download(PipelineRig rig, String key) throws Exception {

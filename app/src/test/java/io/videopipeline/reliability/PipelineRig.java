@@ -273,12 +273,11 @@ final class PipelineRig implements AutoCloseable {
 
     /**
      * Every key of the transcoded bucket but the parts of the HLS packages (under {@code hls/} and {@code pictures/}:
-     * how many depends on the clip; the master, written last, stands for them). The local cloud's filesystem store
-     * also lists each directory as a key ending in '/' (AWS does not); those are left out too.
+     * how many depends on the clip; the master, written last, stands for them).
      */
     List<String> transcodedKeys() {
         try (Stream<S3Object> objects = s3().listObjectsV2Paginator(l -> l.bucket(TRANSCODED)).contents().stream()) {
-            return objects.map(S3Object::key).filter(k -> !k.endsWith("/") && !k.contains("/hls/")
+            return objects.map(S3Object::key).filter(k -> !k.contains("/hls/")
                     && !k.contains("/pictures/")).sorted().toList();
         }
     }

@@ -21,11 +21,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Batch delete (DeleteObjects) through the gateway with the AWS SDK v2, on the transient and the filesystem store: a
  * full batch of 1,000 keys (awkward ones and empty objects among them) is deleted in verbose and in quiet mode with no
  * per-key error and nothing left behind; a batch over S3's limit is refused whole, deleting nothing.
- *
- * <p>Known deviation, not fixed here: the filesystem store (jclouds) lists each directory of a key as an object
- * {@code dir/}, which S3 does not; a DeleteObjects naming those {@code dir/} keys with the keys under them was seen
- * to get no answer from S3Proxy at all (the gateway's 5-minute idle timeout; the SDK's 60 s socket timeout, retried).
- * Clients that delete what they listed skip keys ending in {@code /} (transcode/ChunkedJobs does).
+ * (Listings as S3 makes them, {@code dir/} objects among them: LocalCloudListingTest.)
  */
 class LocalCloudDeleteObjectsTest {
 
@@ -50,8 +46,7 @@ class LocalCloudDeleteObjectsTest {
 
             assertThat(response.errors()).isEmpty();
             assertThat(response.deleted()).hasSize(quiet ? 0 : keys.size());
-            // the filesystem store also lists its directories as "dir/" keys (S3 does not): see the class comment
-            assertThat(listed(s3)).filteredOn(k -> !k.endsWith("/")).containsExactly("_chunks/other-job/plan");
+            assertThat(listed(s3)).containsExactly("_chunks/other-job/plan");
         }
     }
 

@@ -164,6 +164,11 @@ public class LocalCloudExtension implements BeforeAllCallback, AfterAllCallback,
         return cloud;
     }
 
+    /** Where the cloud keeps its data ({@code s3} holds the objects unless storage is transient). */
+    public Path dataDir() {
+        return tempDir;
+    }
+
     public URI endpoint() {
         return cloud.endpoint();
     }

@@ -169,7 +169,7 @@ public final class JobFixes {
         String work = chunkWork(record);
         if (work != null) { // a chunked job's parts left behind (stopped before its stitch cleaned up)
             for (var page : s3.listObjectsV2Paginator(b -> b.bucket(transcodedBucket).prefix(work))) {
-                page.contents().stream().map(S3Object::key).filter(k -> !k.endsWith("/")).forEach(derived::add);
+                page.contents().stream().map(S3Object::key).forEach(derived::add);
             }
         }
         if (!record.startsWith(folder) && S3Objects.exists(s3, transcodedBucket, record)) {

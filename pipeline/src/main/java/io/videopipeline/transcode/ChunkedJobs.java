@@ -382,13 +382,11 @@ public final class ChunkedJobs {
     /**
      * DeleteObjects in batches of at most 1,000 keys (S3's limit), each batch's per-key errors checked: S3 answers
      * 200 with the keys it could not delete listed in the body, so a batch that "succeeded" may have left some. Any
-     * such key fails the stitch (transient: its message comes back and removes what is left). Keys ending in
-     * {@code /} are skipped: the pipeline writes none, and the local cloud's filesystem store lists its directories
-     * so (S3 does not); naming them in a batch was seen to hang S3Proxy.
+     * such key fails the stitch (transient: its message comes back and removes what is left).
      */
     private void removeWork(String bucket, String work) {
         List<ObjectIdentifier> keys = s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(work)).contents()
-                .stream().map(S3Object::key).filter(k -> !k.endsWith("/"))
+                .stream().map(S3Object::key)
                 .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
         for (int i = 0; i < keys.size(); i += DELETE_BATCH) {
             List<ObjectIdentifier> batch = keys.subList(i, Math.min(keys.size(), i + DELETE_BATCH));

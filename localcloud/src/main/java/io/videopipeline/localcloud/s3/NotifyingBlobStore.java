@@ -1,12 +1,20 @@
 package io.videopipeline.localcloud.s3;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.domain.Blob;
 import org.jclouds.blobstore.domain.MultipartPart;
 import org.jclouds.blobstore.domain.MultipartUpload;
+import org.jclouds.blobstore.domain.PageSet;
+import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.domain.StorageType;
+import org.jclouds.blobstore.domain.internal.PageSetImpl;
 import org.jclouds.blobstore.options.CopyOptions;
+import org.jclouds.blobstore.options.ListContainerOptions;
 import org.jclouds.blobstore.options.PutOptions;
 import org.jclouds.blobstore.util.ForwardingBlobStore;
 
@@ -15,6 +23,12 @@ import org.jclouds.blobstore.util.ForwardingBlobStore;
  * dispatcher, which returns at once), and a deleted bucket loses its notification configuration, ownership controls and CORS configuration, as in S3.
  * S3Proxy calls the 3-argument {@code putBlob} for PUT Object and the 2-argument one for POST Object (browser
  * form uploads), which is how {@code ObjectCreated:Put} and {@code :Post} are told apart.
+ *
+ * <p>Listings show what S3 would. The filesystem store also lists the directories it made for a key's slashes as
+ * {@code dir/} (S3 lists {@code dir/} only when a client put an object of that name, which the store marks with an
+ * ETag) and, while a body is arriving, the partial file it writes beside the key ({@link WritesInFlight}); both are
+ * left out. A client deleting what it listed once sent those {@code dir/} keys back in a DeleteObjects, which
+ * S3Proxy never answered.
  */
 final class NotifyingBlobStore extends ForwardingBlobStore {
 
@@ -25,6 +39,7 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
     private final NotificationConfigurationStore configurations;
     private final BucketOwnershipControls ownership;
     private final BucketCorsRules cors;
+    private final WritesInFlight writes = new WritesInFlight();
 
     NotifyingBlobStore(BlobStore delegate, S3EventDispatcher events, NotificationConfigurationStore configurations,
                        BucketOwnershipControls ownership, BucketCorsRules cors) {
@@ -37,30 +52,65 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
 
     @Override
     public String putBlob(String container, Blob blob) {
-        String eTag = super.putBlob(container, blob);
+        String eTag = writes.write(container, blob.getMetadata().getName(), () -> super.putBlob(container, blob));
         created("Post", container, blob, eTag);
         return eTag;
     }
 
     @Override
     public String putBlob(String container, Blob blob, PutOptions options) {
-        String eTag = super.putBlob(container, blob, options);
+        String eTag = writes.write(container, blob.getMetadata().getName(),
+                () -> super.putBlob(container, blob, options));
         created("Put", container, blob, eTag);
         return eTag;
     }
 
     @Override
     public String completeMultipartUpload(MultipartUpload mpu, List<MultipartPart> parts) {
-        String eTag = super.completeMultipartUpload(mpu, parts);
+        String eTag = writes.write(mpu.containerName(), mpu.blobName(), () -> super.completeMultipartUpload(mpu, parts));
         events.objectCreated("CompleteMultipartUpload", mpu.containerName(), mpu.blobName(), null, eTag);
         return eTag;
     }
 
     @Override
     public String copyBlob(String fromContainer, String fromName, String toContainer, String toName, CopyOptions options) {
-        String eTag = super.copyBlob(fromContainer, fromName, toContainer, toName, options);
+        String eTag = writes.write(toContainer, toName,
+                () -> super.copyBlob(fromContainer, fromName, toContainer, toName, options));
         events.objectCreated("Copy", toContainer, toName, null, eTag);
         return eTag;
+    }
+
+    @Override
+    public PageSet<? extends StorageMetadata> list(String container) {
+        return asS3Lists(container, super.list(container), false);
+    }
+
+    @Override
+    public PageSet<? extends StorageMetadata> list(String container, ListContainerOptions options) {
+        return asS3Lists(container, super.list(container, options), options.getDelimiter() == null && options.isRecursive());
+    }
+
+    /** @param recursive a listing without a delimiter, where folders are entries (with one, they are common prefixes) */
+    private PageSet<? extends StorageMetadata> asS3Lists(String container, PageSet<? extends StorageMetadata> page,
+                                                        boolean recursive) {
+        Predicate<StorageMetadata> storeOnly = entry -> recursive && entry.getType() == StorageType.FOLDER
+                && entry.getETag() == null || writes.isPartialFile(container, entry.getName());
+        if (page.stream().noneMatch(storeOnly)) {
+            return page;
+        }
+        return new PageSetImpl<>(page.stream().filter(storeOnly.negate()).toList(), page.getNextMarker());
+    }
+
+    /**
+     * Deepest names first: the store keeps a {@code dir/} object as the directory its keys live in, and cannot remove
+     * it (it retries for seconds, then gives up) before the keys under it are gone.
+     */
+    @Override
+    public void removeBlobs(String container, Iterable<String> names) {
+        List<String> deepestFirst = new ArrayList<>();
+        names.forEach(deepestFirst::add);
+        deepestFirst.sort(Comparator.reverseOrder());
+        super.removeBlobs(container, deepestFirst);
     }
 
     @Override
