@@ -1,7 +1,6 @@
 package io.videopipeline.localcloud.s3;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,20 +17,17 @@ final class WritesInFlight {
     private static final Pattern PARTIAL_FILE =
             Pattern.compile("(.*)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", Pattern.DOTALL);
 
-    private final ConcurrentHashMap<String, AtomicInteger> writing = new ConcurrentHashMap<>();
+    /** Writes under way by bucket/key: a key can be written by several clients at once. */
+    private final ConcurrentHashMap<String, Integer> writing = new ConcurrentHashMap<>();
 
     /** Runs a write of {@code container}/{@code key}, marked as under way until it returns or throws. */
     <T> T write(String container, String key, Supplier<T> write) {
         String id = id(container, key);
-        writing.compute(id, (k, count) -> {
-            AtomicInteger c = count == null ? new AtomicInteger() : count;
-            c.incrementAndGet();
-            return c;
-        });
+        writing.merge(id, 1, Integer::sum);
         try {
             return write.get();
         } finally {
-            writing.computeIfPresent(id, (k, count) -> count.decrementAndGet() == 0 ? null : count);
+            writing.computeIfPresent(id, (k, count) -> count == 1 ? null : count - 1);
         }
     }
 
