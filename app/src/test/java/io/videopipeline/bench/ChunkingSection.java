@@ -137,7 +137,8 @@ final class ChunkingSection {
                 for (Preset p : presets) {
                     outputs.add(new FfmpegCommand.Output(p, out.resolve(p.name() + ".mp4")));
                 }
-                running.add(new ProcessBuilder(new FfmpegCommand(ffmpeg).build(clip, outputs, true))
+                running.add(new ProcessBuilder(new FfmpegCommand(ffmpeg).build(clip, null, outputs, true, null,
+                        Media.frameRate(clip)))
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
             }
             for (Process p : running) {

@@ -85,6 +85,13 @@ final class Media {
         return Double.parseDouble(out.trim());
     }
 
+    /** The video's average frame rate, as the pipeline's probe reads it (0 if unknown). */
+    static double frameRate(Path file) {
+        String out = Procs.run(List.of("/usr/bin/ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                "stream=avg_frame_rate", "-of", "default=nw=1:nk=1", file.toString()), 60);
+        return io.videopipeline.media.FfmpegProbe.rate(out.trim());
+    }
+
     private interface Command {
         List<String> forOutput(Path out);
     }

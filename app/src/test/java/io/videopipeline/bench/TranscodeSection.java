@@ -184,7 +184,8 @@ final class TranscodeSection {
             for (int i = 0; i < which.size(); i++) {
                 outputs.add(new FfmpegCommand.Output(which.get(i), out.resolve(i + "-" + which.get(i).name() + ".mp4")));
             }
-            List<String> cmd = new FfmpegCommand(ffmpeg).build(input, outputs, true);
+            // the command the route runs for this source (its frame rate decides whether outputs share a scale)
+            List<String> cmd = new FfmpegCommand(ffmpeg).build(input, null, outputs, true, null, Media.frameRate(input));
             double cpu0 = Procs.childrenCpuMs();
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)

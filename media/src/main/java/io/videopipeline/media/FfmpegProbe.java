@@ -155,7 +155,7 @@ public final class FfmpegProbe {
     }
 
     /** "30000/1001" gives 29.97; "0/0", "N/A" or garbage give 0 (unknown). */
-    static double rate(String rational) {
+    public static double rate(String rational) {
         String[] parts = rational.split("/");
         try {
             double value = parts.length == 2 ? Double.parseDouble(parts[0]) / Double.parseDouble(parts[1])

@@ -256,7 +256,7 @@ public final class MediaEncoder {
                 // only the encode waits for a slot: download, probe, packaging and upload overlap other encodes
                 encoding = call(Step.ENCODE, steps, () -> slots.call(() -> process.transcode(
                         FfmpegCommand.withVideoStats(command.build(input, info.formatName(), files, info.hasAudio(),
-                                streaming == null ? null : streaming.outputs()), videoStats), bucket, key,
+                                streaming == null ? null : streaming.outputs(), info.frameRate()), videoStats), bucket, key,
                         request.jobId(), info.duration(), request.listener(), videoStats), bucket, key));
             }
             for (FfmpegCommand.Output file : files) {
