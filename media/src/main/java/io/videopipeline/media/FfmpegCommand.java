@@ -38,8 +38,8 @@ import java.util.Objects;
  *       split after it into each one's {@code fps}, when the source's frame rate is no higher than their rates
  *       together, so that it scales no more frames than a scale each would ({@code [vK]scale=..,format=yuv420p,
  *       split=2[s1][s2];[s1]fps=30000/1001[o1];[s2]fps=30[o2]}). The frames are the same: {@code fps} only picks
- *       frames by their timestamps. On a 60 s 1080p clip this took 4 % off the job's wall time and CPU (issue 20;
- *       three separate runs, one per preset, took 17 % more). With the frame rate unknown, or a faster source
+ *       frames by their timestamps. On a 60 s 1080p clip this took 3.4 % off the job's wall time and CPU (issue
+ *       20; three separate runs, one per preset, took 17 % more). With the frame rate unknown, or a faster source
  *       (a 120 fps slow-motion clip), each output keeps its own {@code fps,scale}.</li>
  *   <li><b>Audio</b>: the first audio stream only, AAC-LC at the preset's rate; a source without audio gives
  *       video-only outputs ({@code -an}); the caller knows from ffprobe (see {@link FfmpegProbe}).</li>
@@ -237,7 +237,6 @@ public final class FfmpegCommand {
         return cmd;
     }
 
-    /** The MP4 chains, the rung-only chains, then poster, thumbnails and storyboard sprite. */
     /** The outputs, then the HLS rungs no MP4 preset encodes: the order of the command's {@code [oI]} labels. */
     private static List<Output> encodes(List<Output> outputs, StreamingOutputs extras) {
         List<Output> encodes = new ArrayList<>(outputs);
