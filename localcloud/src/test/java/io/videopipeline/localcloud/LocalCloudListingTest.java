@@ -1,6 +1,7 @@
 package io.videopipeline.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -21,13 +22,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Listings on the filesystem store list what S3 would: an object appears once its PUT has succeeded, never the
  * partial file the store writes beside it while the body is still arriving, and a {@code dir/} only when a client put
- * an object of that name, not for every directory the store made.
+ * an object of that name, not for every directory the store made (nor is such a directory found by HEAD or GET).
  */
 class LocalCloudListingTest {
 
@@ -87,6 +89,10 @@ class LocalCloudListingTest {
         // S3 would also list the object "explicit/" here; S3Proxy on the filesystem store does not (left as it is)
         var explicit = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("explicit/").delimiter("/"));
         assertThat(explicit.commonPrefixes()).extracting(p -> p.prefix()).containsExactly("explicit/x/");
+        // a directory the store made is no object; one a client put is
+        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(BUCKET).key("a/b/"))).isInstanceOf(NoSuchKeyException.class);
+        assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("a/"))).isInstanceOf(NoSuchKeyException.class);
+        assertThat(s3.headObject(b -> b.bucket(BUCKET).key("explicit/")).contentLength()).isZero();
         var paged = s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).maxKeys(2)).stream().map(page -> page.contents().size()).toList();
         assertThat(paged).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(2)).asList().hasSizeGreaterThanOrEqualTo(3);
 

@@ -7,6 +7,7 @@ import java.util.function.Predicate;
 
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.domain.Blob;
+import org.jclouds.blobstore.domain.BlobMetadata;
 import org.jclouds.blobstore.domain.MultipartPart;
 import org.jclouds.blobstore.domain.MultipartUpload;
 import org.jclouds.blobstore.domain.PageSet;
@@ -14,6 +15,7 @@ import org.jclouds.blobstore.domain.StorageMetadata;
 import org.jclouds.blobstore.domain.StorageType;
 import org.jclouds.blobstore.domain.internal.PageSetImpl;
 import org.jclouds.blobstore.options.CopyOptions;
+import org.jclouds.blobstore.options.GetOptions;
 import org.jclouds.blobstore.options.ListContainerOptions;
 import org.jclouds.blobstore.options.PutOptions;
 import org.jclouds.blobstore.util.ForwardingBlobStore;
@@ -27,7 +29,7 @@ import org.jclouds.blobstore.util.ForwardingBlobStore;
  * <p>Listings show what S3 would. The filesystem store also lists the directories it made for a key's slashes as
  * {@code dir/} (S3 lists {@code dir/} only when a client put an object of that name, which the store marks with an
  * ETag) and, while a body is arriving, the partial file it writes beside the key ({@link WritesInFlight}); both are
- * left out. A client deleting what it listed once sent those {@code dir/} keys back in a DeleteObjects, which
+ * left out, and such a directory is not found by HEAD or GET either. A client deleting what it listed once sent those {@code dir/} keys back in a DeleteObjects, which
  * S3Proxy never answered.
  */
 final class NotifyingBlobStore extends ForwardingBlobStore {
@@ -90,11 +92,35 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
         return asS3Lists(container, super.list(container, options), options.getDelimiter() == null && options.isRecursive());
     }
 
+    /** A directory the store made for a key's slashes is no object: S3 answers 404 for it. */
+    @Override
+    public BlobMetadata blobMetadata(String container, String name) {
+        BlobMetadata metadata = super.blobMetadata(container, name);
+        return metadata != null && isImplicitFolder(metadata) ? null : metadata;
+    }
+
+    @Override
+    public Blob getBlob(String container, String name) {
+        Blob blob = super.getBlob(container, name);
+        return blob != null && isImplicitFolder(blob.getMetadata()) ? null : blob;
+    }
+
+    @Override
+    public Blob getBlob(String container, String name, GetOptions options) {
+        Blob blob = super.getBlob(container, name, options);
+        return blob != null && isImplicitFolder(blob.getMetadata()) ? null : blob;
+    }
+
+    /** A directory of the filesystem store that no client put as a {@code dir/} object (those have an ETag). */
+    private static boolean isImplicitFolder(StorageMetadata entry) {
+        return entry.getType() == StorageType.FOLDER && entry.getETag() == null;
+    }
+
     /** @param recursive a listing without a delimiter, where folders are entries (with one, they are common prefixes) */
     private PageSet<? extends StorageMetadata> asS3Lists(String container, PageSet<? extends StorageMetadata> page,
                                                         boolean recursive) {
-        Predicate<StorageMetadata> storeOnly = entry -> recursive && entry.getType() == StorageType.FOLDER
-                && entry.getETag() == null || writes.isPartialFile(container, entry.getName());
+        Predicate<StorageMetadata> storeOnly = entry -> recursive && isImplicitFolder(entry)
+                || writes.isPartialFile(container, entry.getName());
         if (page.stream().noneMatch(storeOnly)) {
             return page;
         }
