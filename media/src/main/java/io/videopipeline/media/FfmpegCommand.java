@@ -108,23 +108,14 @@ public final class FfmpegCommand {
      * @return the command line, program first
      */
     public List<String> build(Path input, String formatName, List<Output> outputs, boolean withAudio) {
-        return build(input, formatName, outputs, withAudio, null);
+        return build(input, formatName, outputs, withAudio, null, 0);
     }
 
     /**
      * As {@link #build(Path, String, List, boolean)}, and with {@code extras} (null: none) also the HLS rungs no
      * MP4 preset encodes and the pictures, as more branches of the same split: the MP4 part of the command is the
-     * same either way.
-     */
-    public List<String> build(Path input, String formatName, List<Output> outputs, boolean withAudio,
-                              StreamingOutputs extras) {
-        return build(input, formatName, outputs, withAudio, extras, 0);
-    }
-
-    /**
-     * As {@link #build(Path, String, List, boolean, StreamingOutputs)}, knowing the source's frame rate
-     * ({@link FfmpegProbe.MediaInfo#frameRate()}, 0: unknown), which decides whether outputs of the same size share
-     * one scale (class comment).
+     * same either way. {@code sourceFps}, the source's frame rate ({@link FfmpegProbe.MediaInfo#frameRate()}, 0:
+     * unknown), decides whether outputs of the same size share one scale (class comment).
      */
     public List<String> build(Path input, String formatName, List<Output> outputs, boolean withAudio,
                               StreamingOutputs extras, double sourceFps) {

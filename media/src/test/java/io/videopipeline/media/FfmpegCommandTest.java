@@ -114,7 +114,7 @@ class FfmpegCommandTest {
                 new FfmpegCommand.Pictures(pkg.resolve("poster.jpg"), Path.of("/work/job-1/out/any.jpg"), 640, 10, 32,
                         pkg.resolve("thumb-%05d.jpg"), 320, 10,
                         pkg.resolve("storyboard.jpg"), 160, 90, 5, 10, 2));
-        List<String> streaming = command.build(IN, "mov,mp4,m4a,3gp,3g2,mj2", threeOutputs(), true, extras);
+        List<String> streaming = command.build(IN, "mov,mp4,m4a,3gp,3g2,mj2", threeOutputs(), true, extras, 0);
 
         // the same command up to the graph, and the same MP4 options after it but for the keyframes at the segment
         // boundaries of the MP4 a rung reuses (the first); no keyframe option anywhere without streaming

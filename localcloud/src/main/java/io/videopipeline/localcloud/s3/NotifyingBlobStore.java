@@ -29,8 +29,8 @@ import org.jclouds.blobstore.util.ForwardingBlobStore;
  * <p>Listings show what S3 would. The filesystem store also lists the directories it made for a key's slashes as
  * {@code dir/} (S3 lists {@code dir/} only when a client put an object of that name, which the store marks with an
  * ETag) and, while a body is arriving, the partial file it writes beside the key ({@link WritesInFlight}); both are
- * left out, and such a directory is not found by HEAD or GET either. A client deleting what it listed once sent those {@code dir/} keys back in a DeleteObjects, which
- * S3Proxy never answered.
+ * left out, and such a directory is not found by HEAD or GET either. A client deleting what it listed once sent
+ * those {@code dir/} keys back in a DeleteObjects, which S3Proxy never answered.
  */
 final class NotifyingBlobStore extends ForwardingBlobStore {
 
@@ -101,13 +101,15 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
 
     @Override
     public Blob getBlob(String container, String name) {
-        Blob blob = super.getBlob(container, name);
-        return blob != null && isImplicitFolder(blob.getMetadata()) ? null : blob;
+        return objectOnly(super.getBlob(container, name));
     }
 
     @Override
     public Blob getBlob(String container, String name, GetOptions options) {
-        Blob blob = super.getBlob(container, name, options);
+        return objectOnly(super.getBlob(container, name, options));
+    }
+
+    private static Blob objectOnly(Blob blob) {
         return blob != null && isImplicitFolder(blob.getMetadata()) ? null : blob;
     }
 
