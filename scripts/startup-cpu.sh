@@ -3,9 +3,11 @@
 # children such as the ffmpeg/ffprobe checks) from /proc/PID/stat when /observe/health/ready first answers 200, wall
 # seconds, and with CLASSLOG=1 the classes loaded (-Xlog:class+load) until it is stopped. Run several, interleaved with
 # the floor: on a shared 2-core machine one start's CPU varies by +-0.7 s. Issue 20, goal 3.
-#   scripts/startup-cpu.sh aws|floor JAR ENDPOINT SMTP_PORT [JVM flags...]
+#   scripts/startup-cpu.sh aws|floor|sqsfloor JAR ENDPOINT SMTP_PORT [JVM flags...]
+# sqsfloor: the least an S3 + SQS worker on Camel and the AWS SDK starts (SqsFloorApp: the SDK's SQS client and one
+# aws2-sqs route on queue SQS_FLOOR_QUEUE, default sqs-floor, which must exist; SQS_FLOOR_S3=1 builds the S3 client too).
 # ENDPOINT/SMTP_PORT: a running local cloud (java -jar JAR localcloud --set pipeline.localcloud.port=0 ... prints them).
-# The floor needs app/target/test-classes (TimerFloorApp), built by mvn test-compile.
+# The floors need app/target/test-classes (TimerFloorApp, SqsFloorApp), built by mvn test-compile.
 # Optional: KEEP=FILE keeps the runner's log, THREADS=FILE writes each live thread's CPU ticks at ready (JIT compiler
 # threads, main, ...), EXTRA_SETS="--set k=v ..." adds settings (e.g. camel.main.startup-recorder=logging).
 set -euo pipefail
@@ -19,6 +21,9 @@ if [ "${CLASSLOG:-0}" = 1 ]; then flags+=("-Xlog:class+load:file=$work/classes.t
 start=$(date +%s.%N)
 if [ "$kind" = floor ]; then
   java "${flags[@]}" -cp "$jar:app/target/test-classes" io.videopipeline.bench.TimerFloorApp "$port" >"$work/out.log" 2>&1 &
+elif [ "$kind" = sqsfloor ]; then
+  java "${flags[@]}" -cp "$jar:app/target/test-classes" io.videopipeline.bench.SqsFloorApp "$port" "$endpoint" \
+    "${SQS_FLOOR_QUEUE:-sqs-floor}" ${SQS_FLOOR_S3:+s3} >"$work/out.log" 2>&1 &
 else
   java "${flags[@]}" -jar "$jar" run --profile aws --routes routes --config config \
     --set pipeline.aws.endpoint-url="$endpoint" --set pipeline.aws.access-key=test --set pipeline.aws.secret-key=test \

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * 5. Start-up: {@code java -jar} to /observe/health/ready answering 200, in the local profile (embedded local cloud,
  * provisioning, every route) and the aws profile (against the separately started local cloud), against a bare
- * Camel Main with one timer route on the same classpath.
+ * Camel Main with one timer route on the same classpath, and against the least an S3 + SQS worker on Camel and the
+ * AWS SDK starts ({@link SqsFloorApp}: the two clients and one aws2-sqs route).
  */
 final class StartupSection {
     private static final String SECTION = "5 start-up";
@@ -43,6 +44,10 @@ final class StartupSection {
         List<Double> shippedCpu = new ArrayList<>();
         List<Double> floorShipped = new ArrayList<>();
         List<Double> floorShippedCpu = new ArrayList<>();
+        List<Double> workerFloor = new ArrayList<>();
+        List<Double> workerFloorCpu = new ArrayList<>();
+        String workerQueue = "startup-worker-floor";
+        cloud.sqs.createQueue(b -> b.queueName(workerQueue));
         // the readiness setting the shipped config does not use, for comparison
         boolean shippedUp = java.nio.file.Files.readString(env.configDir().resolve("application.properties"))
                 .contains("camel.health.initial-state=UP");
@@ -69,6 +74,10 @@ final class StartupSection {
                 double[] fs = floorApp(r + "-shipped", shippedFlags);
                 floorShipped.add(fs[0]);
                 floorShippedCpu.add(fs[1]);
+                double[] ws = floorApp("startup-worker-floor-" + r, shippedFlags, SqsFloorApp.class,
+                        List.of(cloud.endpoint.toString(), workerQueue, "s3"));
+                workerFloor.add(ws[0]);
+                workerFloorCpu.add(ws[1]);
                 try (Deployment.Runner runner = Deployment.Runner.start(env, cloud, dir, "startup-aws-shipped-" + r,
                         List.of(), Map.of())) {
                     shippedCpu.add(Procs.cpuMsWithChildren(runner.pid()) / 1000);
@@ -128,6 +137,12 @@ final class StartupSection {
                             Stats.of(floorShippedCpu).median(),
                             Stats.of(shippedCpu).median() / Stats.of(floorShippedCpu).median()));
         }
+        if (!workerFloor.isEmpty()) {
+            report.add(SECTION, "S3 + SQS worker floor (SqsFloorApp: the two SDK clients, one aws2-sqs route), same JVM"
+                    + " options", "s", Stats.of(workerFloor), "floor, same JVM options", Stats.of(floorShipped),
+                    BenchReport.Target.INFO, String.format("CPU to ready %.2f s; the aws profile vs this floor: %.2f",
+                            Stats.of(workerFloorCpu).median(), Stats.of(shipped).median() / Stats.of(workerFloor).median()));
+        }
         report.placeholder(SECTION, "container start → healthy",
                 "measured by the container work (tools/container-smoke.sh); not part of this harness");
     }
@@ -138,8 +153,12 @@ final class StartupSection {
     }
 
     private double[] floorApp(String label, List<String> jvmArgs) throws Exception {
+        return floorApp("startup-floor-" + label, jvmArgs, TimerFloorApp.class, List.of());
+    }
+
+    private double[] floorApp(String name, List<String> jvmArgs, Class<?> app, List<String> appArgs) throws Exception {
         int port = Procs.freePort();
-        try (Procs.Jar p = startFloor("startup-floor-" + label, port, jvmArgs)) {
+        try (Procs.Jar p = startFloor(name, port, jvmArgs, app, appArgs)) {
             double ready = p.awaitHttp200("http://127.0.0.1:" + port + "/observe/health/ready", 120);
             double cpu = Procs.cpuMsWithChildren(p.pid()) / 1000;
             p.kill();
@@ -147,7 +166,8 @@ final class StartupSection {
         }
     }
 
-    private Procs.Jar startFloor(String name, int port, List<String> jvmArgs) throws Exception {
+    private Procs.Jar startFloor(String name, int port, List<String> jvmArgs, Class<?> app, List<String> appArgs)
+            throws Exception {
         // CDS refuses a non-empty directory on the class path: with flags, the floor's classes come from a jar
         String cp = env.jar() + ":" + (jvmArgs.isEmpty()
                 ? Path.of(TimerFloorApp.class.getProtectionDomain().getCodeSource().getLocation().toURI())
@@ -155,7 +175,8 @@ final class StartupSection {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-cp", cp, TimerFloorApp.class.getName(), String.valueOf(port)));
+        cmd.addAll(List.of("-cp", cp, app.getName(), String.valueOf(port)));
+        cmd.addAll(appArgs);
         return Procs.Jar.startCommand(cmd, dir, name);
     }
 
@@ -169,7 +190,8 @@ final class StartupSection {
         Path pkg = classes.resolve(TimerFloorApp.class.getPackageName().replace('.', '/'));
         try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar));
              java.util.stream.Stream<Path> files = java.nio.file.Files.list(pkg)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("TimerFloorApp")).toList()) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("TimerFloorApp")
+                    || f.getFileName().toString().startsWith("SqsFloorApp")).toList()) {
                 out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString()));
                 out.write(java.nio.file.Files.readAllBytes(f));
                 out.closeEntry();
@@ -207,7 +229,8 @@ final class StartupSection {
         Path archive = dir.resolve("startup-floor.jsa");
         java.nio.file.Files.deleteIfExists(archive);
         int port = Procs.freePort();
-        Procs.Jar p = startFloor("startup-floor-train", port, List.of("-XX:ArchiveClassesAtExit=" + archive));
+        Procs.Jar p = startFloor("startup-floor-train", port, List.of("-XX:ArchiveClassesAtExit=" + archive),
+                TimerFloorApp.class, List.of());
         try (p) {
             p.awaitHttp200("http://127.0.0.1:" + port + "/observe/health/ready", 120);
         } // close(): SIGTERM; the archive is written as the JVM exits
