@@ -218,6 +218,7 @@ public final class PipelineBeans implements CamelConfiguration {
                     config.getInt("pipeline.sqs.acknowledge-attempts", 4),
                     Duration.ofMillis(config.getInt("pipeline.sqs.acknowledge-retry-delay-ms", 200)),
                     config.getInt("pipeline.sqs.acknowledge-batch-size", SqsAcknowledger.Settings.MAX_BATCH),
+                    Duration.ofMillis(config.getInt("pipeline.sqs.acknowledge-batch-window-ms", 20)),
                     Duration.ofSeconds(config.getInt("pipeline.sqs.acknowledge-flush-seconds", 5)),
                     config.getInt("pipeline.sqs.acknowledge-backlog", 1000)));
         } catch (IllegalArgumentException e) {

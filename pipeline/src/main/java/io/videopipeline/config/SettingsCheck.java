@@ -87,6 +87,7 @@ public final class SettingsCheck {
         c.number("pipeline.sqs.acknowledge-attempts", 1, 100);
         c.number("pipeline.sqs.acknowledge-retry-delay-ms", 0, Integer.MAX_VALUE);
         c.number("pipeline.sqs.acknowledge-batch-size", 1, SqsAcknowledger.Settings.MAX_BATCH);
+        c.number("pipeline.sqs.acknowledge-batch-window-ms", 0, SqsAcknowledger.Settings.MAX_WINDOW_MS);
         c.number("pipeline.sqs.acknowledge-flush-seconds", 0, Integer.MAX_VALUE);
         c.number("pipeline.sqs.acknowledge-backlog", 1, Integer.MAX_VALUE);
         // extended every half of it: below 2 s the extensions would come every few hundred milliseconds

@@ -29,8 +29,11 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
  * consumer that finished a message is already in its next receive while the delete goes out.
  *
  * <p>Whatever is waiting when the thread gets to it goes out together: up to {@code batchSize} messages of one queue
- * in one DeleteMessageBatch (a single one as DeleteMessage). Nothing waits to fill a batch, so a lone delete costs no
- * latency; batching only happens when deletes come faster than one round trip, and then it saves requests.
+ * in one DeleteMessageBatch (a single one as DeleteMessage). A delete that finds none waiting waits {@code window} for
+ * others to join it (as AWS's buffered SQS clients gather a batch), unless {@code batchSize} are waiting first: then
+ * they go at once. The wait only delays deletes of messages whose work is done; a crash inside it means the message
+ * comes back and is handled again, which the routes' idempotency makes harmless. {@link #sendWaiting()} sends what
+ * waits without waiting out the window (a stop's flush).
  *
  * <p>A delete SQS did not take for a reason that can pass (throttling, a 5xx, a dropped connection: what is left
  * after the SDK's own retries) is tried again after a back-off that doubles, up to {@code attempts} tries in all.
@@ -53,11 +56,16 @@ final class DeleteQueue {
     private final int attempts;
     private final Duration firstRetry;
     private final int batchSize;
+    private final Duration window;
     private final BiConsumer<Delete, String> gaveUp;
     private final ScheduledThreadPoolExecutor thread;
     private final ConcurrentLinkedQueue<Delete> waiting = new ConcurrentLinkedQueue<>();
+    /** How many wait in {@link #waiting} (its size() counts them one by one). */
+    private final AtomicInteger waitingCount = new AtomicInteger();
     /** Set while a drain is queued or running on the thread: one at a time, started by whoever adds first. */
     private final AtomicBoolean draining = new AtomicBoolean();
+    /** Set while a drain that does not wait out the window is queued (a full batch, a flush). */
+    private final AtomicBoolean urgent = new AtomicBoolean();
     /** Deletes added and not yet done or given up (waiting, being sent, or waiting for a retry). */
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Object idle = new Object();
@@ -65,12 +73,13 @@ final class DeleteQueue {
     private volatile boolean closed;
 
     DeleteQueue(SqsClient sqs, Function<String, String> queueUrls, int attempts, Duration firstRetry, int batchSize,
-                BiConsumer<Delete, String> gaveUp) {
+                Duration window, BiConsumer<Delete, String> gaveUp) {
         this.sqs = sqs;
         this.queueUrls = queueUrls;
         this.attempts = attempts;
         this.firstRetry = firstRetry;
         this.batchSize = batchSize;
+        this.window = window;
         this.gaveUp = gaveUp;
         this.thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "sqs-acknowledge");
@@ -82,16 +91,47 @@ final class DeleteQueue {
 
     void add(Delete delete) {
         outstanding.incrementAndGet();
-        waiting.add(delete);
-        wake();
+        enqueue(delete);
     }
 
-    private void wake() {
+    /** Sends what is waiting now, without waiting out the window. */
+    void sendWaiting() {
+        if (waitingCount.get() > 0) {
+            sendSoon();
+        }
+    }
+
+    private void enqueue(Delete delete) {
+        waiting.add(delete);
+        int count = waitingCount.incrementAndGet();
         if (draining.compareAndSet(false, true)) {
             try {
-                thread.execute(this::drain);
+                if (window.isZero()) {
+                    thread.execute(this::drain);
+                } else {
+                    thread.schedule(this::drain, window.toNanos(), TimeUnit.NANOSECONDS);
+                }
             } catch (RejectedExecutionException closed) {
                 // closed after the caller found it open (a stop racing a late completion): send it from here
+                drain();
+                return;
+            }
+        }
+        if (count >= batchSize && !window.isZero()) {
+            sendSoon();
+        }
+    }
+
+    /** A drain ahead of the one waiting out the window: the thread runs one task at a time, so they never overlap. */
+    private void sendSoon() {
+        if (urgent.compareAndSet(false, true)) {
+            try {
+                thread.execute(() -> {
+                    urgent.set(false);
+                    drain();
+                });
+            } catch (RejectedExecutionException closed) {
+                urgent.set(false);
                 drain();
             }
         }
@@ -101,6 +141,7 @@ final class DeleteQueue {
         while (true) {
             Map<String, List<Delete>> byQueue = new LinkedHashMap<>();
             for (Delete d = waiting.poll(); d != null; d = waiting.poll()) {
+                waitingCount.decrementAndGet();
                 byQueue.computeIfAbsent(d.queue(), q -> new ArrayList<>()).add(d);
             }
             if (byQueue.isEmpty()) {
@@ -176,10 +217,7 @@ final class DeleteQueue {
         LOG.debug("Queue {}: delete of message {} failed ({}); try {} of {} in {} ms", queueName(d.queue()),
                 d.messageId(), why, d.attempt() + 1, attempts, delayMs);
         try {
-            thread.schedule(() -> {
-                waiting.add(d.next());
-                wake();
-            }, delayMs, TimeUnit.MILLISECONDS);
+            thread.schedule(() -> enqueue(d.next()), delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closed) {
             giveUp(d, why + "; stopped before another try");
         }
