@@ -30,16 +30,17 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <p>What changes ({@code pipeline.sqs.acknowledge=async}, the default) is the thread: Camel deleted on the consumer
  * thread before its next receive; here the delete is handed to a background thread ({@link DeleteQueue}: gathered
  * into batches for a few milliseconds, retried with back-off), so the next receive overlaps it and one request
- * deletes several messages. Of the consumer thread's time per message in the routing
- * bench the delete was 18 % (issue 20). {@code sync} deletes on the consumer thread as Camel did.
+ * deletes several messages. Of the consumer thread's time per message in the routing bench the delete was 18 %
+ * (issue 20). {@code sync} deletes on the consumer thread as Camel did.
  *
  * <p>Crash safety is unchanged in kind: a message is deleted only after its work, so anything lost between the two
  * (a crash, a delete SQS refused after the retries, a delete still queued when the stop's flush ran out) means the
  * message comes back and its work is done again, which the routes make harmless: the transcoder skips outputs that
  * already carry the upload's ETag, mails are marked once sent, the ACL and the metadata are the same again. The
  * window is longer than Camel's by the time a delete waits on the background thread (its batch window, tens of
- * milliseconds, unless SQS is refusing). A delete given up is logged at WARN with the queue and the message id (never the receipt handle, which
- * grants the right to delete) and counted ({@code pipeline_sqs_acknowledge_failures_total}).
+ * milliseconds, unless SQS is refusing). A delete given up is logged at WARN with the queue and the message id
+ * (never the receipt handle, which grants the right to delete) and counted
+ * ({@code pipeline_sqs_acknowledge_failures_total}).
  *
  * <p>On stop ({@link #service()}, a Camel service, stopped after the routes and their in-flight exchanges, and before
  * the runner closes the SQS client) the deletes still queued are flushed for up to the flush timeout.
@@ -66,7 +67,7 @@ public final class SqsAcknowledger {
     /**
      * @param attempts     tries of a delete in the background, the first included (each is also retried by the SDK)
      * @param retryDelay   back-off before the second try; doubles for each further one
- * @param batchSize    most deletes of one queue in one DeleteMessageBatch (SQS: 10); 1 sends each on its own
+     * @param batchSize    most deletes of one queue in one DeleteMessageBatch (SQS: 10); 1 sends each on its own
      * @param batchWindow  how long a delete that finds none waiting waits for others to join its batch (0: none)
      * @param flushTimeout how long a stop waits for the deletes still queued
      * @param backlog      most deletes waiting in the background; beyond, a consumer deletes its message itself
