@@ -136,8 +136,9 @@ final class RoutingSection {
 
     /** Whether the kamelet polls again at once by default (its greedy property's default). */
     private boolean kameletIsGreedy() throws IOException {
-        String kamelet = Files.readString(env.routesDir().resolve("sqs-source.kamelet.yaml"));
-        return java.util.regex.Pattern.compile("greedy:\\n(?: {8}.*\\n)*? {8}default: true").matcher(kamelet).find();
+        return new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                .readTree(env.routesDir().resolve("sqs-source.kamelet.yaml").toFile())
+                .at("/spec/definition/properties/greedy/default").asBoolean(false);
     }
 
     private Variant variant(String name, String transcodeYaml, int batch) throws IOException {

@@ -48,11 +48,7 @@ public final class SqsFloorApp {
                         .routeId("sqs-floor").log("${body}");
             }
         });
-        main.addOverrideProperty("camel.main.name", "sqs-floor");
-        main.addOverrideProperty("camel.management.enabled", "true");
-        main.addOverrideProperty("camel.management.host", "127.0.0.1");
-        main.addOverrideProperty("camel.management.port", args[0]);
-        main.addOverrideProperty("camel.management.health-check-enabled", "true");
+        TimerFloorApp.withHealthEndpoint(main, "sqs-floor", args[0]);
         // as config/application.properties: ready once the route has started, not after its first long poll
         main.addOverrideProperty("camel.health.initial-state", "UP");
         main.run();

@@ -20,11 +20,16 @@ public final class TimerFloorApp {
                 from("timer:tick?period=1000").routeId("tick").log("tick");
             }
         });
-        main.addOverrideProperty("camel.main.name", "timer-floor");
+        withHealthEndpoint(main, "timer-floor", args.length > 0 ? args[0] : "8080");
+        main.run();
+    }
+
+    /** Names the context and serves /observe/health/ready on 127.0.0.1:{@code port}, as the pipeline does. */
+    static void withHealthEndpoint(Main main, String name, String port) {
+        main.addOverrideProperty("camel.main.name", name);
         main.addOverrideProperty("camel.management.enabled", "true");
         main.addOverrideProperty("camel.management.host", "127.0.0.1");
-        main.addOverrideProperty("camel.management.port", args.length > 0 ? args[0] : "8080");
+        main.addOverrideProperty("camel.management.port", port);
         main.addOverrideProperty("camel.management.health-check-enabled", "true");
-        main.run();
     }
 }
