@@ -3,6 +3,12 @@ package io.videopipeline.localcloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
 /**
  * PutObject with {@code If-None-Match: *} (create only) and {@code If-Match: <etag>} (replace only what was read), as
@@ -141,6 +148,45 @@ class LocalCloudConditionalWriteTest {
             pool.shutdownNow();
         }
         assertThat(read()).isEqualTo(String.valueOf(writers * increments));
+    }
+
+    /**
+     * A client told 412 may drop the body it was about to send (HTTP lets it: curl does). The local cloud must not
+     * wait for that body, holding the object's turn for conditional writes: others' writes of it would stall until
+     * the gateway's idle timeout (two minutes), and a replica's job record with them.
+     */
+    @Test
+    void aRefusedWriterThatNeverSendsItsBodyDoesNotHoldUpTheNextWrite() throws Exception {
+        String etag = s3.putObject(b -> b.bucket(BUCKET).key(KEY), RequestBody.fromString("v1")).eTag();
+        PresignedPutObjectRequest stale = CLOUD.presigner().presignPutObject(p -> p
+                .signatureDuration(Duration.ofMinutes(5))
+                .putObjectRequest(r -> r.bucket(BUCKET).key(KEY).ifMatch("\"0123456789abcdef0123456789abcdef\"")));
+        URL url = stale.url();
+        try (Socket refused = new Socket(url.getHost(), url.getPort())) {
+            refused.setSoTimeout(30_000);
+            StringBuilder head = new StringBuilder("PUT " + url.getFile() + " HTTP/1.1\r\n");
+            stale.signedHeaders().forEach((name, values) -> head.append(name).append(": ")
+                    .append(String.join(",", values)).append("\r\n"));
+            head.append("Content-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+            refused.getOutputStream().write(head.toString().getBytes(StandardCharsets.US_ASCII));
+            refused.getOutputStream().flush();
+            BufferedReader answer = new BufferedReader(new InputStreamReader(refused.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            String status = answer.readLine();
+            if (status.startsWith("HTTP/1.1 100")) {
+                answer.readLine(); // the blank line ending the interim answer
+                status = answer.readLine();
+            }
+            assertThat(status).startsWith("HTTP/1.1 412");
+            // ... and this client keeps its connection open without ever sending the 5 bytes
+
+            String next = s3.putObject(b -> b.bucket(BUCKET).key(KEY).ifMatch(etag)
+                    .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(20))), // retries included
+                    RequestBody.fromString("v2")).eTag();
+
+            assertThat(next).isNotEqualTo(etag);
+            assertThat(read()).isEqualTo("v2");
+        }
     }
 
     private String read() {

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import io.videopipeline.localcloud.gateway.HttpRequests;
 import org.eclipse.jetty.server.Request;
@@ -13,7 +13,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Makes a conditional PutObject ({@code If-Match}, {@code If-None-Match}) atomic, as it is on S3. S3Proxy checks the
  * condition and then writes, so two racing creates of one key both passed the check and both "won"; here the
- * conditional writes of one object run one after the other, each from its check to its response. Unconditional
+ * conditional writes of one object run one after the other, each from its check until S3Proxy has answered it.
+ * Not until the whole exchange is over: a client told 412 before it sent its body may never send it (HTTP lets it),
+ * and would otherwise hold up every other writer of the object until the connection's idle timeout. Unconditional
  * writes are not held back: on S3 too they may land between another client's read and its conditional write,
  * which is exactly what the condition then catches.
  */
@@ -29,16 +31,18 @@ final class ConditionalWrites {
     }
 
     /**
-     * Runs {@code write} once every earlier conditional write of the same object has answered.
+     * Runs {@code write} once every earlier conditional write of the same object has been answered. The write is
+     * given the callback to complete and a hook to run as soon as its answer is known; the next write starts then,
+     * or when the callback completes, whichever comes first.
      *
-     * <p>The next write in line starts on {@code executor}, after this one's response is done: started inside the
-     * completion callback it would run on the HTTP client's thread, nested in the previous exchange, and a line of
+     * <p>The next write in line starts on {@code executor}, after this one is answered: started where that is
+     * noticed it would run on the HTTP client's thread, nested in the previous exchange, and a line of
      * racing writers would nest that deep.
      *
      * @param object   the object's path ({@code /bucket/key}, path-style as the pipeline's clients use)
      * @param executor the server's threads
      */
-    void inTurn(String object, Executor executor, Consumer<Callback> write, Callback callback) {
+    void inTurn(String object, Executor executor, BiConsumer<Callback, Runnable> write, Callback callback) {
         CompletableFuture<Void> mine = new CompletableFuture<>();
         CompletableFuture<Void> before = inFlight.put(object, mine);
         Runnable run = () -> {
@@ -55,7 +59,7 @@ final class ConditionalWrites {
                     } finally {
                         release(object, mine);
                     }
-                }));
+                }), () -> release(object, mine));
             } catch (RuntimeException e) {
                 release(object, mine);
                 callback.failed(e);
@@ -68,6 +72,7 @@ final class ConditionalWrites {
         }
     }
 
+    /** Lets the next write of the object go; a second call does nothing. */
     private void release(String object, CompletableFuture<Void> mine) {
         inFlight.remove(object, mine);
         mine.complete(null);

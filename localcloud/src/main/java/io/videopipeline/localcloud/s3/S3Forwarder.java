@@ -40,12 +40,27 @@ final class S3Forwarder {
     }
 
     void forward(Request request, Response response, Callback callback) {
+        forward(request, response, callback, () -> { });
+    }
+
+    /**
+     * Forwards, and runs {@code answered} as soon as S3Proxy's whole answer has arrived: the request has then done
+     * what it will do to the store, though the client may not have sent all its body yet (an answer such as 412 comes
+     * before S3Proxy reads it) nor have read the answer.
+     */
+    void forward(Request request, Response response, Callback callback, Runnable answered) {
         HttpURI uri = request.getHttpURI();
-        forward(request, response, callback, uri.getPath() + (uri.getQuery() == null ? "" : "?" + uri.getQuery()), Map.of());
+        forward(request, response, callback, uri.getPath() + (uri.getQuery() == null ? "" : "?" + uri.getQuery()),
+                Map.of(), answered);
     }
 
     /** Forwards with another path and query, and {@code extraHeaders} set (an anonymous read signed by the gateway). */
     void forward(Request request, Response response, Callback callback, String pathAndQuery, Map<String, String> extraHeaders) {
+        forward(request, response, callback, pathAndQuery, extraHeaders, () -> { });
+    }
+
+    private void forward(Request request, Response response, Callback callback, String pathAndQuery,
+            Map<String, String> extraHeaders, Runnable answered) {
         org.eclipse.jetty.client.Request upstream = client.newRequest("127.0.0.1", port)
                 .scheme("http")
                 .method(request.getMethod())
@@ -60,7 +75,7 @@ final class S3Forwarder {
         if (hasContent(request)) {
             upstream.body(new StreamedRequestContent(request));
         }
-        upstream.send(new StreamingResponse(request, response, callback));
+        upstream.send(new StreamingResponse(request, response, callback, answered));
     }
 
     static void copyRequestHeaders(HttpFields from, HttpFields.Mutable to) {
@@ -117,11 +132,13 @@ final class S3Forwarder {
         private final Request request;
         private final Response response;
         private final Callback callback;
+        private final Runnable answered;
 
-        StreamingResponse(Request request, Response response, Callback callback) {
+        StreamingResponse(Request request, Response response, Callback callback, Runnable answered) {
             this.request = request;
             this.response = response;
             this.callback = callback;
+            this.answered = answered;
         }
 
         @Override
@@ -169,6 +186,7 @@ final class S3Forwarder {
 
         @Override
         public void onSuccess(org.eclipse.jetty.client.Response upstream) {
+            answered.run();
             response.write(true, BufferUtil.EMPTY_BUFFER, this);
         }
 

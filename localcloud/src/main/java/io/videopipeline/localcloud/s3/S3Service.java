@@ -99,7 +99,7 @@ public final class S3Service implements StreamingService {
         }
         if (ConditionalWrites.isConditionalPut(request)) {
             conditionalWrites.inTurn(uri.getPath(), request.getComponents().getExecutor(),
-                    done -> s3Proxy.forward(request, response, done), callback);
+                    (done, answered) -> s3Proxy.forward(request, response, done, answered), callback);
             return;
         }
         s3Proxy.forward(request, response, callback);
