@@ -68,6 +68,8 @@ final class DeleteQueue {
     private final AtomicBoolean urgent = new AtomicBoolean();
     /** Deletes added and not yet done or given up (waiting, being sent, or waiting for a retry). */
     private final AtomicInteger outstanding = new AtomicInteger();
+    /** Drains running: a delete added while one runs may still go with it, without waiting out the window. */
+    private final AtomicInteger drainsRunning = new AtomicInteger();
     private final Object idle = new Object();
     /** After {@link #close}: what is given up from then on was counted by whoever closed it. */
     private volatile boolean closed;
@@ -138,6 +140,18 @@ final class DeleteQueue {
     }
 
     private void drain() {
+        drainsRunning.incrementAndGet();
+        try {
+            drainWaiting();
+        } finally {
+            drainsRunning.decrementAndGet();
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
+    }
+
+    private void drainWaiting() {
         while (true) {
             Map<String, List<Delete>> byQueue = new LinkedHashMap<>();
             for (Delete d = waiting.poll(); d != null; d = waiting.poll()) {
@@ -246,11 +260,14 @@ final class DeleteQueue {
         return outstanding.get();
     }
 
-    /** Waits until every delete added is done or given up (retries included); false if {@code timeout} ran out. */
+    /**
+     * Waits until every delete added is done or given up (retries included) and no drain is running, so that a delete
+     * added next waits out the window; false if {@code timeout} ran out.
+     */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (idle) {
-            while (outstanding.get() > 0) {
+            while (outstanding.get() > 0 || drainsRunning.get() > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
