@@ -22,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +32,8 @@ import java.util.stream.Stream;
  */
 public final class PipelineRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+    /** The local cloud's stop waits at most 6 s for SQS persistence and 10 s for its actor system, then the rest. */
+    private static final long CLOSE_TIMEOUT_SECONDS = 30;
     private PipelineConfig config;
     private final Path routesDir;
     private final java.util.Map<String, String> env;
@@ -50,9 +54,25 @@ public final class PipelineRunner {
         this.env = java.util.Map.copyOf(env);
     }
 
-    /** Starts everything and blocks until the JVM is asked to stop. */
+    /**
+     * Starts everything and blocks until the JVM is asked to stop; then stops the routes and, after them, the local
+     * cloud, before the JVM exits.
+     */
     public void run() {
         long started = System.nanoTime();
+        CountDownLatch closed = new CountDownLatch(1);
+        // On SIGTERM Camel stops the routes in a shutdown hook, run() returns on this thread and closes the
+        // resources; the JVM exits once its hooks are done, which would cut that close short (the local cloud's
+        // queues and objects not closed). This hook keeps it waiting for the close, as long as a close may take.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                if (!closed.await(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.warn("Still closing after {} s; exiting anyway", CLOSE_TIMEOUT_SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pipeline-close-wait"));
         try {
             prepare();
             main = createMain(started);
@@ -61,6 +81,7 @@ public final class PipelineRunner {
             throw StartupErrors.explain(e);
         } finally {
             closeResources();
+            closed.countDown();
         }
     }
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * long polls. Busy with a job that ends within the grace period: it exits as soon as the job is done. Busy with a
  * job that outlasts the grace period: it stops consuming, waits the grace period, exits; no ffmpeg survives it,
  * nothing partial is written, and the upload's message is not deleted, so the next start transcodes it completely.
+ * In the local profile the embedded cloud is stopped last, before the JVM exits.
  *
  * <p>The time bounds are upper bounds far above what is expected (about 1 s; README, "Stopping"), so a loaded
  * machine does not fail them; before the long polls were ended at shutdown the idle exit took up to 20 s.
@@ -50,6 +51,35 @@ class GracefulShutdownIT {
                     .isLessThan(IDLE_EXIT_BOUND_SECONDS);
             assertThat(rig.allOutput()).doesNotContain("Error while polling");
         }
+    }
+
+    /**
+     * In the local profile the embedded cloud stops after the routes and before the JVM exits, so what the routes'
+     * stop changes in it is kept: the console deletes the events queue it made for this runner. Before, H2's own
+     * shutdown hook closed the queues' database meanwhile ("Database is already closed", logged as an error on every
+     * stop), the delete was lost and each run left its queue behind.
+     */
+    @Test
+    void theEmbeddedCloudOutlivesTheRoutesAndKeepsWhatTheirStopChanged() throws Exception {
+        try (PipelineRig rig = new PipelineRig(work.resolve("run"))) {
+            rig.set("pipeline.console.port", String.valueOf(PipelineRig.freePort()));
+            rig.start();
+            List<String> first = consoleQueues(rig);
+            assertThat(first).as("the console's events queue of this runner").hasSize(1);
+
+            int exit = rig.terminate(Duration.ofSeconds(40));
+            assertThat(exit).isIn(0, 143);
+            assertThat(rig.allOutput()).contains("Local cloud stopped")
+                    .doesNotContain("Database is already closed").doesNotContain(" ERROR ");
+
+            rig.start();
+            assertThat(consoleQueues(rig)).as("queues of the console after a restart on the same data")
+                    .hasSize(1).doesNotContainAnyElementsOf(first);
+        }
+    }
+
+    private static List<String> consoleQueues(PipelineRig rig) {
+        return rig.sqs().listQueues(b -> b.queueNamePrefix("video-pipeline-console")).queueUrls();
     }
 
     @Test

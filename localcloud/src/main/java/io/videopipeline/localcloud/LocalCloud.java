@@ -345,6 +345,7 @@ public final class LocalCloud implements EmulatedCloud {
 
     /** Stops every service promptly, in the reverse order of their start; in-flight requests are cut. Safe to call more than once. */
     public synchronized void stop() {
+        boolean running = !started.isEmpty();
         while (!started.isEmpty()) {
             LocalService unit = started.pop();
             stopQuietly(unit.name(), unit::stop);
@@ -360,6 +361,9 @@ public final class LocalCloud implements EmulatedCloud {
         mailServer = null;
         snsService = null;
         etService = null;
+        if (running) {
+            LOG.info("Local cloud stopped");
+        }
     }
 
     @Override

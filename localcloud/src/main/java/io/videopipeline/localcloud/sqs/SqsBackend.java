@@ -99,7 +99,10 @@ public final class SqsBackend implements AwsWireService, AutoCloseable {
             ActorRef persistence = null;
             if (storageDir != null) {
                 Files.createDirectories(storageDir);
-                String uri = "jdbc:h2:file:" + storageDir.resolve("elasticmq").toAbsolutePath() + "";
+                // H2 closes its databases in a JVM shutdown hook of its own, which runs alongside the one that stops
+                // the pipeline: what ElasticMQ wrote during the stop (the console deleting its queue) failed with
+                // "Database is already closed" and was lost. close() closes the pool, and with it the database.
+                String uri = "jdbc:h2:file:" + storageDir.resolve("elasticmq").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
                 Class.forName("org.h2.Driver");
                 // ElasticMQ initialises the pool only once per JVM; point it at this data dir ourselves.
                 var pools = scalikejdbc.ConnectionPool$.MODULE$;
