@@ -70,7 +70,8 @@ class GracefulShutdownIT {
             int exit = rig.terminate(Duration.ofSeconds(40));
             assertThat(exit).isIn(0, 143);
             assertThat(rig.allOutput()).contains("Local cloud stopped")
-                    .doesNotContain("Database is already closed").doesNotContain(" ERROR ");
+                    .doesNotContain("Database is already closed").doesNotContain(" ERROR ")
+                    .doesNotContain("Could not addJvmShutdownHook");
 
             rig.start();
             assertThat(consoleQueues(rig)).as("queues of the console after a restart on the same data")

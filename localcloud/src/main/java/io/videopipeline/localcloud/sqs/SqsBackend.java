@@ -23,6 +23,7 @@ import org.elasticmq.NodeAddress;
 import org.elasticmq.StrictSQSLimits$;
 import org.elasticmq.actor.QueueManagerActor;
 import org.elasticmq.actor.queue.QueueEvent;
+import com.typesafe.config.ConfigFactory;
 import org.elasticmq.persistence.sql.SqlQueuePersistenceActor;
 import org.elasticmq.persistence.sql.SqlQueuePersistenceConfig;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -94,7 +95,11 @@ public final class SqsBackend implements AwsWireService, AutoCloseable {
             throw new IllegalStateException("Another persistent local cloud (SQS data in " + PERSISTENT_IN_USE.get()
                     + ") runs in this JVM; ElasticMQ's SQL persistence supports one at a time. Use transientStorage(true) for tests.");
         }
-        ActorSystem system = ActorSystem.create("localcloud-sqs");
+        // close() terminates it; a JVM shutdown hook of Pekko's own would race that (and, registered lazily when
+        // termination starts during the JVM's shutdown, only logs that it could not be added)
+        ActorSystem system = ActorSystem.create("localcloud-sqs", ConfigFactory
+                .parseString("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off")
+                .withFallback(ConfigFactory.load(SqsBackend.class.getClassLoader())));
         try {
             ActorRef persistence = null;
             if (storageDir != null) {
