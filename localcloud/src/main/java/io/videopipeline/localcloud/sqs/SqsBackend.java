@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
+import com.typesafe.config.ConfigFactory;
 import io.videopipeline.localcloud.gateway.AwsResponse;
 import io.videopipeline.localcloud.gateway.AwsWireService;
 
@@ -23,7 +24,6 @@ import org.elasticmq.NodeAddress;
 import org.elasticmq.StrictSQSLimits$;
 import org.elasticmq.actor.QueueManagerActor;
 import org.elasticmq.actor.queue.QueueEvent;
-import com.typesafe.config.ConfigFactory;
 import org.elasticmq.persistence.sql.SqlQueuePersistenceActor;
 import org.elasticmq.persistence.sql.SqlQueuePersistenceConfig;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
