@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,9 +37,9 @@ class QuickStartIT {
     @Test
     void aVideoDroppedIntoTheInboxEndsAsThreeRenditionsWithMetadataAndMails() throws Exception {
         Path project = Path.of(System.getProperty("pipeline.project.dir", ".")).toAbsolutePath();
-        int cloudPort = freePort();
-        int smtpPort = freePort();
-        int managementPort = freePort();
+        int cloudPort = FreePorts.next();
+        int smtpPort = FreePorts.next();
+        int managementPort = FreePorts.next();
         Path clip = work.resolve("clip.mov");
         ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=1", "-f", "lavfi", "-i",
                 "sine=frequency=440:duration=1", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
@@ -116,12 +115,6 @@ class QuickStartIT {
                     .filter(n -> !n.endsWith(".mailed") && !IN_FLIGHT.matcher(n).matches()).toList();
         } catch (IOException e) {
             return List.of();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.videopipeline.bench;
 
+import io.videopipeline.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -143,7 +144,7 @@ final class Deployment {
                                  Map<String, String> settings) throws IOException, InterruptedException {
             awaitAbandonedPolls();
             cloud.purgeQueues();
-            int port = Procs.freePort();
+            int port = FreePorts.next();
             List<String> args = new ArrayList<>(List.of("run", "--profile", "aws",
                     "--routes", env.routesDir().toString(), "--config", env.configDir().toString()));
             List<String> sets = new ArrayList<>(cloud.runnerSettings());

@@ -1,5 +1,6 @@
 package io.videopipeline.bench;
 
+import io.videopipeline.FreePorts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,7 +158,7 @@ final class StartupSection {
     }
 
     private double[] floorApp(String name, List<String> jvmArgs, Class<?> app, List<String> appArgs) throws Exception {
-        int port = Procs.freePort();
+        int port = FreePorts.next();
         try (Procs.Jar p = startFloor(name, port, jvmArgs, app, appArgs)) {
             double ready = p.awaitHttp200("http://127.0.0.1:" + port + "/observe/health/ready", 120);
             double cpu = Procs.cpuMsWithChildren(p.pid()) / 1000;
@@ -228,7 +229,7 @@ final class StartupSection {
     private Path trainFloorArchive() throws Exception {
         Path archive = dir.resolve("startup-floor.jsa");
         java.nio.file.Files.deleteIfExists(archive);
-        int port = Procs.freePort();
+        int port = FreePorts.next();
         Procs.Jar p = startFloor("startup-floor-train", port, List.of("-XX:ArchiveClassesAtExit=" + archive),
                 TimerFloorApp.class, List.of());
         try (p) {
@@ -242,7 +243,7 @@ final class StartupSection {
 
     /** {seconds to ready, seconds to the 'Routes started' line}. */
     private double[] localProfile(int rep) throws Exception {
-        int port = Procs.freePort();
+        int port = FreePorts.next();
         Path cwd = dir.resolve("startup-local-" + rep);
         List<String> args = List.of("run", "--routes", env.routesDir().toString(), "--config", env.configDir().toString(),
                 "--set", "pipeline.localcloud.port=0", "--set", "pipeline.localcloud.smtp-port=0",

@@ -1,7 +1,7 @@
 package io.videopipeline.browser;
 
+import io.videopipeline.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -68,11 +68,6 @@ final class ConsolePage {
     }
 
     /** A port free now, for a console whose origin the buckets' CORS rules must name before the runner starts. */
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     ConsolePage open() {
         return open("");

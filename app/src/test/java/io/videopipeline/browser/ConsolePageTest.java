@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.videopipeline.EndToEnd;
+import io.videopipeline.FreePorts;
 import io.videopipeline.PipelineTestApp;
 import io.videopipeline.jobs.JobRecord;
 import io.videopipeline.jobs.JobRecordKeys;
@@ -67,7 +68,7 @@ class ConsolePageTest {
 
     @BeforeAll
     static void startRunnerWithConsole() throws Exception {
-        int port = ConsolePage.freePort();
+        int port = FreePorts.next();
         origin = "http://127.0.0.1:" + port;
         app = PipelineTestApp.start(work.resolve("app"), Map.of(
                 "pipeline.console.enabled", "true",

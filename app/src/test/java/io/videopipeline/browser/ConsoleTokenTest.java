@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import io.videopipeline.EndToEnd;
+import io.videopipeline.FreePorts;
 import io.videopipeline.PipelineTestApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +48,7 @@ class ConsoleTokenTest {
         Path config = work.resolve("config");
         copy(Path.of("config"), config);
         Files.copy(config.resolve("application-local.properties"), config.resolve("application-shared.properties"));
-        int port = ConsolePage.freePort();
+        int port = FreePorts.next();
         origin = "http://127.0.0.1:" + port;
         app = PipelineTestApp.start(work.resolve("app"),
                 Map.of("pipeline.console.port", Integer.toString(port), "pipeline.cors.allowed-origins", origin),

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import io.videopipeline.FreePorts;
 import io.videopipeline.PipelineTestApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,7 +57,7 @@ class ConsoleUploadBench {
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         Path file = randomFile(work.resolve("bench.mov"), MB);
         long size = Files.size(file);
-        int port = ConsolePage.freePort();
+        int port = FreePorts.next();
         String origin = "http://127.0.0.1:" + port;
         List<Double> page = new ArrayList<>();
         List<Double> cliDefault = new ArrayList<>();

@@ -1,12 +1,12 @@
 package io.videopipeline.cli;
 
+import io.videopipeline.FreePorts;
 import io.videopipeline.PipelineProcess;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,9 +50,9 @@ class CommandsIT {
                 }
             }
         }
-        managementPort = freePort();
-        env.put("PIPELINE_LOCALCLOUD_PORT", String.valueOf(freePort()));
-        env.put("PIPELINE_LOCALCLOUD_SMTP_PORT", String.valueOf(freePort()));
+        managementPort = FreePorts.next();
+        env.put("PIPELINE_LOCALCLOUD_PORT", String.valueOf(FreePorts.next()));
+        env.put("PIPELINE_LOCALCLOUD_SMTP_PORT", String.valueOf(FreePorts.next()));
         env.put("CAMEL_MANAGEMENT_PORT", String.valueOf(managementPort));
         env.put("PIPELINE_LOCALCLOUD_TRANSIENT", "true");
         env.put("PIPELINE_ROUTES_LIVE_RELOAD", "false");
@@ -141,11 +141,5 @@ class CommandsIT {
         assertThat(aws.errorLines()).hasLineCount(1)
                 .contains("'pipeline.mediaconvert.role-arn' is empty but required with pipeline.transcoder=mediaconvert")
                 .contains("PIPELINE_MEDIACONVERT_ROLE_ARN");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

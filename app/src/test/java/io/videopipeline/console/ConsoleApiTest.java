@@ -3,6 +3,7 @@ package io.videopipeline.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.videopipeline.FreePorts;
 import io.videopipeline.PipelineTestApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,10 +53,10 @@ class ConsoleApiTest {
                 "pipeline.console.part-size-mib", "5",
                 "camel.management.enabled", "true",
                 // a port of its own: two servers asked for port 0 are taken for one by Camel (one router per port)
-                "camel.management.port", String.valueOf(freePort()),
+                "camel.management.port", String.valueOf(FreePorts.next()),
                 // a fixed console port as a user's (port 0 hid it: with management's server beside it, the REST
                 // services took port 8080's router, management's, and the console's API answered 404)
-                "pipeline.console.port", String.valueOf(freePort()),
+                "pipeline.console.port", String.valueOf(FreePorts.next()),
                 "pipeline.jobs.progress-interval-seconds", "1"));
         console = new ConsoleClient(app.consoleUrl());
     }
@@ -365,12 +366,6 @@ class ConsoleApiTest {
     private static int status(String url) throws Exception {
         return console.http().send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     static byte[] garbage(int size, long seed) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import io.videopipeline.FreePorts;
 import io.videopipeline.PipelineProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +63,7 @@ class GracefulShutdownIT {
     @Test
     void theEmbeddedCloudOutlivesTheRoutesAndKeepsWhatTheirStopChanged() throws Exception {
         try (PipelineRig rig = new PipelineRig(work.resolve("run"))) {
-            rig.set("pipeline.console.port", String.valueOf(PipelineRig.freePort()));
+            rig.set("pipeline.console.port", String.valueOf(FreePorts.next()));
             rig.start();
             List<String> first = consoleQueues(rig);
             assertThat(first).as("the console's events queue of this runner").hasSize(1);

@@ -2,12 +2,12 @@ package io.videopipeline.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.videopipeline.FreePorts;
 import io.videopipeline.PipelineProcess;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,9 +72,9 @@ final class PipelineRig implements AutoCloseable {
         this.work = work;
         this.dataDir = work.resolve("data");
         this.ffmpegWorkDir = work.resolve("ffmpeg-work");
-        this.cloudPort = freePort();
-        this.smtpPort = freePort();
-        this.managementPort = freePort();
+        this.cloudPort = FreePorts.next();
+        this.smtpPort = FreePorts.next();
+        this.managementPort = FreePorts.next();
         Path project = Path.of(System.getProperty("pipeline.project.dir", "."));
         settings.put("pipeline.localcloud.port", String.valueOf(cloudPort));
         settings.put("pipeline.localcloud.smtp-port", String.valueOf(smtpPort));
@@ -384,12 +384,6 @@ final class PipelineRig implements AutoCloseable {
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         return file;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override

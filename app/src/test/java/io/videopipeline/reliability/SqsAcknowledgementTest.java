@@ -10,6 +10,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.videopipeline.FreePorts;
 import io.videopipeline.PipelineTestApp;
 import io.videopipeline.aws.AwsClients;
 import io.videopipeline.aws.AwsSettings;
@@ -53,7 +54,7 @@ class SqsAcknowledgementTest {
     private void start(Map<String, String> settings) throws Exception {
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-        int cloudPort = PipelineRig.freePort();
+        int cloudPort = FreePorts.next();
         proxy = new FaultProxy(cloudPort, 1, 0.0);
         Map<String, String> s = new LinkedHashMap<>();
         s.put("pipeline.localcloud.port", String.valueOf(cloudPort));
